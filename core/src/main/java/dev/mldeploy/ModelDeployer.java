@@ -1,0 +1,167 @@
+package dev.mldeploy;
+
+import dev.mldeploy.internal.DefaultModelDeployer;
+import dev.mldeploy.placement.PlacementDecision;
+import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.spi.TargetProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Deploys models to a target and hands out clients for them. The same calls work for every target: the local
+ * process (the default), SageMaker and Lambda (when their modules are on the classpath), or {@code auto}, where
+ * the placement checker picks the cheapest cloud target that can hold the model.
+ *
+ * <p>Deployment state lives with the target (AWS tags, the local state directory), so another process or
+ * another deployer can describe, invoke or undeploy what this one deployed.
+ *
+ * <p>Thread-safe. {@link #close()} closes the clients it handed out and the targets it created.
+ *
+ * <pre>{@code
+ * try (ModelDeployer deployer = ModelDeployer.create()) {
+ *     deployer.deploy(ModelSpec.fromDirectory(Path.of("examples/models/sentiment")));
+ *     try (InferenceClient client = deployer.client("sentiment")) {
+ *         System.out.println(client.invokeJson("{\"text\": \"what a lovely day\"}"));
+ *     }
+ * }
+ * }</pre>
+ */
+public interface ModelDeployer extends AutoCloseable {
+
+    /** The name that asks for placement to choose the target. */
+    String AUTO = "auto";
+    /** The embedded default target. */
+    String LOCAL = "local";
+
+    /** A deployer with the targets found on the classpath, deploying to {@code local} by default. */
+    static ModelDeployer create() {
+        return builder().build();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default target's name ({@code local}, {@code auto}, or a provider's name). */
+    String defaultTarget();
+
+    /** The names of every target this deployer knows, sorted. */
+    List<String> targets();
+
+    /** Evaluates every cloud target for {@code spec} with default cost options. Makes no change anywhere. */
+    default PlacementDecision plan(ModelSpec spec) {
+        return plan(spec, PlacementOptions.defaults());
+    }
+
+    /** Evaluates every cloud target for {@code spec}: limits, reasons, monthly cost, and the choice. */
+    PlacementDecision plan(ModelSpec spec, PlacementOptions options);
+
+    /** Deploys {@code spec} to the default target with default options. */
+    default DeployResult deploy(ModelSpec spec) {
+        return deploy(spec, DeployOptions.defaults());
+    }
+
+    /**
+     * Deploys {@code spec}. Idempotent: an unchanged spec makes no change and says so
+     * ({@link DeployResult.Change#UNCHANGED}); a changed spec updates the deployment in place.
+     *
+     * @throws InvalidSpecException           the spec cannot be deployed as it is (no source directory, ...)
+     * @throws PlacementException             no target, or not the one asked for, can hold the model
+     * @throws InvalidConfigurationException  the target is misconfigured (unknown name, missing credentials, ...)
+     * @throws DeploymentFailedException      the target failed; what this deploy created has been cleaned up
+     * @throws OperationTimeoutException      the deploy did not finish within {@link DeployOptions#timeout()}
+     */
+    DeployResult deploy(ModelSpec spec, DeployOptions options);
+
+    default DeployResult deploy(ModelSpec spec, Consumer<DeployOptions.Builder> options) {
+        return deploy(spec, DeployOptions.of(options));
+    }
+
+    /**
+     * The deployment named {@code name}.
+     *
+     * @throws DeploymentNotFoundException there is none on the default target (on any target, for {@code auto})
+     */
+    Deployment describe(String name);
+
+    /** Every deployment on the default target (on every target, for {@code auto}), sorted by name. */
+    List<Deployment> list();
+
+    /**
+     * Removes the deployment named {@code name} and everything mldeploy created for it.
+     *
+     * @return whether there was anything to remove
+     */
+    boolean undeploy(String name);
+
+    /** Same as {@link #undeploy(String)}, reporting progress while it waits. */
+    boolean undeploy(String name, ProgressListener listener);
+
+    /**
+     * A client for the deployment named {@code name}.
+     *
+     * @throws DeploymentNotFoundException there is none
+     */
+    InferenceClient client(String name);
+
+    @Override
+    void close();
+
+    /** Builds a {@link ModelDeployer}. */
+    final class Builder {
+        private String defaultTarget = LOCAL;
+        private final java.util.List<TargetProvider> providers = new java.util.ArrayList<>();
+        private boolean discover = true;
+        private ClassLoader classLoader;
+        private Map<String, String> environment;
+
+        private Builder() {
+        }
+
+        /** The target to deploy to when a call names none: a provider's name, or {@code auto}. Default local. */
+        public Builder defaultTarget(String target) {
+            this.defaultTarget = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /**
+         * Adds a configured provider (for example {@code SageMakerTarget.builder()...build()}). It wins over a
+         * discovered provider of the same name.
+         */
+        public Builder provider(TargetProvider provider) {
+            this.providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Whether to find providers with {@link java.util.ServiceLoader}. Default true. */
+        public Builder discoverProviders(boolean discover) {
+            this.discover = discover;
+            return this;
+        }
+
+        /** The class loader to discover providers with. Default: the thread's context class loader. */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /** The environment targets read their defaults from. Default: {@link System#getenv()}. */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        /**
+         * Builds the deployer.
+         *
+         * @throws InvalidConfigurationException two providers share a name, or the default target is unknown
+         */
+        public ModelDeployer build() {
+            return new DefaultModelDeployer(defaultTarget, List.copyOf(providers), discover,
+                    classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader(),
+                    environment != null ? environment : System.getenv());
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.mldeploy.internal;
+
+import dev.mldeploy.DeployOptions;
+import dev.mldeploy.DeployResult;
+import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentNotFoundException;
+import dev.mldeploy.InferenceClient;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.PlacementException;
+import dev.mldeploy.ProgressListener;
+import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.placement.PlacementChecker;
+import dev.mldeploy.placement.PlacementDecision;
+import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link ModelDeployer} implementation. Not API. */
+public final class DefaultModelDeployer implements ModelDeployer {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultModelDeployer.class);
+
+    private final String defaultTarget;
+    private final Map<String, TargetProvider> providers;
+    private final TargetContext context;
+    private final PlacementChecker checker;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final Set<InferenceClient> clients = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public DefaultModelDeployer(String defaultTarget, List<TargetProvider> explicit, boolean discover,
+                                ClassLoader classLoader, Map<String, String> environment) {
+        this.providers = resolveProviders(explicit, discover, classLoader);
+        if (!AUTO.equals(defaultTarget) && !providers.containsKey(defaultTarget)) {
+            throw unknownTarget(defaultTarget);
+        }
+        this.defaultTarget = defaultTarget;
+        this.context = new TargetContext(environment);
+        List<PlacementProfile> profiles = new ArrayList<>(PlacementChecker.builtInProfiles());
+        providers.values().forEach(p -> profiles.addAll(p.placementProfiles()));
+        this.checker = PlacementChecker.of(profiles);
+        LOG.debug("mldeploy targets {}, default {}", providers.keySet(), defaultTarget);
+    }
+
+    static Map<String, TargetProvider> resolveProviders(List<TargetProvider> explicit, boolean discover,
+                                                        ClassLoader classLoader) {
+        Map<String, TargetProvider> discovered = new TreeMap<>();
+        if (discover) {
+            for (TargetProvider p : ServiceLoader.load(TargetProvider.class, classLoader)) {
+                TargetProvider previous = discovered.putIfAbsent(p.name(), p);
+                if (previous != null && previous.getClass() != p.getClass()) {
+                    throw new InvalidConfigurationException("two target providers are named '" + p.name() + "': "
+                            + previous.getClass().getName() + " and " + p.getClass().getName()
+                            + "; remove one from the class path");
+                }
+            }
+        }
+        Map<String, TargetProvider> chosen = new TreeMap<>(discovered);
+        Map<String, TargetProvider> explicitByName = new LinkedHashMap<>();
+        for (TargetProvider p : explicit) {
+            if (explicitByName.putIfAbsent(p.name(), p) != null) {
+                throw new InvalidConfigurationException("two target providers named '" + p.name()
+                        + "' were given to the builder; give one");
+            }
+            chosen.put(p.name(), p); // an explicit choice wins over discovery
+        }
+        if (chosen.containsKey(AUTO)) {
+            throw new InvalidConfigurationException("a target provider may not be named '" + AUTO + "' ("
+                    + chosen.get(AUTO).getClass().getName() + "): that name asks for placement");
+        }
+        return java.util.Collections.unmodifiableMap(chosen);
+    }
+
+    private InvalidConfigurationException unknownTarget(String name) {
+        return new InvalidConfigurationException("unknown target '" + name + "'; known targets: "
+                + String.join(", ", knownNames()) + (name.equals("sagemaker") || name.equals("lambda")
+                ? " (add the dev.mldeploy:mldeploy-" + name + " module to the class path)" : ""));
+    }
+
+    private List<String> knownNames() {
+        List<String> names = new ArrayList<>(providers.keySet());
+        names.add(AUTO);
+        return names;
+    }
+
+    @Override
+    public String defaultTarget() {
+        return defaultTarget;
+    }
+
+    @Override
+    public List<String> targets() {
+        return List.copyOf(providers.keySet());
+    }
+
+    @Override
+    public PlacementDecision plan(ModelSpec spec, PlacementOptions options) {
+        return checker.decide(spec, options);
+    }
+
+    @Override
+    public DeployResult deploy(ModelSpec spec, DeployOptions options) {
+        ensureOpen();
+        spec.requireSource();
+        String name = options.target().orElse(defaultTarget);
+        PlacementDecision decision;
+        CandidateEvaluation candidate;
+        if (AUTO.equals(name)) {
+            decision = checker.decide(spec, options.placementOptions());
+            candidate = decision.chosen().orElseThrow(() -> new PlacementException(decision.explanation(), decision));
+            name = candidate.target();
+            if (!providers.containsKey(name)) {
+                throw new InvalidConfigurationException("placement chose " + candidate.name() + " but no '" + name
+                        + "' target is on the class path; add dev.mldeploy:mldeploy-" + name
+                        + " or name a target; known targets: " + String.join(", ", knownNames()));
+            }
+        } else {
+            if (!providers.containsKey(name)) {
+                throw unknownTarget(name);
+            }
+            String targetName = name;
+            boolean placed = checker.profiles().stream().anyMatch(p -> p.target().equals(targetName));
+            if (placed) {
+                decision = checker.decide(spec, options.placementOptions(), p -> p.target().equals(targetName));
+                candidate = decision.chosen().orElseThrow(() -> new PlacementException("target '" + targetName
+                        + "' cannot hold '" + spec.name() + "': " + decision.explanation(), decision));
+            } else {
+                decision = null;
+                candidate = null;
+            }
+        }
+        Target target = target(name);
+        DeployContext ctx = DeployContext.of(spec.name(), name, options.progressListener(), options.timeout(),
+                decision, candidate);
+        LOG.debug("deploying '{}' to {}", spec.name(), name);
+        DeployResult result = target.deploy(spec, ctx);
+        if (result.placement() == null && decision != null) {
+            result = result.withPlacement(decision);
+        }
+        return result;
+    }
+
+    @Override
+    public Deployment describe(String name) {
+        return find(name).map(Map.Entry::getValue).orElseThrow(() -> notFound(name));
+    }
+
+    @Override
+    public List<Deployment> list() {
+        ensureOpen();
+        List<Deployment> all = new ArrayList<>();
+        for (String t : searchedTargets()) {
+            all.addAll(target(t).list());
+        }
+        all.sort(Comparator.comparing(Deployment::name).thenComparing(Deployment::target));
+        return List.copyOf(all);
+    }
+
+    @Override
+    public boolean undeploy(String name) {
+        return undeploy(name, ProgressListener.none());
+    }
+
+    @Override
+    public boolean undeploy(String name, ProgressListener listener) {
+        ensureOpen();
+        boolean removed = false;
+        for (String t : searchedTargets()) {
+            removed |= target(t).undeploy(name, DeployContext.of(name, t, listener, DeployOptions.DEFAULT_TIMEOUT));
+        }
+        return removed;
+    }
+
+    @Override
+    public InferenceClient client(String name) {
+        Map.Entry<String, Deployment> found = find(name).orElseThrow(() -> notFound(name));
+        String targetName = found.getKey();
+        InferenceClient[] holder = new InferenceClient[1];
+        InferenceClient client = new DefaultInferenceClient(name, targetName, target(targetName).invoker(name),
+                () -> clients.remove(holder[0]));
+        holder[0] = client;
+        clients.add(client);
+        return client;
+    }
+
+    private Optional<Map.Entry<String, Deployment>> find(String name) {
+        ensureOpen();
+        for (String t : searchedTargets()) {
+            Optional<Deployment> d = target(t).describe(name);
+            if (d.isPresent()) {
+                return Optional.of(Map.entry(t, d.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private DeploymentNotFoundException notFound(String name) {
+        List<String> searched = searchedTargets();
+        return new DeploymentNotFoundException(name, "no deployment named '" + name + "' on "
+                + (searched.size() == 1 ? "target " + searched.get(0) : "targets " + String.join(", ", searched))
+                + "; deploy it first, or name the target it is on");
+    }
+
+    /** The default target, or every target for auto (cloud targets first). */
+    private List<String> searchedTargets() {
+        if (!AUTO.equals(defaultTarget)) {
+            return List.of(defaultTarget);
+        }
+        List<String> names = new ArrayList<>(providers.keySet());
+        names.sort(Comparator.comparing((String n) -> n.equals(LOCAL)).thenComparing(n -> n));
+        return names;
+    }
+
+    private Target target(String name) {
+        ensureOpen();
+        TargetProvider provider = providers.get(name);
+        if (provider == null) {
+            throw unknownTarget(name);
+        }
+        return targets.computeIfAbsent(name, n -> provider.create(context));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this ModelDeployer is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (InferenceClient c : List.copyOf(clients)) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the client for '{}' failed: {}", c.deploymentName(), e.toString());
+            }
+        }
+        for (Target t : targets.values()) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing target {} failed: {}", t.name(), e.toString());
+            }
+        }
+        targets.clear();
+    }
+}

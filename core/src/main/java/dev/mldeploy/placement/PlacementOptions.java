@@ -1,0 +1,126 @@
+package dev.mldeploy.placement;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Cost options placement uses: the Lambda free tier, provisioned concurrency, and a SageMaker instance type and
+ * count to price instead of the cheapest fitting one.
+ */
+public final class PlacementOptions {
+    private final boolean freeTier;
+    private final int provisionedConcurrency;
+    private final double provisionedHoursPerMonth;
+    private final String instanceType;
+    private final int instanceCount;
+
+    private PlacementOptions(Builder b) {
+        this.freeTier = b.freeTier;
+        this.provisionedConcurrency = b.provisionedConcurrency;
+        this.provisionedHoursPerMonth = b.provisionedHoursPerMonth;
+        this.instanceType = b.instanceType;
+        this.instanceCount = b.instanceCount;
+    }
+
+    /** No free tier, no provisioned concurrency, instance type and count chosen by placement. */
+    public static PlacementOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.freeTier = freeTier;
+        b.provisionedConcurrency = provisionedConcurrency;
+        b.provisionedHoursPerMonth = provisionedHoursPerMonth;
+        b.instanceType = instanceType;
+        b.instanceCount = instanceCount;
+        return b;
+    }
+
+    /** Whether to subtract the Lambda free tier (1M requests, 400,000 GB-s a month). Off by default. */
+    public boolean freeTier() {
+        return freeTier;
+    }
+
+    /** Lambda provisioned concurrency to price (0 for none). */
+    public int provisionedConcurrency() {
+        return provisionedConcurrency;
+    }
+
+    /** Hours a month the provisioned concurrency is on. */
+    public double provisionedHoursPerMonth() {
+        return provisionedHoursPerMonth;
+    }
+
+    /** The SageMaker instance type to price, when the caller chose one. */
+    public Optional<String> instanceType() {
+        return Optional.ofNullable(instanceType);
+    }
+
+    /** The SageMaker instance count to price, when the caller chose one (0 means: size it from traffic). */
+    public int instanceCount() {
+        return instanceCount;
+    }
+
+    @Override
+    public String toString() {
+        return "PlacementOptions{freeTier=" + freeTier + ", provisionedConcurrency=" + provisionedConcurrency
+                + ", provisionedHoursPerMonth=" + provisionedHoursPerMonth + ", instanceType=" + instanceType
+                + ", instanceCount=" + instanceCount + "}";
+    }
+
+    /** Builds {@link PlacementOptions}. */
+    public static final class Builder {
+        private boolean freeTier;
+        private int provisionedConcurrency;
+        private double provisionedHoursPerMonth = PriceTables.HOURS_PER_MONTH;
+        private String instanceType;
+        private int instanceCount;
+
+        private Builder() {
+        }
+
+        public Builder freeTier(boolean freeTier) {
+            this.freeTier = freeTier;
+            return this;
+        }
+
+        public Builder provisionedConcurrency(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("provisioned concurrency must be at least 0, was " + count);
+            }
+            this.provisionedConcurrency = count;
+            return this;
+        }
+
+        public Builder provisionedHoursPerMonth(double hours) {
+            if (!(hours >= 0) || hours > PriceTables.HOURS_PER_MONTH) {
+                throw new IllegalArgumentException("provisioned hours must be 0 to " + PriceTables.HOURS_PER_MONTH
+                        + " a month, was " + hours);
+            }
+            this.provisionedHoursPerMonth = hours;
+            return this;
+        }
+
+        public Builder instanceType(String instanceType) {
+            this.instanceType = Objects.requireNonNull(instanceType, "instanceType");
+            return this;
+        }
+
+        public Builder instanceCount(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("instance count must be at least 0, was " + count);
+            }
+            this.instanceCount = count;
+            return this;
+        }
+
+        public PlacementOptions build() {
+            return new PlacementOptions(this);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.mldeploy.spi;
+
+import dev.mldeploy.MlDeployException;
+import dev.mldeploy.OperationTimeoutException;
+import dev.mldeploy.ProgressEvent;
+import dev.mldeploy.ProgressListener;
+import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.placement.PlacementDecision;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One deploy or undeploy call as a target sees it: where to report progress, when to give up, and what placement
+ * decided.
+ */
+public final class DeployContext {
+    private final String deploymentName;
+    private final String target;
+    private final ProgressListener listener;
+    private final Clock clock;
+    private final Instant start;
+    private final Instant deadline;
+    private final PlacementDecision placement;
+    private final CandidateEvaluation candidate;
+
+    private DeployContext(String deploymentName, String target, ProgressListener listener, Clock clock,
+                          Duration timeout, PlacementDecision placement, CandidateEvaluation candidate) {
+        this.deploymentName = Objects.requireNonNull(deploymentName, "deploymentName");
+        this.target = Objects.requireNonNull(target, "target");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.start = clock.instant();
+        this.deadline = start.plus(Objects.requireNonNull(timeout, "timeout"));
+        this.placement = placement;
+        this.candidate = candidate;
+    }
+
+    /** A context with no placement decision. */
+    public static DeployContext of(String deploymentName, String target, ProgressListener listener,
+                                   Duration timeout) {
+        return new DeployContext(deploymentName, target, listener, Clock.systemUTC(), timeout, null, null);
+    }
+
+    /** A context carrying placement's decision and the candidate chosen on this target. */
+    public static DeployContext of(String deploymentName, String target, ProgressListener listener,
+                                   Duration timeout, PlacementDecision placement, CandidateEvaluation candidate) {
+        return new DeployContext(deploymentName, target, listener, Clock.systemUTC(), timeout, placement, candidate);
+    }
+
+    /** For tests: a context on {@code clock}. */
+    public static DeployContext of(String deploymentName, String target, ProgressListener listener,
+                                   Duration timeout, Clock clock) {
+        return new DeployContext(deploymentName, target, listener, clock, timeout, null, null);
+    }
+
+    public String deploymentName() {
+        return deploymentName;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public ProgressListener listener() {
+        return listener;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The placement decision, when the deploy went through placement or was checked against it. */
+    public Optional<PlacementDecision> placement() {
+        return Optional.ofNullable(placement);
+    }
+
+    /** The candidate placement chose on this target (variant, instance type and count, ...), when there is one. */
+    public Optional<CandidateEvaluation> candidate() {
+        return Optional.ofNullable(candidate);
+    }
+
+    public Duration elapsed() {
+        return Duration.between(start, clock.instant());
+    }
+
+    /** Time left before the deadline; zero or negative once it passed. */
+    public Duration remaining() {
+        return Duration.between(clock.instant(), deadline);
+    }
+
+    public boolean expired() {
+        return !clock.instant().isBefore(deadline);
+    }
+
+    /** Reports one step to the listener. A listener that throws does not stop the deploy. */
+    public void progress(String phase, String status, String message) {
+        ProgressEvent event = new ProgressEvent(deploymentName, target, phase, status, elapsed(), message);
+        try {
+            listener.onProgress(event);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(DeployContext.class)
+                    .warn("progress listener threw {}; ignoring it", e.toString());
+        }
+    }
+
+    /** Throws {@link OperationTimeoutException} naming {@code waitingFor} if the deadline has passed. */
+    public void checkDeadline(String waitingFor) {
+        if (expired()) {
+            throw new OperationTimeoutException("timed out after " + elapsed().toSeconds() + " s waiting for "
+                    + waitingFor + " (" + target + " deployment '" + deploymentName + "'); raise the timeout "
+                    + "(DeployOptions.timeout, --timeout) or check the target");
+        }
+    }
+
+    /** Sleeps {@code d}, or less if the deadline comes first; an interrupt ends the wait with an exception. */
+    public void sleep(Duration d, String waitingFor) {
+        long millis = Math.max(0, Math.min(d.toMillis(), remaining().toMillis()));
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MlDeployException("interrupted while waiting for " + waitingFor + " (" + target
+                    + " deployment '" + deploymentName + "')", e);
+        }
+    }
+}

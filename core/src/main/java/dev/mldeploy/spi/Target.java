@@ -1,0 +1,50 @@
+package dev.mldeploy.spi;
+
+import dev.mldeploy.DeployResult;
+import dev.mldeploy.Deployment;
+import dev.mldeploy.ModelSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A configured target: what a backend implements. Must be thread-safe.
+ *
+ * <p>Contract every implementation keeps (the compatibility kit in {@code mldeploy-test-support} checks it):
+ * <ul>
+ *   <li>{@code deploy} is idempotent: for a spec whose fingerprint ({@link SpecFingerprint}) equals the deployed
+ *       one it makes no mutating call and returns {@code UNCHANGED}; a changed spec updates in place.</li>
+ *   <li>State lives with the target (tags, a state directory), never only in this object.</li>
+ *   <li>A deploy that fails removes what it created, or leaves it reusable, so a retry succeeds.</li>
+ *   <li>Waits report progress through {@link DeployContext} and honour its deadline and interrupts.</li>
+ * </ul>
+ */
+public interface Target extends AutoCloseable {
+
+    /** The target's name, the same as its provider's. */
+    String name();
+
+    DeployResult deploy(ModelSpec spec, DeployContext context);
+
+    Optional<Deployment> describe(String name);
+
+    /** Every deployment mldeploy made on this target, sorted by name. */
+    List<Deployment> list();
+
+    /**
+     * Removes the deployment and everything mldeploy created for it.
+     *
+     * @return whether there was anything to remove
+     */
+    boolean undeploy(String name, DeployContext context);
+
+    /**
+     * An invoker for the deployment named {@code name}.
+     *
+     * @throws dev.mldeploy.DeploymentNotFoundException there is none
+     */
+    Invoker invoker(String name);
+
+    /** Releases what the target holds (SDK clients it built); never removes deployments. */
+    @Override
+    void close();
+}

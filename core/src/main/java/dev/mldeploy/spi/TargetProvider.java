@@ -1,0 +1,36 @@
+package dev.mldeploy.spi;
+
+import dev.mldeploy.placement.PlacementProfile;
+import java.util.List;
+
+/**
+ * A deployment target, found by {@link java.util.ServiceLoader} (list the class in
+ * {@code META-INF/services/dev.mldeploy.spi.TargetProvider}; it needs a public no-argument constructor that
+ * configures itself from the environment) or passed configured to
+ * {@link dev.mldeploy.ModelDeployer.Builder#provider(TargetProvider)}.
+ *
+ * <p>A provider declares its name, and for a cloud target the placement profiles (limits and cost model, one
+ * per way it can run the model) the placement checker evaluates. Two providers with one name are an error.
+ */
+public interface TargetProvider {
+
+    /** The target's name: lower case letters, digits and hyphens ({@code local}, {@code sagemaker}, ...). */
+    String name();
+
+    /** One line for people. */
+    String description();
+
+    /**
+     * The ways this target can run a model, each with its limits and cost model. Empty for a target that placement
+     * does not consider (the local one).
+     */
+    default List<PlacementProfile> placementProfiles() {
+        return List.of();
+    }
+
+    /**
+     * Creates the target. Fails fast with {@link dev.mldeploy.InvalidConfigurationException} when its configuration
+     * cannot work (no region, malformed role ARN, ...), before any call that changes anything.
+     */
+    Target create(TargetContext context);
+}
