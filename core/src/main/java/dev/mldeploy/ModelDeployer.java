@@ -58,6 +58,15 @@ public interface ModelDeployer extends AutoCloseable {
     /** Evaluates every cloud target for {@code spec}: limits, reasons, monthly cost, and the choice. */
     PlacementDecision plan(ModelSpec spec, PlacementOptions options);
 
+    /**
+     * Writes what {@code target} would deploy for {@code spec} (an archive, a Dockerfile) into {@code outDir},
+     * without calling the target.
+     *
+     * @return the files written
+     * @throws InvalidConfigurationException the target is unknown or has nothing to package
+     */
+    List<java.nio.file.Path> packageModel(ModelSpec spec, String target, java.nio.file.Path outDir);
+
     /** Deploys {@code spec} to the default target with default options. */
     default DeployResult deploy(ModelSpec spec) {
         return deploy(spec, DeployOptions.defaults());

@@ -115,6 +115,20 @@ public final class DefaultModelDeployer implements ModelDeployer {
     }
 
     @Override
+    public List<java.nio.file.Path> packageModel(ModelSpec spec, String targetName, java.nio.file.Path outDir) {
+        ensureOpen();
+        spec.requireSource();
+        TargetProvider provider = providers.get(targetName);
+        if (provider == null) {
+            throw unknownTarget(targetName);
+        }
+        return provider.packager().orElseThrow(() -> new InvalidConfigurationException("target '" + targetName
+                + "' has nothing to package; targets that do: " + providers.values().stream()
+                .filter(p -> p.packager().isPresent()).map(TargetProvider::name).toList()))
+                .write(spec, outDir);
+    }
+
+    @Override
     public DeployResult deploy(ModelSpec spec, DeployOptions options) {
         ensureOpen();
         spec.requireSource();

@@ -28,6 +28,11 @@ public interface TargetProvider {
         return List.of();
     }
 
+    /** Writes the target's deployable artifacts without any remote call, when the target has any. */
+    default java.util.Optional<Packager> packager() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Creates the target. Fails fast with {@link dev.mldeploy.InvalidConfigurationException} when its configuration
      * cannot work (no region, malformed role ARN, ...), before any call that changes anything.
