@@ -79,7 +79,7 @@ final class Explanation {
     /** Names what would hold a model nothing here can: asynchronous inference, or batch transform beyond it. */
     static String whatWouldFit(ModelSpec spec) {
         String asyncLimits = "up to " + Fmt.duration(SageMakerLimits.Async.MAX_PROCESSING_TIME) + " per request, "
-                + "payloads up to " + Fmt.limit(SageMakerLimits.Async.MAX_PAYLOAD_BYTES) + " through S3";
+                + "payloads up to " + Fmt.size(SageMakerLimits.Async.MAX_PAYLOAD_BYTES) + " through S3";
         boolean beyondRealTime = spec.resources().maxInferenceTime()
                 .compareTo(SageMakerLimits.RealTime.MAX_INVOCATION_TIME) > 0
                 || spec.traffic().payloadBytes() > SageMakerLimits.RealTime.MAX_PAYLOAD_BYTES;

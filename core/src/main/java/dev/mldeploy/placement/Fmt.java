@@ -28,7 +28,8 @@ final class Fmt {
 
     /** A unit price as published: {@code $0.0000166667}. */
     static String price(BigDecimal v) {
-        return "$" + v.stripTrailingZeros().toPlainString();
+        BigDecimal s = v.stripTrailingZeros();
+        return "$" + (s.scale() < 2 ? s.setScale(2) : s).toPlainString();
     }
 
     /** A rounded amount: {@code $12.30}. */
@@ -43,8 +44,12 @@ final class Fmt {
 
     /** A size limit: {@code 250 MB (262,144,000 bytes)}, or GB when whole. */
     static String limit(long bytes) {
-        String unit = bytes % Units.GB == 0 ? num(bytes / Units.GB) + " GB" : num(mb(bytes)) + " MB";
-        return unit + " (" + bytes(bytes) + ")";
+        return size(bytes) + " (" + bytes(bytes) + ")";
+    }
+
+    /** {@code 250 MB}, {@code 10 GB}. */
+    static String size(long bytes) {
+        return bytes % Units.GB == 0 ? num(bytes / Units.GB) + " GB" : num(mb(bytes)) + " MB";
     }
 
     /** Bytes as MB, exact. */
@@ -52,14 +57,14 @@ final class Fmt {
         return new BigDecimal(bytes).divide(BigDecimal.valueOf(Units.MB));
     }
 
-    /** {@code 200 ms}, {@code 900.001 s}, {@code 20 min}. */
+    /** {@code 200 ms}, {@code 900.001 s}, {@code 20 min}, {@code 1 h}. */
     static String duration(Duration d) {
         BigDecimal seconds = seconds(d);
         if (d.compareTo(Duration.ofSeconds(1)) < 0) {
             return num(seconds.movePointRight(3)) + " ms";
         }
         if (d.toNanosPart() == 0 && d.toSecondsPart() == 0 && d.toMinutes() >= 2) {
-            return d.toHours() >= 2 && d.toMinutesPart() == 0 ? num(d.toHours()) + " h" : num(d.toMinutes()) + " min";
+            return d.toHours() >= 1 && d.toMinutesPart() == 0 ? num(d.toHours()) + " h" : num(d.toMinutes()) + " min";
         }
         return num(seconds) + " s";
     }

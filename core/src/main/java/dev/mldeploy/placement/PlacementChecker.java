@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates every cloud placement profile for a model, rejects each infeasible one with every reason, and picks
@@ -22,6 +24,7 @@ import java.util.function.Predicate;
  * 1 h per request, 1 GB payloads) or batch transform beyond that.
  */
 public final class PlacementChecker {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementChecker.class);
     private final List<PlacementProfile> profiles;
 
     private PlacementChecker(List<PlacementProfile> profiles) {
@@ -80,6 +83,10 @@ public final class PlacementChecker {
         CandidateEvaluation chosen = evaluated.stream().filter(CandidateEvaluation::feasible)
                 .min(Comparator.comparing((CandidateEvaluation c) -> c.cost().totalUsd()))
                 .orElse(null);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("placement for '{}': {}", spec.name(), chosen == null ? "nothing fits" : chosen.name() + " at $"
+                    + chosen.cost().totalUsd());
+        }
         return new PlacementDecision(chosen, evaluated, explain(spec, chosen, evaluated));
     }
 

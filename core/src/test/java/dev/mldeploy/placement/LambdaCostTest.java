@@ -35,7 +35,7 @@ class LambdaCostTest {
         // duration: 100,000 x 0.2 s x 1 GB = 20,000 GB-s x $0.0000166667 = $0.333334 -> $0.33
         CostEstimate c = cost(Specs.readmeExample().build(), PlacementOptions.defaults());
         assertEquals(List.of(usd("0.02"), usd("0.33")), amounts(c));
-        assertEquals("Lambda requests: 100,000 x $0.2 per 1M", c.items().get(0).name());
+        assertEquals("Lambda requests: 100,000 x $0.20 per 1M", c.items().get(0).name());
         assertEquals("Lambda duration (x86_64): 100,000 requests x 0.2 s x 1 GB = 20,000 GB-s x $0.0000166667",
                 c.items().get(1).name());
         assertEquals(usd("0.35"), c.totalUsd());
@@ -88,7 +88,7 @@ class LambdaCostTest {
         CostEstimate free = cost(spec, PlacementOptions.builder().freeTier(true).build());
         assertEquals(List.of(usd("0.40"), usd("18.33")), amounts(free));
         assertEquals(usd("18.73"), free.totalUsd());
-        assertEquals("Lambda requests: 3,000,000 - 1,000,000 free = 2,000,000 x $0.2 per 1M",
+        assertEquals("Lambda requests: 3,000,000 - 1,000,000 free = 2,000,000 x $0.20 per 1M",
                 free.items().get(0).name());
     }
 
