@@ -33,9 +33,10 @@ final class Explanation {
             sb.append("no target can hold '").append(spec.name()).append("'; every reason:");
         }
         if (!sageMakerOnly.isEmpty()) {
-            sb.append("\n").append(String.join(", ", sageMakerOnly)).append(chosen == null ? " would decide" : " decide")
-                    .append(" by themselves: only SageMaker real-time has ")
-                    .append(sageMakerOnly.size() == 1 ? "it" : "them")
+            boolean one = sageMakerOnly.size() == 1;
+            sb.append("\n").append(String.join(", ", sageMakerOnly))
+                    .append(one ? " decides by itself" : " decide by themselves")
+                    .append(": only SageMaker real-time has ").append(one ? "it" : "them")
                     .append(", so Lambda and SageMaker serverless are out whatever they cost");
         }
         for (CandidateEvaluation c : all) {

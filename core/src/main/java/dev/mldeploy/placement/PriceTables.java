@@ -75,6 +75,8 @@ public final class PriceTables {
      * @param memoryGib  memory in GB (1,024 MB)
      * @param gpuCount   GPUs (0 for none)
      * @param gpuKind    the GPU model and its memory, empty for none
+     *
+     * <p>Immutable; thread-safe.
      */
     public record InstanceType(String name, BigDecimal usdPerHour, int vcpus, int memoryGib, int gpuCount,
                                String gpuKind) {

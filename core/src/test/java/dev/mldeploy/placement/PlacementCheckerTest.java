@@ -64,7 +64,7 @@ class PlacementCheckerTest {
         assertEquals("sagemaker:realtime", d.chosen().orElseThrow().name());
         String e = d.explanation();
         assertTrue(e.contains("chose sagemaker:realtime for 'm' at $537.57 a month, the only target that fits"), e);
-        assertTrue(e.contains("a GPU decide by themselves: only SageMaker real-time has it, so Lambda and SageMaker "
+        assertTrue(e.contains("a GPU decides by itself: only SageMaker real-time has it, so Lambda and SageMaker "
                 + "serverless are out whatever they cost"), e);
         assertTrue(e.contains("- needs a GPU; Lambda has none"), e);
         assertTrue(e.contains("- needs a GPU; SageMaker serverless has none"), e);
@@ -119,7 +119,6 @@ class PlacementCheckerTest {
     @Test
     void twentyMinuteInference_nothingFits_listsEveryReasonAndNamesAsyncInference() {
         PlacementDecision d = decide(spec().maxInferenceTime(Duration.ofMinutes(20)).build());
-        System.out.println(d.explanation());
         assertTrue(d.chosen().isEmpty());
         String e = d.explanation();
         assertTrue(e.startsWith("no target can hold 'm'; every reason:"), e);
