@@ -133,6 +133,7 @@ class ModelSpecTest {
     @Test
     void packageSize_negative_isRejected() {
         assertInvalid(() -> ModelSpec.builder("m").packageSizeBytes(-5).build(), "packageSizeBytes must be at least 0");
+        assertInvalid(() -> ModelSpec.builder("m").packageSizeBytes(-1).build(), "packageSizeBytes must be at least 0");
         assertEquals(0, ModelSpec.builder("m").packageSizeBytes(0).build().declaredPackageBytes().getAsLong());
     }
 
