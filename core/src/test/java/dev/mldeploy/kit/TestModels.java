@@ -23,6 +23,7 @@ import java.util.Map;
  *   <li>{@value #FAILS_ON_PREDICT}: predict_fn raises {@code ValueError("expected a 'text' field, got [...]")}
  *       (the JSON object's sorted keys).</li>
  *   <li>{@value #SLOW_LOAD}: model_fn sleeps {@code $SLOW_LOAD_SECONDS} (default 60 s).</li>
+ *   <li>{@value #IGNORES_SIGTERM}: model_fn makes the process ignore SIGTERM; answers {@code {"echo": <json>}}.</li>
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -33,6 +34,7 @@ public final class TestModels {
     public static final String FAILS_ON_LOAD = "fails-on-load";
     public static final String FAILS_ON_PREDICT = "fails-on-predict";
     public static final String SLOW_LOAD = "slow-load";
+    public static final String IGNORES_SIGTERM = "ignores-sigterm";
 
     /** The model's load error message. */
     public static final String LOAD_ERROR = "cannot load weights: model.bin is missing";
@@ -42,7 +44,8 @@ public final class TestModels {
             SHOUT, List.of("inference.py", "suffix.txt"),
             FAILS_ON_LOAD, List.of("inference.py"),
             FAILS_ON_PREDICT, List.of("inference.py"),
-            SLOW_LOAD, List.of("inference.py"));
+            SLOW_LOAD, List.of("inference.py"),
+            IGNORES_SIGTERM, List.of("inference.py"));
 
     private TestModels() {
     }
