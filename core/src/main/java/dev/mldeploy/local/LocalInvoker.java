@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * Sends requests to a local model process over one shared HTTP/1.1 client (kept-alive connections).
  * Thread-safe. When the process refuses the connection it re-reads the state once: a redeploy may have moved it
- * to another port.
+ * to another port. When the JDK client closed a pooled connection as it handed it out (its idle-connection cleanup
+ * racing the request, seen as "connection closed locally") the request is sent once more.
  */
 final class LocalInvoker implements Invoker {
     static final String MODEL_ERROR_HEADER = "X-Mldeploy-Error";
@@ -77,8 +78,27 @@ final class LocalInvoker implements Invoker {
             }
             throw notRunning(s, e);
         } catch (IOException e) {
+            if (closedLocally(e)) {
+                // java.net.http's pool closed a kept-alive connection just as it handed it out, before the request
+                // reached the server (which saw only the close): send once more on a fresh connection
+                try {
+                    return send(s, request);
+                } catch (IOException e2) {
+                    throw failed(s, e2);
+                }
+            }
             throw failed(s, e);
         }
+    }
+
+    /** Whether the client itself closed the connection: the request never reached the model. */
+    private static boolean closedLocally(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException && "connection closed locally".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private InferenceResponse send(LocalState s, InferenceRequest request) throws IOException {

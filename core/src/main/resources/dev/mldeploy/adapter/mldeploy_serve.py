@@ -107,7 +107,11 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._too_large(length)
             return None
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client went away mid-body: never run the model on a truncated request
+            self.close_connection = True
+            return None
+        return body
 
     def _too_large(self, size):
         self._send_json(413, {"error": "request body of %d bytes is over the %d-byte limit"
