@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -219,14 +218,5 @@ final class LocalStarter {
         PortTaken() {
             super("port taken", null, false, false);
         }
-    }
-
-    /** For messages: the command, as a shell would show it. */
-    static String show(List<String> command) {
-        List<String> quoted = new ArrayList<>();
-        for (String c : command) {
-            quoted.add(c.matches("[\\w./:=@+-]+") ? c : "'" + c.replace("'", "'\\''") + "'");
-        }
-        return String.join(" ", quoted);
     }
 }
