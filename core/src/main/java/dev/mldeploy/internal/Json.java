@@ -83,7 +83,11 @@ public final class Json {
             }
             sb.append(BigDecimal.valueOf(d).stripTrailingZeros().toPlainString());
         } else if (v instanceof Float f) {
-            write(sb, f.doubleValue(), indent, depth);
+            if (f.isNaN() || f.isInfinite()) {
+                throw new IllegalArgumentException("JSON cannot hold " + f);
+            }
+            // as the float prints (0.1), not widened to double (0.10000000149011612)
+            sb.append(new BigDecimal(Float.toString(f)).stripTrailingZeros().toPlainString());
         } else if (v instanceof Number) {
             sb.append(v);
         } else if (v instanceof Map<?, ?> m) {
@@ -261,11 +265,16 @@ public final class Json {
                         if (i + 4 > s.length()) {
                             throw error("bad unicode escape");
                         }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad unicode escape");
+                        int code = 0;
+                        for (int k = i; k < i + 4; k++) {
+                            char h = s.charAt(k);
+                            int digit = h < 128 ? Character.digit(h, 16) : -1;
+                            if (digit < 0) { // Integer.parseInt would also take a sign and non-ASCII digits
+                                throw error("bad unicode escape");
+                            }
+                            code = code * 16 + digit;
                         }
+                        sb.append((char) code);
                         i += 4;
                     }
                     default -> throw error("bad escape \\" + e);

@@ -1,0 +1,248 @@
+package dev.mldeploy.local;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The local target, configured: runs the model as a {@code python3} process on 127.0.0.1 through the adapter
+ * shipped in the SDK (the same one the SageMaker container runs), with its state (pid, port, spec hash) in
+ * {@code <home>/local/<name>/} so that another process can describe, invoke or undeploy it.
+ *
+ * <pre>{@code
+ * ModelDeployer deployer = ModelDeployer.builder()
+ *         .provider(LocalTarget.builder().home(Path.of("/tmp/mldeploy")).startupTimeout(Duration.ofSeconds(30)).build())
+ *         .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. Passed to {@link dev.mldeploy.ModelDeployer.Builder#provider(TargetProvider)} it
+ * wins over the {@link LocalTargetProvider} found by {@link java.util.ServiceLoader}, which reads the same settings
+ * from the environment ({@link #fromEnvironment(Map)}).
+ */
+public final class LocalTarget implements TargetProvider {
+    /** The target's name. */
+    public static final String NAME = "local";
+    /** The largest request body, in bytes: 6 MB, SageMaker's real-time limit, so local behaves like the cloud. */
+    public static final long MAX_REQUEST_BYTES = 6L * 1024 * 1024;
+    /** Environment variable naming the mldeploy home (default {@code ~/.mldeploy}). */
+    public static final String ENV_HOME = "MLDEPLOY_HOME";
+    /** Environment variable naming the Python executable (default {@code python3}). */
+    public static final String ENV_PYTHON = "MLDEPLOY_PYTHON";
+    /** Environment variable choosing the contract: {@code sagemaker} (default) or {@code lambda}. */
+    public static final String ENV_CONTRACT = "MLDEPLOY_LOCAL_CONTRACT";
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
+    public static final String DEFAULT_PYTHON = "python3";
+
+    /** Which serving contract the local process speaks. */
+    public enum Contract {
+        /** {@code mldeploy_serve.py}: the SageMaker hosting contract, as the SageMaker container runs it. */
+        SAGEMAKER("mldeploy_serve.py"),
+        /** {@code mldeploy_lambda.py serve}: the model through the Lambda handler, as the Lambda function runs it. */
+        LAMBDA("mldeploy_lambda.py");
+
+        private final String script;
+
+        Contract(String script) {
+            this.script = script;
+        }
+
+        /** The adapter file the process runs ({@code <script> serve --model-dir D --host H --port P}). */
+        public String script() {
+            return script;
+        }
+
+        /** The lower-case name used in the environment and in state files. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The contract named {@code id} ({@code sagemaker}, {@code lambda}; any case). */
+        public static Contract of(String id) {
+            for (Contract c : values()) {
+                if (c.id().equalsIgnoreCase(id.trim())) {
+                    return c;
+                }
+            }
+            throw new InvalidConfigurationException("unknown local contract '" + id + "'; use one of "
+                    + Arrays.stream(values()).map(Contract::id).toList() + " (" + ENV_CONTRACT + ")");
+        }
+    }
+
+    private final Path home;
+    private final String python;
+    private final Duration startupTimeout;
+    private final Duration stopGracePeriod;
+    private final Contract contract;
+
+    private LocalTarget(Builder b) {
+        this.home = b.home.toAbsolutePath().normalize();
+        this.python = b.python;
+        this.startupTimeout = b.startupTimeout;
+        this.stopGracePeriod = b.stopGracePeriod;
+        this.contract = b.contract;
+    }
+
+    /** The defaults: home {@code ~/.mldeploy}, {@code python3}, the SageMaker contract. */
+    public static LocalTarget create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The configuration {@code environment} asks for: {@value #ENV_HOME}, {@value #ENV_PYTHON},
+     * {@value #ENV_CONTRACT}; defaults for what it does not set.
+     *
+     * @throws InvalidConfigurationException a value is malformed
+     */
+    public static LocalTarget fromEnvironment(Map<String, String> environment) {
+        TargetContext ctx = new TargetContext(environment);
+        Builder b = builder();
+        ctx.env(ENV_HOME).ifPresent(h -> {
+            try {
+                b.home(Path.of(h));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InvalidConfigurationException(ENV_HOME + "='" + h + "' is not a valid path: "
+                        + e.getMessage(), e);
+            }
+        });
+        ctx.env(ENV_PYTHON).ifPresent(b::python);
+        ctx.env(ENV_CONTRACT).ifPresent(c -> b.contract(Contract.of(c)));
+        return b.build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().home(home).python(python).startupTimeout(startupTimeout)
+                .stopGracePeriod(stopGracePeriod).contract(contract);
+    }
+
+    /** A copy with {@code change} applied to a builder of this configuration. */
+    public LocalTarget with(Consumer<Builder> change) {
+        Builder b = toBuilder();
+        change.accept(b);
+        return b.build();
+    }
+
+    /** The mldeploy home; local deployments live in {@code <home>/local/<name>/}. */
+    public Path home() {
+        return home;
+    }
+
+    /** Where the local deployments' state directories are: {@code <home>/local}. */
+    public Path stateDirectory() {
+        return home.resolve("local");
+    }
+
+    /** The Python executable (a name looked up on the PATH, or a path). */
+    public String python() {
+        return python;
+    }
+
+    /** How long a new process may take to answer {@code GET /ping} (model_fn included). */
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    /** How long undeploy waits after SIGTERM before it kills the process. */
+    public Duration stopGracePeriod() {
+        return stopGracePeriod;
+    }
+
+    public Contract contract() {
+        return contract;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "a " + python + " process on 127.0.0.1 (" + contract.id() + " contract), state in "
+                + stateDirectory();
+    }
+
+    /** Creates the target; the context's environment is not read (this configuration is explicit). */
+    @Override
+    public Target create(TargetContext context) {
+        return new LocalDeployments(this);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalTarget{home=" + home + ", python=" + python + ", startupTimeout=" + startupTimeout
+                + ", stopGracePeriod=" + stopGracePeriod + ", contract=" + contract.id() + "}";
+    }
+
+    /** Builds a {@link LocalTarget}. Not thread-safe. */
+    public static final class Builder {
+        private Path home = Path.of(System.getProperty("user.home"), ".mldeploy");
+        private String python = DEFAULT_PYTHON;
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
+        private Contract contract = Contract.SAGEMAKER;
+
+        private Builder() {
+        }
+
+        /** The mldeploy home ({@value LocalTarget#ENV_HOME}); state goes to {@code <home>/local/<name>/}. */
+        public Builder home(Path home) {
+            this.home = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /** The Python executable, 3.9 or later. Default {@code python3}. */
+        public Builder python(String python) {
+            Objects.requireNonNull(python, "python");
+            if (python.isBlank()) {
+                throw new InvalidConfigurationException("the python executable is blank; name one (" + ENV_PYTHON
+                        + ", default " + DEFAULT_PYTHON + ")");
+            }
+            this.python = python;
+            return this;
+        }
+
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = positive(timeout, "startupTimeout");
+            return this;
+        }
+
+        public Builder stopGracePeriod(Duration grace) {
+            Objects.requireNonNull(grace, "stopGracePeriod");
+            if (grace.isNegative()) {
+                throw new InvalidConfigurationException("stopGracePeriod must not be negative, was " + grace);
+            }
+            this.stopGracePeriod = grace;
+            return this;
+        }
+
+        public Builder contract(Contract contract) {
+            this.contract = Objects.requireNonNull(contract, "contract");
+            return this;
+        }
+
+        public LocalTarget build() {
+            return new LocalTarget(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new InvalidConfigurationException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.mldeploy.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Processes, ports and logs of the local target: liveness, health checks, stopping. Stateless. */
+final class ProcessControl {
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** A recorded start instant and the OS's may differ by rounding; a reused pid differs by far more. */
+    private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
+
+    private ProcessControl() {
+    }
+
+    /** The process {@code pid} if it runs and is the one that started at {@code start} (null: not checked). */
+    static Optional<ProcessHandle> live(long pid, Instant start) {
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessControl::running);
+        if (handle.isEmpty() || start == null) {
+            return handle;
+        }
+        Optional<Instant> actual = handle.get().info().startInstant();
+        if (actual.isPresent() && Duration.between(actual.get(), start).abs().compareTo(START_TOLERANCE) > 0) {
+            return Optional.empty(); // the pid was reused by another process
+        }
+        return handle;
+    }
+
+    /** Alive and not a zombie (a zombie keeps its /proc entry, and Java calls it alive, until it is reaped). */
+    static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        try {
+            String s = Files.readString(stat, StandardCharsets.US_ASCII);
+            int close = s.lastIndexOf(')');
+            if (close > 0 && close + 2 < s.length()) {
+                char state = s.charAt(close + 2);
+                return state != 'Z' && state != 'X';
+            }
+            return true;
+        } catch (IOException e) {
+            return p.isAlive(); // no /proc (not Linux), or the process just went away
+        }
+    }
+
+    /**
+     * Sends {@code GET /ping} to 127.0.0.1:{@code port}.
+     *
+     * @return the HTTP status, or -1 when nothing answered (refused, reset, timed out)
+     */
+    static int ping(int port, Duration timeout) {
+        int ms = (int) Math.max(1, timeout.toMillis());
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(LOOPBACK, port), ms);
+            s.setSoTimeout(ms);
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /ping HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n' && line.length() < 200) {
+                line.append((char) c);
+            }
+            String[] parts = line.toString().trim().split(" ");
+            if (parts.length >= 2 && parts[0].startsWith("HTTP/")) {
+                return Integer.parseInt(parts[1]);
+            }
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A port that is free on 127.0.0.1 right now (another process may still take it before we bind it). */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    /** Whether nothing listens on 127.0.0.1:{@code port}: we can bind it. */
+    static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(LOOPBACK, port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops {@code p}: SIGTERM, up to {@code grace} for it to exit, then SIGKILL.
+     *
+     * @return whether it was killed forcibly
+     */
+    static boolean stop(ProcessHandle p, Duration grace) {
+        if (!running(p)) {
+            return false;
+        }
+        p.destroy();
+        if (waitForExit(p, grace)) {
+            return false;
+        }
+        p.destroyForcibly();
+        waitForExit(p, Duration.ofSeconds(10));
+        return true;
+    }
+
+    /** Waits until {@code p} is gone; returns whether it is. */
+    static boolean waitForExit(ProcessHandle p, Duration max) {
+        long end = System.nanoTime() + max.toNanos();
+        while (running(p)) {
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            sleep(25);
+        }
+        return true;
+    }
+
+    /** Waits until the port is free; returns whether it is. */
+    static boolean waitForPortFree(int port, Duration max) {
+        long end = System.nanoTime() + max.toNanos();
+        while (!portFree(port)) {
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            sleep(25);
+        }
+        return true;
+    }
+
+    /** The last {@code n} lines of {@code file} (at most the last 64 KB of it); empty when unreadable. */
+    static List<String> tail(Path file, int n) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            int chunk = (int) Math.min(len, 64 * 1024);
+            byte[] buf = new byte[chunk];
+            f.seek(len - chunk);
+            f.readFully(buf);
+            String[] lines = new String(buf, StandardCharsets.UTF_8).split("\r?\n");
+            List<String> out = new ArrayList<>();
+            for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
+                out.add(lines[i]);
+            }
+            while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
+                out.remove(out.size() - 1);
+            }
+            return out;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.mldeploy.MlDeployException("interrupted while waiting for a local model process", e);
+        }
+    }
+}

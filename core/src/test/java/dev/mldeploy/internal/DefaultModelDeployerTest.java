@@ -1,0 +1,247 @@
+package dev.mldeploy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.mldeploy.DeployOptions;
+import dev.mldeploy.DeployResult;
+import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentNotFoundException;
+import dev.mldeploy.DeploymentStatus;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.PlacementException;
+import dev.mldeploy.kit.TestModels;
+import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.placement.CostEstimate;
+import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetProvider;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
+
+class DefaultModelDeployerTest {
+    private static final String SERVICES = "META-INF/services/" + TargetProvider.class.getName();
+
+    @TempDir
+    Path tmp;
+
+    /** A class loader whose only TargetProvider services file lists {@code providers}. */
+    private ClassLoader discovering(Class<?>... providers) throws IOException {
+        Path file = tmp.resolve("services.txt");
+        StringBuilder sb = new StringBuilder();
+        for (Class<?> c : providers) {
+            sb.append(c.getName()).append('\n');
+        }
+        Files.writeString(file, sb);
+        URL url = file.toUri().toURL();
+        return new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public Enumeration<URL> getResources(String name) throws IOException {
+                return SERVICES.equals(name) ? Collections.enumeration(List.of(url)) : super.getResources(name);
+            }
+        };
+    }
+
+    private static TargetProvider provider(String name, Target target, PlacementProfile... profiles) {
+        TargetProvider p = mock(TargetProvider.class);
+        when(p.name()).thenReturn(name);
+        when(p.description()).thenReturn("fake " + name);
+        when(p.placementProfiles()).thenReturn(List.of(profiles));
+        when(p.packager()).thenReturn(Optional.empty());
+        when(p.create(any())).thenReturn(target);
+        return p;
+    }
+
+    private static Target target(String name) {
+        Target t = mock(Target.class);
+        when(t.name()).thenReturn(name);
+        when(t.deploy(any(), any())).thenAnswer(inv -> {
+            ModelSpec spec = inv.getArgument(0);
+            return new DeployResult(new Deployment(spec.name(), name, "fake", DeploymentStatus.IN_SERVICE, "", "h",
+                    "", null, null, Map.of()), DeployResult.Change.CREATED, "made by " + name, null);
+        });
+        return t;
+    }
+
+    private static PlacementProfile profile(String target, String variant, boolean feasible, String reason) {
+        return new PlacementProfile() {
+            @Override
+            public String target() {
+                return target;
+            }
+
+            @Override
+            public String variant() {
+                return variant;
+            }
+
+            @Override
+            public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
+                return new CandidateEvaluation(target, variant, feasible, feasible ? List.of() : List.of(reason),
+                        CostEstimate.of(), List.of(), Map.of("size", "small"));
+            }
+        };
+    }
+
+    private ModelSpec spec(String name) {
+        return ModelSpec.builder(name).source(TestModels.copy(TestModels.ECHO, tmp)).build();
+    }
+
+    @Test
+    void build_whenDefaultTargetUnknown_failsListingTheKnownTargets() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ModelDeployer.builder().discoverProviders(false).provider(provider("alpha", target("alpha")))
+                        .provider(provider("beta", target("beta"))).defaultTarget("gamma").build());
+
+        assertTrue(e.getMessage().contains("unknown target 'gamma'"), e.getMessage());
+        assertTrue(e.getMessage().contains("known targets: alpha, beta, auto"), e.getMessage());
+    }
+
+    @Test
+    void deploy_whenTargetNameUnknown_failsListingTheKnownTargetsAndTheModuleToAdd() {
+        Target alpha = target("alpha");
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(provider("alpha", alpha))
+                .defaultTarget("alpha").build()) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> d.deploy(spec("m"), DeployOptions.builder().target("sagemaker").build()));
+
+            assertTrue(e.getMessage().contains("known targets: alpha, auto"), e.getMessage());
+            assertTrue(e.getMessage().contains("dev.mldeploy:mldeploy-sagemaker"), e.getMessage());
+            verify(alpha, never()).deploy(any(), any());
+        }
+    }
+
+    @Test
+    void build_whenTwoDiscoveredProvidersShareAName_failsNamingBoth() throws IOException {
+        ClassLoader loader = discovering(FakeProviders.DupA.class, FakeProviders.DupB.class);
+
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ModelDeployer.builder().classLoader(loader).defaultTarget("dup").build());
+
+        assertTrue(e.getMessage().contains("'dup'"), e.getMessage());
+        assertTrue(e.getMessage().contains(FakeProviders.DupA.class.getName()), e.getMessage());
+        assertTrue(e.getMessage().contains(FakeProviders.DupB.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void build_whenTwoExplicitProvidersShareAName_fails() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ModelDeployer.builder().discoverProviders(false).provider(provider("x", target("x")))
+                        .provider(provider("x", target("x"))).defaultTarget("x").build());
+
+        assertTrue(e.getMessage().contains("two target providers named 'x'"), e.getMessage());
+    }
+
+    @Test
+    void explicitProvider_winsOverADiscoveredOneOfTheSameName() throws IOException {
+        Target explicit = target("fake");
+        ClassLoader loader = discovering(FakeProviders.DiscoveredFake.class);
+        try (ModelDeployer d = ModelDeployer.builder().classLoader(loader).provider(provider("fake", explicit))
+                .defaultTarget("fake").build()) {
+            DeployResult r = d.deploy(spec("m"));
+
+            assertEquals("made by fake", r.message());
+            verify(explicit).deploy(any(), any());
+            assertEquals(List.of("fake"), d.targets());
+        }
+    }
+
+    @Test
+    void discovery_findsProvidersListedInServicesFiles() throws IOException {
+        ClassLoader loader = discovering(FakeProviders.DupA.class);
+        try (ModelDeployer d = ModelDeployer.builder().classLoader(loader).defaultTarget("dup").build()) {
+            assertEquals(List.of("dup"), d.targets());
+        }
+    }
+
+    @Test
+    void deploy_whenAutoAndNothingFeasible_throwsPlacementExceptionWithEveryReason() {
+        Target cloud = target("cloud");
+        TargetProvider p = provider("cloud", cloud,
+                profile("cloud", "small", false, "inference of 1200 s is over the 900 s limit"),
+                profile("cloud", "big", false, "inference of 1200 s is over the 60 s limit"));
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(p)
+                .defaultTarget(ModelDeployer.AUTO).build()) {
+            ModelSpec spec = spec("long").toBuilder().maxInferenceTime(Duration.ofMinutes(20)).build();
+
+            PlacementException e = assertThrows(PlacementException.class, () -> d.deploy(spec));
+
+            assertTrue(e.getMessage().contains("over the 900 s limit"), e.getMessage());
+            assertTrue(e.getMessage().contains("over the 60 s limit"), e.getMessage());
+            assertTrue(e.decision().chosen().isEmpty());
+            assertTrue(e.decision().candidates().stream().anyMatch(c -> c.name().equals("cloud:small")));
+            verify(cloud, never()).deploy(any(), any());
+        }
+    }
+
+    @Test
+    void deploy_whenAutoAndOneFits_deploysThereWithTheChosenCandidate() {
+        Target cloud = target("cloud");
+        TargetProvider p = provider("cloud", cloud, profile("cloud", "small", true, null));
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(p)
+                .provider(provider("local", target("local"))).defaultTarget(ModelDeployer.AUTO).build()) {
+            DeployResult r = d.deploy(spec("fits"));
+
+            ArgumentCaptor<DeployContext> ctx = ArgumentCaptor.forClass(DeployContext.class);
+            verify(cloud).deploy(eq(spec("fits")), ctx.capture());
+            assertEquals("cloud:small", ctx.getValue().candidate().orElseThrow().name());
+            assertEquals("cloud", ctx.getValue().target());
+            assertTrue(r.placementDecision().isPresent(), "the result carries the decision");
+        }
+    }
+
+    @Test
+    void build_whenAProviderIsNamedAuto_fails() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ModelDeployer.builder().discoverProviders(false).provider(provider("auto", target("auto")))
+                        .defaultTarget(ModelDeployer.AUTO).build());
+        assertTrue(e.getMessage().contains("may not be named 'auto'"), e.getMessage());
+    }
+
+    @Test
+    void describe_whenNoTargetHasIt_throwsNotFoundNamingTheTarget() {
+        Target alpha = target("alpha");
+        when(alpha.describe("nope")).thenReturn(Optional.empty());
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(provider("alpha", alpha))
+                .defaultTarget("alpha").build()) {
+            DeploymentNotFoundException e = assertThrows(DeploymentNotFoundException.class, () -> d.describe("nope"));
+            assertEquals("nope", e.deploymentName());
+            assertTrue(e.getMessage().contains("target alpha"), e.getMessage());
+        }
+    }
+
+    @Test
+    void close_closesTheTargetsItCreated() {
+        Target alpha = target("alpha");
+        ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(provider("alpha", alpha))
+                .defaultTarget("alpha").build();
+        d.deploy(spec("m"));
+        d.close();
+
+        verify(alpha).close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.deploy(spec("m")));
+        assertSame(IllegalStateException.class, e.getClass());
+    }
+}

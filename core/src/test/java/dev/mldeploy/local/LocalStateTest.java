@@ -1,0 +1,58 @@
+package dev.mldeploy.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mldeploy.MlDeployException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStateTest {
+    @TempDir
+    Path dir;
+
+    private LocalState state(Instant processStart) {
+        return new LocalState("m", 4242, processStart, 50123, "abc123", LocalTarget.Contract.LAMBDA,
+                Instant.parse("2026-01-02T03:04:05.678Z"), Instant.parse("2026-01-03T00:00:00Z"),
+                dir.resolve("server.log"), Path.of("/models/m"), "python3", 20_000);
+    }
+
+    @Test
+    void writeThenRead_returnsTheSameState() {
+        LocalState s = state(Instant.parse("2026-01-03T00:00:00.12Z"));
+        s.write(dir);
+
+        assertEquals(s, LocalState.read(dir).orElseThrow());
+        assertFalse(Files.exists(dir.resolve(LocalState.FILE + ".tmp")), "no temporary file left");
+        assertEquals("http://127.0.0.1:50123", s.endpoint());
+    }
+
+    @Test
+    void writeThenRead_whenStartInstantUnknown_keepsItUnknown() {
+        LocalState s = state(null);
+        s.write(dir);
+
+        assertEquals(s, LocalState.read(dir).orElseThrow());
+    }
+
+    @Test
+    void read_whenNoStateFile_isEmpty() {
+        assertTrue(LocalState.read(dir).isEmpty());
+        assertTrue(LocalState.read(dir.resolve("absent")).isEmpty());
+    }
+
+    @Test
+    void read_whenDamaged_throwsSayingHowToRecover() throws IOException {
+        Files.writeString(dir.resolve(LocalState.FILE), "{\"name\": \"m\", \"pid\": \"x\"");
+
+        MlDeployException e = assertThrows(MlDeployException.class, () -> LocalState.read(dir));
+
+        assertTrue(e.getMessage().contains("damaged") && e.getMessage().contains("undeploy"), e.getMessage());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.mldeploy.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mldeploy.DeployOptions;
+import dev.mldeploy.DeploymentNotFoundException;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.ProgressListener;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalTargetTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void fromEnvironment_readsHomePythonAndContract() {
+        LocalTarget t = LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_HOME, home.toString(),
+                LocalTarget.ENV_PYTHON, "/usr/bin/python3.11", LocalTarget.ENV_CONTRACT, "Lambda"));
+
+        assertEquals(home, t.home());
+        assertEquals(home.resolve("local"), t.stateDirectory());
+        assertEquals("/usr/bin/python3.11", t.python());
+        assertEquals(LocalTarget.Contract.LAMBDA, t.contract());
+    }
+
+    @Test
+    void fromEnvironment_whenNothingSet_usesTheDefaults() {
+        LocalTarget t = LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_PYTHON, "  "));
+
+        assertEquals(Path.of(System.getProperty("user.home"), ".mldeploy"), t.home());
+        assertEquals("python3", t.python());
+        assertEquals(LocalTarget.Contract.SAGEMAKER, t.contract());
+        assertEquals(Duration.ofSeconds(120), t.startupTimeout());
+        assertEquals(Duration.ofSeconds(10), t.stopGracePeriod());
+    }
+
+    @Test
+    void fromEnvironment_whenContractUnknown_failsListingTheKnownOnes() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_CONTRACT, "docker")));
+
+        assertTrue(e.getMessage().contains("'docker'") && e.getMessage().contains("[sagemaker, lambda]")
+                && e.getMessage().contains(LocalTarget.ENV_CONTRACT), e.getMessage());
+    }
+
+    @Test
+    void builder_whenValuesInvalid_failsSayingWhich() {
+        assertTrue(assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.builder().startupTimeout(Duration.ZERO)).getMessage().contains("startupTimeout"));
+        assertTrue(assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.builder().stopGracePeriod(Duration.ofSeconds(-1))).getMessage()
+                .contains("stopGracePeriod"));
+        assertTrue(assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.builder().python(" ")).getMessage().contains(LocalTarget.ENV_PYTHON));
+        assertThrows(NullPointerException.class, () -> LocalTarget.builder().home(null));
+    }
+
+    @Test
+    void toBuilder_copiesEverySetting() {
+        LocalTarget t = LocalTarget.builder().home(home).python("py").startupTimeout(Duration.ofSeconds(3))
+                .stopGracePeriod(Duration.ofSeconds(4)).contract(LocalTarget.Contract.LAMBDA).build();
+
+        assertEquals(t.toString(), t.toBuilder().build().toString());
+        assertEquals("py2", t.with(b -> b.python("py2")).python());
+        assertEquals(Duration.ofSeconds(3), t.with(b -> b.python("py2")).startupTimeout());
+    }
+
+    @Test
+    void command_forEachContract_runsItsAdapterScriptWithServeArguments() {
+        Path adapter = home.resolve("adapter");
+        Path model = home.resolve("model");
+        for (LocalTarget.Contract c : LocalTarget.Contract.values()) {
+            LocalStarter starter = new LocalStarter(LocalTarget.builder().python("py").contract(c).build());
+
+            assertEquals(List.of("py", "-u", adapter.resolve(c.script()).toString(), "serve", "--model-dir",
+                    model.toString(), "--host", "127.0.0.1", "--port", "8123"), starter.command(adapter, model, 8123));
+        }
+        assertEquals("mldeploy_serve.py", LocalTarget.Contract.SAGEMAKER.script());
+        assertEquals("mldeploy_lambda.py", LocalTarget.Contract.LAMBDA.script());
+    }
+
+    @Test
+    void serviceLoader_findsTheLocalProvider() {
+        List<TargetProvider> found = ServiceLoader.load(TargetProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("local")).toList();
+
+        assertEquals(1, found.size());
+        assertEquals(LocalTargetProvider.class, found.get(0).getClass());
+        try (ModelDeployer d = ModelDeployer.builder().environment(Map.of(LocalTarget.ENV_HOME, home.toString()))
+                .build()) {
+            assertEquals("local", d.defaultTarget());
+            assertTrue(d.targets().contains("local"), d.targets().toString());
+            assertTrue(d.list().isEmpty());
+        }
+    }
+
+    @Test
+    void emptyHome_hasNoDeployments() {
+        try (Target t = new LocalTargetProvider().create(new TargetContext(Map.of(LocalTarget.ENV_HOME,
+                home.toString())))) {
+            DeployContext ctx = DeployContext.of("none", "local", ProgressListener.none(), DeployOptions.DEFAULT_TIMEOUT);
+
+            assertEquals("local", t.name());
+            assertTrue(t.list().isEmpty());
+            assertTrue(t.describe("none").isEmpty());
+            assertFalse(t.undeploy("none", ctx));
+            DeploymentNotFoundException e = assertThrows(DeploymentNotFoundException.class, () -> t.invoker("none"));
+            assertTrue(e.getMessage().contains(home.resolve("local").toString()), e.getMessage());
+            assertTrue(t.describe("../outside").isEmpty(), "a name that is no deployment name reads as none");
+            assertFalse(t.undeploy("../outside", ctx));
+        }
+    }
+}

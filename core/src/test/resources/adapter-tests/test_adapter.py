@@ -1,0 +1,279 @@
+"""Tests of the Python adapter (mldeploy_hooks, mldeploy_serve, mldeploy_lambda); run by PythonAdapterIT.
+
+Environment: MLDEPLOY_ADAPTER_DIR (the adapter files), MLDEPLOY_TEST_MODELS (a directory holding the test models
+echo, fails-on-predict, slow-load).
+"""
+import base64
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import unittest
+
+ADAPTER = os.environ["MLDEPLOY_ADAPTER_DIR"]
+MODELS = os.environ["MLDEPLOY_TEST_MODELS"]
+sys.path.insert(0, ADAPTER)
+
+import mldeploy_hooks as hooks  # noqa: E402
+
+
+def write_model(code, files=None):
+    d = tempfile.mkdtemp(prefix="model")
+    with open(os.path.join(d, "inference.py"), "w") as f:
+        f.write(textwrap.dedent(code))
+    for name, text in (files or {}).items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    return d
+
+
+def load(model_dir):
+    sys.modules.pop("inference", None)
+    return hooks.ModelHooks.load(model_dir)
+
+
+class DefaultInputFnTest(unittest.TestCase):
+    def test_json_content_types_are_parsed(self):
+        self.assertEqual({"a": 1}, hooks.default_input_fn(b'{"a": 1}', "application/json"))
+        self.assertEqual([1], hooks.default_input_fn(b"[1]", "Application/JSON; charset=utf-8"))
+        self.assertEqual({"b": 2}, hooks.default_input_fn(b'{"b": 2}', "application/vnd.api+json"))
+        self.assertEqual(3, hooks.default_input_fn(b"3", None))
+
+    def test_text_is_decoded_with_its_charset(self):
+        self.assertEqual("grüß", hooks.default_input_fn("grüß".encode("utf-8"), "text/plain"))
+        self.assertEqual("é", hooks.default_input_fn("é".encode("latin-1"), "text/csv; charset=latin-1"))
+
+    def test_other_types_pass_as_bytes(self):
+        self.assertEqual(b"\x00\xff", hooks.default_input_fn(b"\x00\xff", "application/octet-stream"))
+
+    def test_bad_json_raises(self):
+        with self.assertRaises(ValueError):
+            hooks.default_input_fn(b"{nope", "application/json")
+
+
+class DefaultOutputFnTest(unittest.TestCase):
+    def test_objects_become_json(self):
+        self.assertEqual((b'{"a": [1, 2]}', "application/json"), hooks.default_output_fn({"a": [1, 2]}, "*/*"))
+
+    def test_bytes_and_str_pass_through(self):
+        self.assertEqual((b"\x01", "application/octet-stream"), hooks.default_output_fn(b"\x01", "*/*"))
+        self.assertEqual((b"\x01", "image/png"), hooks.default_output_fn(bytearray(b"\x01"), "image/png"))
+        self.assertEqual(("hé".encode("utf-8"), "text/plain; charset=utf-8"), hooks.default_output_fn("hé", None))
+        self.assertEqual((b"[1]", "application/json"), hooks.default_output_fn("[1]", "application/json"))
+
+
+class ModelHooksTest(unittest.TestCase):
+    def test_load_calls_model_fn_once_with_the_model_dir_on_sys_path(self):
+        d = write_model("""
+            import helper
+            calls = []
+            def model_fn(model_dir):
+                calls.append(model_dir)
+                return helper.VALUE
+            def predict_fn(data, model):
+                return {"model": model, "data": data, "calls": len(calls)}
+        """, {"helper.py": "VALUE = 'from helper'\n"})
+        h = load(d)
+        self.assertEqual([os.path.abspath(d)], h.module.calls)
+        body, ctype = h.invoke(b'{"x": 1}', "application/json", "application/json")
+        self.assertEqual({"model": "from helper", "data": {"x": 1}, "calls": 1}, json.loads(body))
+        h.invoke(b"{}", None, None)
+        self.assertEqual(1, len(h.module.calls))
+
+    def test_user_output_fn_may_return_a_body_or_a_body_and_type(self):
+        for returned, expected in [
+            ('("x,y", "text/csv")', (b"x,y", "text/csv")),
+            ('"plain"', (b"plain", "text/plain")),
+            ('b"raw"', (b"raw", "text/plain")),
+            ('{"k": 1}', (b'{"k": 1}', "application/json")),
+        ]:
+            d = write_model("""
+                def model_fn(model_dir):
+                    return None
+                def predict_fn(data, model):
+                    return data
+                def output_fn(prediction, accept):
+                    return %s
+            """ % returned)
+            self.assertEqual(expected, load(d).invoke(b"1", "application/json", "text/plain"), returned)
+
+    def test_missing_hooks_and_files_are_reported(self):
+        with self.assertRaises(FileNotFoundError):
+            load(tempfile.mkdtemp())
+        with self.assertRaisesRegex(AttributeError, "predict_fn"):
+            load(write_model("def model_fn(model_dir):\n    return None\n"))
+
+    def test_error_dict_has_lambdas_shape_and_only_the_models_frames(self):
+        h = load(os.path.join(MODELS, "fails-on-predict"))
+        try:
+            h.invoke(b'{"b": 1, "a": 2}', "application/json", "application/json")
+            self.fail("predict_fn should raise")
+        except ValueError as e:
+            err = json.loads(hooks.error_body(e))
+        self.assertEqual("ValueError", err["errorType"])
+        self.assertEqual("expected a 'text' field, got ['a', 'b']", err["errorMessage"])
+        self.assertTrue(any("predict_fn" in line for line in err["stackTrace"]), err["stackTrace"])
+        self.assertFalse(any("mldeploy_hooks.py" in line for line in err["stackTrace"]), err["stackTrace"])
+
+
+class LambdaHandlerTest(unittest.TestCase):
+    def setUp(self):
+        import mldeploy_lambda
+        sys.modules.pop("inference", None)
+        mldeploy_lambda._hooks = None
+        os.environ["MLDEPLOY_MODEL_DIR"] = os.path.join(MODELS, "echo")
+        self.lam = mldeploy_lambda
+
+    def test_json_event_answers_json_text(self):
+        out = self.lam.handler({"body": '{"text": "hi"}', "contentType": "application/json"}, None)
+        self.assertEqual(200, out["statusCode"])
+        self.assertFalse(out["isBase64Encoded"])
+        self.assertEqual("application/json", out["contentType"])
+        self.assertEqual({"echo": {"text": "hi"}, "version": "1"}, json.loads(out["body"]))
+
+    def test_base64_event_answers_base64(self):
+        raw = b"\x00\x01\xfe"
+        out = self.lam.handler({"body": base64.b64encode(raw).decode(), "isBase64Encoded": True,
+                                "contentType": "application/octet-stream", "accept": "application/octet-stream"}, None)
+        self.assertTrue(out["isBase64Encoded"])
+        self.assertEqual(raw, base64.b64decode(out["body"]))
+
+    def test_model_error_propagates(self):
+        os.environ["MLDEPLOY_MODEL_DIR"] = os.path.join(MODELS, "fails-on-predict")
+        with self.assertRaises(ValueError):
+            self.lam.handler({"body": "{}"}, None)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class ServeTest(unittest.TestCase):
+    """mldeploy_serve.py as a process, as the local target and the SageMaker container run it."""
+
+    def start(self, model, env=None):
+        port = free_port()
+        e = dict(os.environ)
+        e.update(env or {})
+        p = subprocess.Popen([sys.executable, os.path.join(ADAPTER, "mldeploy_serve.py"), "serve", "--model-dir",
+                              os.path.join(MODELS, model), "--host", "127.0.0.1", "--port", str(port)],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e)
+        self.addCleanup(lambda: (p.poll() is None and p.kill(), p.wait(), p.stdout.close()))
+        return p, port
+
+    def wait_ready(self, port, p):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            self.assertIsNone(p.poll(), "the server exited")
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/ping")
+                if c.getresponse().status == 200:
+                    c.close()
+                    return
+                c.close()
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.fail("not ready")
+
+    def test_keep_alive_serves_many_requests_on_one_connection(self):
+        p, port = self.start("echo")
+        self.wait_ready(port, p)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.connect()
+        sock = c.sock
+        for i in range(3):
+            c.request("POST", "/invocations", body=json.dumps({"text": str(i)}),
+                      headers={"Content-Type": "application/json", "Accept": "application/json"})
+            r = c.getresponse()
+            self.assertEqual(200, r.status)
+            self.assertEqual("HTTP/1.1", "HTTP/1.%d" % (r.version - 10))
+            body = r.read()
+            self.assertEqual(str(len(body)), r.getheader("Content-Length"))
+            self.assertEqual({"echo": {"text": str(i)}, "version": "1"}, json.loads(body))
+        self.assertIs(sock, c.sock, "the same connection served every request")
+        c.request("GET", "/ping")
+        r = c.getresponse()
+        self.assertEqual((200, b"", "0"), (r.status, r.read(), r.getheader("Content-Length")))
+        c.request("GET", "/nope")
+        r = c.getresponse()
+        self.assertEqual(404, r.status)
+        r.read()
+        c.close()
+
+    def test_model_error_answers_500_with_the_error_header(self):
+        p, port = self.start("fails-on-predict")
+        self.wait_ready(port, p)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("POST", "/invocations", body=b'{"q": 1}', headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        self.assertEqual(500, r.status)
+        self.assertEqual("model", r.getheader("X-Mldeploy-Error"))
+        self.assertEqual("application/json", r.getheader("Content-Type"))
+        self.assertEqual("ValueError", json.loads(r.read())["errorType"])
+        c.close()
+
+    def test_body_over_the_limit_answers_413(self):
+        p, port = self.start("echo", {"MLDEPLOY_MAX_REQUEST_BYTES": "10"})
+        self.wait_ready(port, p)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("POST", "/invocations", body=b"x" * 11, headers={"Content-Type": "text/plain"})
+        self.assertEqual(413, c.getresponse().status)
+        c.close()
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("POST", "/invocations", body=b"x" * 10, headers={"Content-Type": "text/plain"})
+        r = c.getresponse()
+        self.assertEqual((200, b"x" * 10), (r.status, r.read()))
+        c.close()
+
+    def test_ping_answers_503_until_model_fn_returns(self):
+        p, port = self.start("slow-load", {"SLOW_LOAD_SECONDS": "1.5"})
+        statuses = set()
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/ping")
+                status = c.getresponse().status
+                c.close()
+                statuses.add(status)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.assertEqual({503, 200}, statuses)
+
+    def test_sigterm_stops_cleanly(self):
+        p, port = self.start("echo")
+        self.wait_ready(port, p)
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(0, p.wait(10))
+
+    def test_port_in_use_exits_75(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        try:
+            p = subprocess.Popen([sys.executable, os.path.join(ADAPTER, "mldeploy_serve.py"), "serve", "--model-dir",
+                                  os.path.join(MODELS, "echo"), "--host", "127.0.0.1", "--port", str(port)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.assertEqual(75, p.wait(10))
+        finally:
+            s.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
