@@ -79,9 +79,9 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                 || config.dataCapture().isPresent() || config.vpc().isPresent();
         ServerlessSettings serverless = config.serverless().orElse(null);
         if (serverless == null && placementServerless && !configRealtime) {
-            int memory = roundServerlessMemory(intSetting(settings, "memoryMb", "serverlessMemoryMb")
+            int memory = roundServerlessMemory(intSetting(settings, CandidateEvaluation.MEMORY_MB)
                     .orElse(spec.resources().memoryMb()));
-            serverless = new ServerlessSettings(memory, intSetting(settings, "maxConcurrency")
+            serverless = new ServerlessSettings(memory, intSetting(settings, CandidateEvaluation.MAX_CONCURRENCY)
                     .orElse(ServerlessSettings.DEFAULT_MAX_CONCURRENCY));
         }
         List<VariantSettings> variants = new ArrayList<>();
@@ -89,10 +89,10 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
             checkServerlessSpec(spec);
             variants.add(VariantSettings.of(DEFAULT_VARIANT, 1.0));
         } else {
-            String type = config.instanceType().orElse(settings.getOrDefault("instanceType",
+            String type = config.instanceType().orElse(settings.getOrDefault(CandidateEvaluation.INSTANCE_TYPE,
                     SageMakerTarget.DEFAULT_INSTANCE_TYPE));
             int count = config.instanceCount() > 0 ? config.instanceCount()
-                    : intSetting(settings, "instanceCount").orElse(config.autoscaling()
+                    : intSetting(settings, CandidateEvaluation.INSTANCE_COUNT).orElse(config.autoscaling()
                     .map(AutoscalingSettings::minInstances).orElse(1));
             List<VariantSettings> given = config.variants();
             if (given.isEmpty() && spec.features().variants() > 1) {
