@@ -33,10 +33,27 @@ public final class ModelPackager {
     /** Bumped when the archive layout changes, so new layouts get new keys. */
     private static final String FORMAT = "mldeploy-sagemaker-tar/1";
 
-    private final int compressionLevel;
+    /** Files at least this large are sampled to decide whether compressing them is worth it. */
+    static final long SAMPLE_FROM_BYTES = 1 << 20;
+    static final int SAMPLE_BYTES = 256 * 1024;
+    /** A sample that gzip shrinks by less than this fraction is stored, not compressed. */
+    static final double STORE_ABOVE_RATIO = 0.9;
 
+    private final int compressionLevel;
+    private final boolean adaptive;
+
+    /** A packager compressing at {@code compressionLevel} that stores files gzip cannot shrink (model weights). */
     public ModelPackager(int compressionLevel) {
+        this(compressionLevel, true);
+    }
+
+    /**
+     * @param compressionLevel the gzip level (0 to 9)
+     * @param adaptive         whether files that gzip shrinks by less than 10% in a sample are stored instead
+     */
+    public ModelPackager(int compressionLevel, boolean adaptive) {
         this.compressionLevel = compressionLevel;
+        this.adaptive = adaptive;
     }
 
     /**
@@ -84,7 +101,7 @@ public final class ModelPackager {
             throw new IllegalStateException(e);
         }
         String parts = FORMAT + "\0" + tree.sha256() + "\0" + AdapterFiles.sha256() + "\0"
-                + (uncompressed ? "none" : "gzip" + compressionLevel);
+                + (uncompressed ? "none" : "gzip" + compressionLevel + (adaptive ? "a" : ""));
         return HexFormat.of().formatHex(md.digest(parts.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
     }
 
@@ -93,7 +110,14 @@ public final class ModelPackager {
         DeterministicGzip gzip = new DeterministicGzip(out, compressionLevel);
         BufferedOutputStream buffered = new BufferedOutputStream(gzip, 1 << 18);
         TarWriter tar = new TarWriter(buffered);
+        int level = compressionLevel;
         for (Entry e : entries(tree)) {
+            int wanted = levelFor(e);
+            if (wanted != level) {
+                buffered.flush(); // the new level starts at this entry, whatever the buffer held
+                gzip.level(wanted);
+                level = wanted;
+            }
             try (InputStream in = e.open()) {
                 tar.addFile(e.path(), e.size(), e.executable(), in);
             }
@@ -115,6 +139,34 @@ public final class ModelPackager {
     }
 
     /**
+     * The level for one entry: 0 (stored) for a large file whose first {@value #SAMPLE_BYTES} bytes gzip shrinks by
+     * less than 10% (float weights, already-compressed files), else the configured level. Depends only on the
+     * content, so the archive stays deterministic.
+     */
+    int levelFor(Entry e) throws IOException {
+        if (!adaptive || compressionLevel == 0 || e.size() < SAMPLE_FROM_BYTES) {
+            return compressionLevel;
+        }
+        byte[] sample;
+        try (InputStream in = e.open()) {
+            sample = in.readNBytes(SAMPLE_BYTES);
+        }
+        java.util.zip.Deflater d = new java.util.zip.Deflater(1, true);
+        try {
+            d.setInput(sample);
+            d.finish();
+            byte[] out = new byte[64 * 1024];
+            long compressed = 0;
+            while (!d.finished()) {
+                compressed += d.deflate(out);
+            }
+            return compressed > STORE_ABOVE_RATIO * sample.length ? 0 : compressionLevel;
+        } finally {
+            d.end();
+        }
+    }
+
+    /**
      * gzip with a chosen level and a fixed header (no file name, mtime 0, OS 0): the JDK writes that header, so
      * only the level needs setting.
      */
@@ -122,6 +174,22 @@ public final class ModelPackager {
         DeterministicGzip(OutputStream out, int level) throws IOException {
             super(out, 1 << 16, false);
             def.setLevel(level);
+        }
+
+        /**
+         * Changes the level for what is written next. zlib applies a new level at the next deflate call and
+         * compresses the input of that call with the old one, so an empty deflate applies it here.
+         */
+        void level(int level) throws IOException {
+            def.setLevel(level);
+            def.setInput(new byte[0]);
+            int n;
+            do {
+                n = def.deflate(buf, 0, buf.length, java.util.zip.Deflater.NO_FLUSH);
+                if (n > 0) {
+                    out.write(buf, 0, n);
+                }
+            } while (n == buf.length);
         }
     }
 }

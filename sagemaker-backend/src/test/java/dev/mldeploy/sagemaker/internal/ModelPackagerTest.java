@@ -91,6 +91,36 @@ class ModelPackagerTest {
     }
 
     @Test
+    void writeTarGz_storesIncompressibleFilesAndCompressesTheRest_andTarReadsBoth() throws Exception {
+        Path model = Fixtures.model(tmp.resolve("m"), "w");
+        byte[] noise = new byte[3 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(noise);
+        Files.write(model.resolve("a-weights.bin"), noise);
+        Files.writeString(model.resolve("z-vocab.txt"), "the quick brown fox jumps over the lazy dog\n".repeat(70_000));
+        long raw = Files.size(model.resolve("z-vocab.txt")) + noise.length;
+
+        byte[] adaptive = tarGz(model);
+        ByteArrayOutputStream forced = new ByteArrayOutputStream();
+        new ModelPackager(1, false).writeTarGz(SourceTree.of(model), forced);
+
+        assertTrue(adaptive.length < noise.length + 200_000, "text compressed: " + adaptive.length + " of " + raw);
+        assertTrue(adaptive.length > noise.length, "noise stored: " + adaptive.length);
+        assertArrayEquals(adaptive, tarGz(model), "deterministic with level switches");
+        assertNotEquals(packager.contentKey(SourceTree.of(model), false),
+                new ModelPackager(1, false).contentKey(SourceTree.of(model), false));
+        Path archive = Files.write(tmp.resolve("a.tar.gz"), adaptive);
+        Path extracted = Files.createDirectories(tmp.resolve("x"));
+        Process p = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", extracted.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertArrayEquals(noise, Files.readAllBytes(extracted.resolve("code/a-weights.bin")));
+        assertEquals(Files.readString(model.resolve("z-vocab.txt")), Files.readString(extracted.resolve(
+                "code/z-vocab.txt")));
+        assertTrue(forced.size() > 0);
+    }
+
+    @Test
     void entries_whenModelHasAFileNamedLikeTheAdapter_refusesWithWhatToRename() throws Exception {
         Path model = Fixtures.model(tmp.resolve("m"), "w");
         Files.writeString(model.resolve("mldeploy_serve.py"), "x");
