@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code tar czf} followed by {@code aws s3 cp}, in the same run; plus mldeploy's uncompressed mode.
  *
  * <p>Run: {@code java -cp ... dev.mldeploy.benchmarks.sagemaker.PackageUploadBenchmark [sizeMb] [rounds]}
- * (default 1024 MB, 2 rounds). Uses {@code AWS_ENDPOINT_URL} when set, else starts moto on 127.0.0.1. The model
+ * (default 1024 MB, 3 rounds). Uses {@code AWS_ENDPOINT_URL} when set, else starts moto on 127.0.0.1. The model
  * directory is generated in a temporary directory and deleted at the end.
  */
 public final class PackageUploadBenchmark {
@@ -38,65 +40,87 @@ public final class PackageUploadBenchmark {
 
     public static void main(String[] args) throws Exception {
         int sizeMb = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String external = System.getenv("AWS_ENDPOINT_URL");
         Path work = Files.createTempDirectory("mldeploy-bench-");
         try (MotoServer moto = external == null ? MotoServer.start() : MotoServer.attach(URI.create(external))) {
             Path model = generateModel(work.resolve("model"), sizeMb);
             URI endpoint = moto.endpoint();
-            List<String[]> rows = new ArrayList<>();
+            String loadBefore = loadAverage();
+            Map<String, List<Double>> seconds = new LinkedHashMap<>();
+            Map<String, Long> uploaded = new LinkedHashMap<>();
             List<Double> ratios = new ArrayList<>();
             List<Double> ratiosSameLevel = new ArrayList<>();
             List<Double> forcedRatios = new ArrayList<>();
+            List<String> order = new ArrayList<>(List.of(BASELINE, DEFAULT, LEVEL6, FORCED, FLAT));
             for (int round = 1; round <= rounds; round++) {
-                moto.reset();
-                try (S3Client s3 = s3(endpoint)) {
-                    s3.createBucket(r -> r.bucket(BUCKET));
-                    double tarSeconds = time(() -> run(List.of("tar", "czf", work.resolve("model.tar.gz").toString(),
-                            "-C", model.toString(), "."), null));
-                    long tarBytes = Files.size(work.resolve("model.tar.gz"));
-                    double cpSeconds = time(() -> run(List.of("aws", "s3", "cp", "--only-show-errors",
-                            work.resolve("model.tar.gz").toString(), "s3://" + BUCKET + "/baseline/model.tar.gz",
-                            "--endpoint-url", endpoint.toString()), endpoint));
-                    Files.delete(work.resolve("model.tar.gz"));
-                    double baseline = tarSeconds + cpSeconds;
-                    long[] bytes = new long[1];
-                    double level1 = time(() -> bytes[0] = upload(s3, model, 1, "level1", false));
-                    long level1Bytes = bytes[0];
-                    double level6 = time(() -> bytes[0] = upload(s3, model, 6, "level6", false));
-                    long level6Bytes = bytes[0];
-                    double forced = time(() -> bytes[0] = upload(s3, new ModelPackager(1, false), model, "forced",
-                            false));
-                    long forcedBytes = bytes[0];
-                    double flat = time(() -> upload(s3, model, 1, "flat", true));
-                    ratios.add(level1 / baseline);
-                    ratiosSameLevel.add(level6 / baseline);
-                    rows.add(row(round, "tar czf (gzip -6)", tarSeconds, tarBytes, sizeMb));
-                    rows.add(row(round, "aws s3 cp", cpSeconds, tarBytes, sizeMb));
-                    rows.add(row(round, "baseline: tar czf + aws s3 cp", baseline, tarBytes, sizeMb));
-                    rows.add(row(round, "mldeploy model.tar.gz, gzip level 1 (default)", level1, level1Bytes,
-                            sizeMb));
-                    rows.add(row(round, "mldeploy model.tar.gz, gzip level 6", level6, level6Bytes, sizeMb));
-                    rows.add(row(round, "mldeploy model.tar.gz, gzip 1 on every file (no store)", forced,
-                            forcedBytes, sizeMb));
-                    forcedRatios.add(forced / baseline);
-                    rows.add(row(round, "mldeploy uncompressed (CompressionType=None)", flat, (long) sizeMb << 20,
-                            sizeMb));
+                Map<String, Double> t = new LinkedHashMap<>();
+                for (String what : order) {
+                    moto.reset(); // every measurement uploads into an empty emulator
+                    try (S3Client s3 = s3(endpoint)) {
+                        s3.createBucket(r -> r.bucket(BUCKET));
+                        long[] bytes = new long[1];
+                        switch (what) {
+                            case BASELINE -> {
+                                Path archive = work.resolve("model.tar.gz");
+                                t.put(TAR, time(() -> run(List.of("tar", "czf", archive.toString(), "-C",
+                                        model.toString(), "."), null)));
+                                bytes[0] = Files.size(archive);
+                                uploaded.put(TAR, bytes[0]);
+                                uploaded.put(CP, bytes[0]);
+                                t.put(CP, time(() -> run(List.of("aws", "s3", "cp", "--only-show-errors",
+                                        archive.toString(), "s3://" + BUCKET + "/baseline/model.tar.gz",
+                                        "--endpoint-url", endpoint.toString()), endpoint)));
+                                Files.delete(archive);
+                                t.put(BASELINE, t.get(TAR) + t.get(CP));
+                            }
+                            case DEFAULT -> t.put(what, time(() -> bytes[0] = upload(s3, new ModelPackager(1),
+                                    model, "default", false)));
+                            case LEVEL6 -> t.put(what, time(() -> bytes[0] = upload(s3, new ModelPackager(6),
+                                    model, "level6", false)));
+                            case FORCED -> t.put(what, time(() -> bytes[0] = upload(s3,
+                                    new ModelPackager(1, false), model, "forced", false)));
+                            default -> t.put(what, time(() -> bytes[0] = upload(s3, new ModelPackager(1), model,
+                                    "flat", true)));
+                        }
+                        uploaded.put(what, bytes[0]);
+                    }
                 }
+                t.forEach((k, v) -> seconds.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                ratios.add(t.get(DEFAULT) / t.get(BASELINE));
+                ratiosSameLevel.add(t.get(LEVEL6) / t.get(BASELINE));
+                forcedRatios.add(t.get(FORCED) / t.get(BASELINE));
+                order.add(order.remove(0)); // rotate, so no method always runs first or last
             }
-            print(sizeMb, rows, ratios, ratiosSameLevel);
-            System.out.printf(Locale.ROOT, "mldeploy (gzip 1 on every file, nothing stored) / baseline: %s (median "
-                    + "%.2f)%n", fmt(forcedRatios), median(forcedRatios));
+            print(sizeMb, rounds, seconds, uploaded, loadBefore, loadAverage());
+            System.out.printf(Locale.ROOT, "%nmldeploy default (gzip 1, incompressible files stored) / baseline, per "
+                    + "round: %s, median %.2f (below 1: mldeploy is faster)%n", fmt(ratios), median(ratios));
+            System.out.printf(Locale.ROOT, "mldeploy gzip 6 (tar czf's level) / baseline: %s, median %.2f%n",
+                    fmt(ratiosSameLevel), median(ratiosSameLevel));
+            System.out.printf(Locale.ROOT, "mldeploy gzip 1 on every file (nothing stored) / baseline: %s, median "
+                    + "%.2f%n", fmt(forcedRatios), median(forcedRatios));
         } finally {
             deleteTree(work);
         }
     }
 
-    /** One mldeploy upload from scratch: listing, content hash, packaging and upload, as a deploy does them. */
-    private static long upload(S3Client s3, Path model, int level, String prefix, boolean uncompressed) {
-        return upload(s3, new ModelPackager(level), model, prefix, uncompressed);
+    private static final String TAR = "tar czf (gzip -6)";
+    private static final String CP = "aws s3 cp";
+    private static final String BASELINE = "baseline: tar czf + aws s3 cp";
+    private static final String DEFAULT = "mldeploy model.tar.gz (default: gzip 1, incompressible files stored)";
+    private static final String LEVEL6 = "mldeploy model.tar.gz, compressionLevel(6)";
+    private static final String FORCED = "mldeploy model.tar.gz, gzip 1 on every file (nothing stored)";
+    private static final String FLAT = "mldeploy uncompressed (CompressionType=None)";
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
+    /** One mldeploy upload from scratch: listing, content hash, packaging and upload, as a deploy does them. */
     private static long upload(S3Client s3, ModelPackager packager, Path model, String prefix,
                                boolean uncompressed) {
         try (ArtifactStore store = new ArtifactStore(s3, packager)) {
@@ -169,23 +193,14 @@ public final class PackageUploadBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static String[] row(int round, String what, double seconds, long bytes, int sizeMb) {
-        return new String[] {Integer.toString(round), what, String.format(Locale.ROOT, "%.2f", seconds),
-                String.format(Locale.ROOT, "%.0f", bytes / 1048576.0),
-                String.format(Locale.ROOT, "%.0f", sizeMb / seconds)};
-    }
-
-    private static void print(int sizeMb, List<String[]> rows, List<Double> ratios, List<Double> sameLevel) {
+    private static void print(int sizeMb, int rounds, Map<String, List<Double>> seconds,
+                              Map<String, Long> uploaded, String loadBefore, String loadAfter) {
         System.out.printf(Locale.ROOT, "%nPackaging + upload of a %d MB model directory to S3 (moto on 127.0.0.1), "
-                + "%d cores%n%n", sizeMb, Runtime.getRuntime().availableProcessors());
-        System.out.printf("| round | what | seconds | MB uploaded | MB/s of model |%n|---|---|---:|---:|---:|%n");
-        for (String[] r : rows) {
-            System.out.printf("| %s | %s | %s | %s | %s |%n", (Object[]) r);
-        }
-        System.out.printf(Locale.ROOT, "%nmldeploy (default, gzip 1) / baseline time ratio per round: %s (median "
-                + "%.2f; below 1 means mldeploy is faster)%n", fmt(ratios), median(ratios));
-        System.out.printf(Locale.ROOT, "mldeploy (gzip 6, the level tar czf uses) / baseline: %s (median %.2f)%n",
-                fmt(sameLevel), median(sameLevel));
+                + "%d rounds, %d cores, load average before %s, after %s%n%n", sizeMb, rounds,
+                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+        System.out.printf("| what | median s | per round s | MB uploaded | MB/s of model |%n|---|---:|---|---:|---:|%n");
+        seconds.forEach((what, list) -> System.out.printf(Locale.ROOT, "| %s | %.1f | %s | %.0f | %.0f |%n", what,
+                median(list), fmt(list), uploaded.getOrDefault(what, 0L) / 1048576.0, sizeMb / median(list)));
     }
 
     private static String fmt(List<Double> values) {
