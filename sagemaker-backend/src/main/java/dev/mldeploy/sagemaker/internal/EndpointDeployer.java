@@ -85,6 +85,11 @@ public final class EndpointDeployer {
                 waiter.awaitDeleted(endpoint, ctx);
                 existing = Optional.empty();
             }
+            if (existing.isPresent() && !hash.equals(tags.get(Naming.TAG_SPEC_HASH))
+                    && versioned.equals(existing.get().endpointConfigName())
+                    && existing.get().endpointStatus() == EndpointStatus.IN_SERVICE) {
+                return finishInterruptedUpdate(existing.get(), spec, plan, hash, ctx);
+            }
             if (existing.isPresent() && hash.equals(tags.get(Naming.TAG_SPEC_HASH))
                     && versioned.equals(existing.get().endpointConfigName())
                     && existing.get().endpointStatus() == EndpointStatus.IN_SERVICE) {
@@ -232,6 +237,45 @@ public final class EndpointDeployer {
         return new DeployResult(d, DeployResult.Change.UPDATED, "updated sagemaker endpoint " + endpoint
                 + " from config " + oldConfig + " to " + versioned + " (spec " + SpecFingerprint.shortForm(hash) + ")",
                 null);
+    }
+
+    /**
+     * The endpoint already runs this spec's config but carries an older spec hash: an earlier deploy's update went
+     * through after it stopped waiting (timeout, interrupt). Finish it: tag, autoscale, remove older versions.
+     */
+    private DeployResult finishInterruptedUpdate(DescribeEndpointResponse current, ModelSpec spec,
+                                                 DeploymentPlan plan, String hash, DeployContext ctx) {
+        String endpoint = current.endpointName();
+        String artifactsUri = "s3://" + plan.bucket() + "/" + Naming.artifactPrefix(plan.prefix(), spec.name());
+        List<Tag> tags = Naming.tags(spec.name(), hash, plan.mode(), artifactsUri, plan.tags());
+        ctx.progress("endpoint", "InService", "endpoint " + endpoint + " already runs config "
+                + current.endpointConfigName() + " from an earlier, interrupted deploy; finishing it");
+        SageMakerApi.call("tag endpoint " + endpoint, () -> api.client()
+                .addTags(r -> r.resourceArn(current.endpointArn()).tags(tags)));
+        if (plan.autoscaling() != null) {
+            autoscaler.apply(endpoint, variantNames(plan), plan.autoscaling());
+        }
+        pruneOlderVersions(spec.name(), current.endpointConfigName());
+        Deployment d = reader.toDeployment(current, api.tags(current.endpointArn()));
+        return new DeployResult(d, DeployResult.Change.UPDATED, "finished updating sagemaker endpoint " + endpoint
+                + " to config " + current.endpointConfigName(), null);
+    }
+
+    /** Deletes every config and model mldeploy made for {@code name} except {@code keep}. */
+    private void pruneOlderVersions(String name, String keep) {
+        for (String cfg : api.listEndpointConfigNames(name)) {
+            if (!cfg.equals(keep) && Naming.isVersionOf(cfg, name)) {
+                api.describeEndpointConfig(cfg).filter(c -> Naming.isManaged(api.tags(c.endpointConfigArn()), name))
+                        .ifPresent(c -> api.deleteQuietly("old endpoint config " + cfg,
+                                () -> api.deleteEndpointConfig(cfg)));
+            }
+        }
+        for (String model : api.listModelNames(name)) {
+            if (!model.equals(keep) && Naming.isVersionOf(model, name)) {
+                api.describeModel(model).filter(m -> Naming.isManaged(api.tags(m.modelArn()), name))
+                        .ifPresent(m -> api.deleteQuietly("old model " + model, () -> api.deleteModel(model)));
+            }
+        }
     }
 
     private void removeCreated(String endpoint, String versioned, Created created) {

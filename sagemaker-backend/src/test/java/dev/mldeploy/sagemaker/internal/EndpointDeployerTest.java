@@ -197,6 +197,36 @@ class EndpointDeployerTest {
     }
 
     @Test
+    void deploy_whenAnEarlierUpdateWentThroughAfterItsDeployGaveUp_finishesItWithoutUpdatingAgain() {
+        SageMakerTarget config = config().build();
+        String versioned = Naming.versionedName("m", hash(config));
+        when(sm.describeEndpoint(any(DescribeEndpointRequest.class)))
+                .thenReturn(endpoint(versioned, EndpointStatus.IN_SERVICE, null));
+        ourEndpointWithHash("0".repeat(64));
+        when(sm.listEndpointConfigs(any(software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsResponse.builder()
+                        .endpointConfigs(c -> c.endpointConfigName(OLD), c -> c.endpointConfigName(versioned)).build());
+        when(sm.listModels(any(software.amazon.awssdk.services.sagemaker.model.ListModelsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.sagemaker.model.ListModelsResponse.builder().build());
+        when(sm.describeEndpointConfig(argThat((DescribeEndpointConfigRequest r) -> r != null
+                && r.endpointConfigName().equals(OLD)))).thenReturn(DescribeEndpointConfigResponse.builder()
+                .endpointConfigName(OLD).endpointConfigArn("cfg/" + OLD).build());
+        tagsByArn.put("cfg/" + OLD, Naming.tags("m", "0".repeat(64), "realtime", "s3://x/", Map.of()));
+
+        DeployResult result = deployer(config).deploy(spec, Fixtures.context(events, Duration.ofMinutes(1)));
+
+        assertEquals(DeployResult.Change.UPDATED, result.change());
+        verify(sm, never()).updateEndpoint(any(UpdateEndpointRequest.class));
+        verify(sm, never()).createModel(any(CreateModelRequest.class));
+        verify(sm).addTags(argThat((AddTagsRequest r) -> Naming.toMap(r.tags()).get(Naming.TAG_SPEC_HASH)
+                .equals(hash(config))));
+        verify(sm).deleteEndpointConfig(argThat((DeleteEndpointConfigRequest r) ->
+                r.endpointConfigName().equals(OLD)));
+        verify(sm, never()).deleteEndpointConfig(argThat((DeleteEndpointConfigRequest r) ->
+                r.endpointConfigName().equals(versioned)));
+    }
+
+    @Test
     void deploy_whenUpdateRollsBack_staysOnPreviousConfigAndRemovesNewModelAndConfig() {
         SageMakerTarget config = config().build();
         String versioned = Naming.versionedName("m", hash(config));
