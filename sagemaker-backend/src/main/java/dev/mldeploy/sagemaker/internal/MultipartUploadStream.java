@@ -189,6 +189,16 @@ final class MultipartUploadStream extends OutputStream {
     void abort() {
         closed = true;
         parts.forEach(f -> f.cancel(false));
+        for (Future<CompletedPart> f : parts) {
+            try {
+                f.get(); // S3 keeps parts that finish after an abort; wait for those in flight first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                // failed or cancelled: nothing more to wait for
+            }
+        }
         if (uploadId != null) {
             try {
                 s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
