@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Packages a model directory for SageMaker: the user's files and the serving adapter under {@code code/}, as a
@@ -31,7 +30,7 @@ public final class ModelPackager {
     public static final String CODE_DIR = "code/";
     public static final String ARCHIVE_NAME = "model.tar.gz";
     /** Bumped when the archive layout changes, so new layouts get new keys. */
-    private static final String FORMAT = "mldeploy-sagemaker-tar/1";
+    private static final String FORMAT = "mldeploy-sagemaker-tar/2";
 
     /** Files at least this large are sampled to decide whether compressing them is worth it. */
     static final long SAMPLE_FROM_BYTES = 1 << 20;
@@ -41,6 +40,7 @@ public final class ModelPackager {
 
     private final int compressionLevel;
     private final boolean adaptive;
+    private final int threads;
 
     /** A packager compressing at {@code compressionLevel} that stores files gzip cannot shrink (model weights). */
     public ModelPackager(int compressionLevel) {
@@ -52,8 +52,16 @@ public final class ModelPackager {
      * @param adaptive         whether files that gzip shrinks by less than 10% in a sample are stored instead
      */
     public ModelPackager(int compressionLevel, boolean adaptive) {
+        this(compressionLevel, adaptive, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param threads how many threads compress (the output is the same for any number)
+     */
+    public ModelPackager(int compressionLevel, boolean adaptive, int threads) {
         this.compressionLevel = compressionLevel;
         this.adaptive = adaptive;
+        this.threads = threads;
     }
 
     /**
@@ -107,7 +115,7 @@ public final class ModelPackager {
 
     /** Writes {@code model.tar.gz} for {@code tree} to {@code out} (not closed). */
     public void writeTarGz(SourceTree tree, OutputStream out) throws IOException {
-        DeterministicGzip gzip = new DeterministicGzip(out, compressionLevel);
+        ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(out, compressionLevel, threads);
         BufferedOutputStream buffered = new BufferedOutputStream(gzip, 1 << 18);
         TarWriter tar = new TarWriter(buffered);
         int level = compressionLevel;
@@ -122,9 +130,12 @@ public final class ModelPackager {
                 tar.addFile(e.path(), e.size(), e.executable(), in);
             }
         }
-        tar.finish();
-        buffered.flush();
-        gzip.finish();
+        try {
+            tar.finish();
+            buffered.flush();
+        } finally {
+            gzip.finish();
+        }
     }
 
     /** Writes {@code model.tar.gz} into {@code dir}; returns its path. */
@@ -163,33 +174,6 @@ public final class ModelPackager {
             return compressed > STORE_ABOVE_RATIO * sample.length ? 0 : compressionLevel;
         } finally {
             d.end();
-        }
-    }
-
-    /**
-     * gzip with a chosen level and a fixed header (no file name, mtime 0, OS 0): the JDK writes that header, so
-     * only the level needs setting.
-     */
-    private static final class DeterministicGzip extends GZIPOutputStream {
-        DeterministicGzip(OutputStream out, int level) throws IOException {
-            super(out, 1 << 16, false);
-            def.setLevel(level);
-        }
-
-        /**
-         * Changes the level for what is written next. zlib applies a new level at the next deflate call and
-         * compresses the input of that call with the old one, so an empty deflate applies it here.
-         */
-        void level(int level) throws IOException {
-            def.setLevel(level);
-            def.setInput(new byte[0]);
-            int n;
-            do {
-                n = def.deflate(buf, 0, buf.length, java.util.zip.Deflater.NO_FLUSH);
-                if (n > 0) {
-                    out.write(buf, 0, n);
-                }
-            } while (n == buf.length);
         }
     }
 }
