@@ -1,0 +1,514 @@
+package dev.mldeploy.sagemaker;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.placement.PlacementChecker;
+import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.sagemaker.internal.ConfigValidator;
+import dev.mldeploy.sagemaker.internal.SageMakerPackager;
+import dev.mldeploy.sagemaker.internal.SageMakerTargetImpl;
+import dev.mldeploy.spi.Packager;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+
+/**
+ * The {@code sagemaker} target, configured: deploys a model to an Amazon SageMaker real-time or serverless
+ * endpoint. Pass it to {@code ModelDeployer.builder().provider(...)}.
+ *
+ * <pre>{@code
+ * SageMakerTarget sagemaker = SageMakerTarget.builder()
+ *         .region("us-east-1")
+ *         .roleArn("arn:aws:iam::123456789012:role/SageMakerExecution")
+ *         .bucket("my-models")
+ *         .image("123456789012.dkr.ecr.us-east-1.amazonaws.com/mldeploy-serve:latest")
+ *         .instanceType("ml.m5.large")
+ *         .build();
+ * }</pre>
+ *
+ * <p>Every setting is validated when built ({@link InvalidConfigurationException} saying what to change), before
+ * any AWS call. What a deploy needs but the target does not have (role, bucket, image) fails the deploy before
+ * any AWS call. Clients the caller gives are used as they are and never closed; clients the target builds use
+ * the SDK's default region and credential chains (or the region and credentials given), the standard retry
+ * mode, the endpoint override or {@code AWS_ENDPOINT_URL} (with S3 path-style access), and are closed with the
+ * target. Immutable and thread-safe.
+ */
+public final class SageMakerTarget implements TargetProvider {
+    /** The target's name. */
+    public static final String NAME = "sagemaker";
+    public static final String DEFAULT_PREFIX = "mldeploy";
+    public static final String DEFAULT_INSTANCE_TYPE = "ml.m5.large";
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
+
+    private final String region;
+    private final AwsCredentialsProvider credentialsProvider;
+    private final SageMakerClient sageMakerClient;
+    private final SageMakerRuntimeClient runtimeClient;
+    private final S3Client s3Client;
+    private final ApplicationAutoScalingClient autoScalingClient;
+    private final URI endpointOverride;
+    private final Consumer<ClientOverrideConfiguration.Builder> clientOverride;
+    private final String roleArn;
+    private final String bucket;
+    private final String prefix;
+    private final boolean createBucket;
+    private final String image;
+    private final String instanceType;
+    private final int instanceCount;
+    private final ServerlessSettings serverless;
+    private final List<VariantSettings> variants;
+    private final DataCaptureSettings dataCapture;
+    private final String kmsKeyId;
+    private final VpcSettings vpc;
+    private final Map<String, String> tags;
+    private final Duration pollInterval;
+    private final Duration timeout;
+    private final AutoscalingSettings autoscaling;
+    private final boolean keepArtifactsOnUndeploy;
+    private final boolean uncompressedArtifacts;
+    private final int compressionLevel;
+
+    private SageMakerTarget(Builder b) {
+        this.region = b.region;
+        this.credentialsProvider = b.credentialsProvider;
+        this.sageMakerClient = b.sageMakerClient;
+        this.runtimeClient = b.runtimeClient;
+        this.s3Client = b.s3Client;
+        this.autoScalingClient = b.autoScalingClient;
+        this.endpointOverride = b.endpointOverride;
+        this.clientOverride = b.clientOverride;
+        this.roleArn = b.roleArn;
+        this.bucket = b.bucket;
+        this.prefix = b.prefix;
+        this.createBucket = b.createBucket;
+        this.image = b.image;
+        this.instanceType = b.instanceType;
+        this.instanceCount = b.instanceCount;
+        this.serverless = b.serverless;
+        this.variants = List.copyOf(b.variants);
+        this.dataCapture = b.dataCapture;
+        this.kmsKeyId = b.kmsKeyId;
+        this.vpc = b.vpc;
+        this.tags = Collections.unmodifiableMap(new TreeMap<>(b.tags));
+        this.pollInterval = b.pollInterval;
+        this.timeout = b.timeout;
+        this.autoscaling = b.autoscaling;
+        this.keepArtifactsOnUndeploy = b.keepArtifactsOnUndeploy;
+        this.uncompressedArtifacts = b.uncompressedArtifacts;
+        this.compressionLevel = b.compressionLevel;
+        ConfigValidator.validate(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.region = region;
+        b.credentialsProvider = credentialsProvider;
+        b.sageMakerClient = sageMakerClient;
+        b.runtimeClient = runtimeClient;
+        b.s3Client = s3Client;
+        b.autoScalingClient = autoScalingClient;
+        b.endpointOverride = endpointOverride;
+        b.clientOverride = clientOverride;
+        b.roleArn = roleArn;
+        b.bucket = bucket;
+        b.prefix = prefix;
+        b.createBucket = createBucket;
+        b.image = image;
+        b.instanceType = instanceType;
+        b.instanceCount = instanceCount;
+        b.serverless = serverless;
+        b.variants.addAll(variants);
+        b.dataCapture = dataCapture;
+        b.kmsKeyId = kmsKeyId;
+        b.vpc = vpc;
+        b.tags.putAll(tags);
+        b.pollInterval = pollInterval;
+        b.timeout = timeout;
+        b.autoscaling = autoscaling;
+        b.keepArtifactsOnUndeploy = keepArtifactsOnUndeploy;
+        b.uncompressedArtifacts = uncompressedArtifacts;
+        b.compressionLevel = compressionLevel;
+        return b;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Amazon SageMaker real-time and serverless endpoints (bring-your-own container serving the adapter)";
+    }
+
+    /** The built-in SageMaker placement profiles (real-time, serverless). */
+    @Override
+    public List<PlacementProfile> placementProfiles() {
+        return PlacementChecker.builtInProfiles().stream().filter(p -> NAME.equals(p.target())).toList();
+    }
+
+    /** Writes {@code model.tar.gz} and a {@code Dockerfile} for the serving container; calls nothing remote. */
+    @Override
+    public Optional<Packager> packager() {
+        return Optional.of(new SageMakerPackager(compressionLevel));
+    }
+
+    /**
+     * Builds the clients it was not given and returns the target. Fails with {@link InvalidConfigurationException}
+     * when no region can be found (set {@code AWS_REGION} or {@link Builder#region(String)}).
+     */
+    @Override
+    public Target create(TargetContext context) {
+        return SageMakerTargetImpl.create(this, context);
+    }
+
+    public Optional<String> region() {
+        return Optional.ofNullable(region);
+    }
+
+    public Optional<AwsCredentialsProvider> credentialsProvider() {
+        return Optional.ofNullable(credentialsProvider);
+    }
+
+    public Optional<SageMakerClient> sageMakerClient() {
+        return Optional.ofNullable(sageMakerClient);
+    }
+
+    public Optional<SageMakerRuntimeClient> runtimeClient() {
+        return Optional.ofNullable(runtimeClient);
+    }
+
+    public Optional<S3Client> s3Client() {
+        return Optional.ofNullable(s3Client);
+    }
+
+    public Optional<ApplicationAutoScalingClient> autoScalingClient() {
+        return Optional.ofNullable(autoScalingClient);
+    }
+
+    public Optional<URI> endpointOverride() {
+        return Optional.ofNullable(endpointOverride);
+    }
+
+    /** Applied to the override configuration of every client the target builds (after the standard retry mode). */
+    public Optional<Consumer<ClientOverrideConfiguration.Builder>> clientOverride() {
+        return Optional.ofNullable(clientOverride);
+    }
+
+    public Optional<String> roleArn() {
+        return Optional.ofNullable(roleArn);
+    }
+
+    public Optional<String> bucket() {
+        return Optional.ofNullable(bucket);
+    }
+
+    /** The key prefix for artifacts in the bucket (no leading or trailing slash). */
+    public String prefix() {
+        return prefix;
+    }
+
+    public boolean createBucket() {
+        return createBucket;
+    }
+
+    public Optional<String> image() {
+        return Optional.ofNullable(image);
+    }
+
+    /** The instance type when set; otherwise placement's choice, else {@value #DEFAULT_INSTANCE_TYPE}. */
+    public Optional<String> instanceType() {
+        return Optional.ofNullable(instanceType);
+    }
+
+    /** The instance count when set (0: placement's choice, else 1). */
+    public int instanceCount() {
+        return instanceCount;
+    }
+
+    public Optional<ServerlessSettings> serverless() {
+        return Optional.ofNullable(serverless);
+    }
+
+    public List<VariantSettings> variants() {
+        return variants;
+    }
+
+    public Optional<DataCaptureSettings> dataCapture() {
+        return Optional.ofNullable(dataCapture);
+    }
+
+    public Optional<String> kmsKeyId() {
+        return Optional.ofNullable(kmsKeyId);
+    }
+
+    public Optional<VpcSettings> vpc() {
+        return Optional.ofNullable(vpc);
+    }
+
+    /** Tags added to every resource, besides mldeploy's own and the spec's. */
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** The longest a deploy or undeploy waits, when shorter than the caller's timeout. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    public Optional<AutoscalingSettings> autoscaling() {
+        return Optional.ofNullable(autoscaling);
+    }
+
+    public boolean keepArtifactsOnUndeploy() {
+        return keepArtifactsOnUndeploy;
+    }
+
+    /** Whether artifacts are uploaded as files under an S3 prefix ({@code CompressionType=None}). */
+    public boolean uncompressedArtifacts() {
+        return uncompressedArtifacts;
+    }
+
+    /** The gzip level for {@code model.tar.gz} (0 to 9). */
+    public int compressionLevel() {
+        return compressionLevel;
+    }
+
+    @Override
+    public String toString() {
+        return "SageMakerTarget{region=" + region + ", endpointOverride=" + endpointOverride + ", roleArn=" + roleArn
+                + ", bucket=" + bucket + ", prefix=" + prefix + ", image=" + image + ", instanceType=" + instanceType
+                + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants=" + variants
+                + ", autoscaling=" + autoscaling + "}";
+    }
+
+    /** Builds a {@link SageMakerTarget}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private String region;
+        private AwsCredentialsProvider credentialsProvider;
+        private SageMakerClient sageMakerClient;
+        private SageMakerRuntimeClient runtimeClient;
+        private S3Client s3Client;
+        private ApplicationAutoScalingClient autoScalingClient;
+        private URI endpointOverride;
+        private Consumer<ClientOverrideConfiguration.Builder> clientOverride;
+        private String roleArn;
+        private String bucket;
+        private String prefix = DEFAULT_PREFIX;
+        private boolean createBucket;
+        private String image;
+        private String instanceType;
+        private int instanceCount;
+        private ServerlessSettings serverless;
+        private final List<VariantSettings> variants = new ArrayList<>();
+        private DataCaptureSettings dataCapture;
+        private String kmsKeyId;
+        private VpcSettings vpc;
+        private final Map<String, String> tags = new TreeMap<>();
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration timeout;
+        private AutoscalingSettings autoscaling;
+        private boolean keepArtifactsOnUndeploy;
+        private boolean uncompressedArtifacts;
+        private int compressionLevel = 1;
+
+        private Builder() {
+        }
+
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        public Builder credentialsProvider(AwsCredentialsProvider credentialsProvider) {
+            this.credentialsProvider = Objects.requireNonNull(credentialsProvider, "credentialsProvider");
+            return this;
+        }
+
+        /** A client to use instead of building one; the target never closes it. */
+        public Builder sageMakerClient(SageMakerClient client) {
+            this.sageMakerClient = Objects.requireNonNull(client, "sageMakerClient");
+            return this;
+        }
+
+        /** A client to use instead of building one; the target never closes it. */
+        public Builder runtimeClient(SageMakerRuntimeClient client) {
+            this.runtimeClient = Objects.requireNonNull(client, "runtimeClient");
+            return this;
+        }
+
+        /** A client to use instead of building one; the target never closes it. */
+        public Builder s3Client(S3Client client) {
+            this.s3Client = Objects.requireNonNull(client, "s3Client");
+            return this;
+        }
+
+        /** A client to use instead of building one; the target never closes it. */
+        public Builder autoScalingClient(ApplicationAutoScalingClient client) {
+            this.autoScalingClient = Objects.requireNonNull(client, "autoScalingClient");
+            return this;
+        }
+
+        /** The endpoint for every client the target builds (an emulator); S3 then uses path-style access. */
+        public Builder endpointOverride(URI endpoint) {
+            this.endpointOverride = Objects.requireNonNull(endpoint, "endpointOverride");
+            return this;
+        }
+
+        /** Edits the override configuration of the clients the target builds (interceptors, timeouts). */
+        public Builder clientOverride(Consumer<ClientOverrideConfiguration.Builder> edit) {
+            this.clientOverride = Objects.requireNonNull(edit, "clientOverride");
+            return this;
+        }
+
+        /** The execution role SageMaker assumes: {@code arn:aws:iam::<12-digit account>:role/<name>}. */
+        public Builder roleArn(String roleArn) {
+            this.roleArn = Objects.requireNonNull(roleArn, "roleArn");
+            return this;
+        }
+
+        /** The S3 bucket for model artifacts. */
+        public Builder bucket(String bucket) {
+            this.bucket = Objects.requireNonNull(bucket, "bucket");
+            return this;
+        }
+
+        /** The key prefix for artifacts (default {@value #DEFAULT_PREFIX}). */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** Creates the bucket when it is missing (otherwise a missing bucket is a configuration error). */
+        public Builder createBucket(boolean createBucket) {
+            this.createBucket = createBucket;
+            return this;
+        }
+
+        /** The serving container image (build it from the Dockerfile the packager writes). Required to deploy. */
+        public Builder image(String image) {
+            this.image = Objects.requireNonNull(image, "image");
+            return this;
+        }
+
+        public Builder instanceType(String instanceType) {
+            this.instanceType = Objects.requireNonNull(instanceType, "instanceType");
+            return this;
+        }
+
+        public Builder instanceCount(int instanceCount) {
+            this.instanceCount = instanceCount;
+            return this;
+        }
+
+        /** Deploys a serverless endpoint instead of a real-time one. */
+        public Builder serverless(ServerlessSettings serverless) {
+            this.serverless = Objects.requireNonNull(serverless, "serverless");
+            return this;
+        }
+
+        /** Production variants for A/B testing; replaces any given before. */
+        public Builder variants(List<VariantSettings> variants) {
+            Objects.requireNonNull(variants, "variants");
+            this.variants.clear();
+            variants.forEach(this::addVariant);
+            return this;
+        }
+
+        public Builder addVariant(VariantSettings variant) {
+            this.variants.add(Objects.requireNonNull(variant, "variant"));
+            return this;
+        }
+
+        public Builder dataCapture(DataCaptureSettings dataCapture) {
+            this.dataCapture = Objects.requireNonNull(dataCapture, "dataCapture");
+            return this;
+        }
+
+        /** The KMS key for the endpoint's storage volume and data capture. */
+        public Builder kmsKeyId(String kmsKeyId) {
+            this.kmsKeyId = Objects.requireNonNull(kmsKeyId, "kmsKeyId");
+            return this;
+        }
+
+        public Builder vpc(VpcSettings vpc) {
+            this.vpc = Objects.requireNonNull(vpc, "vpc");
+            return this;
+        }
+
+        /** Tags for every resource; replaces any given before. */
+        public Builder tags(Map<String, String> tags) {
+            Objects.requireNonNull(tags, "tags");
+            this.tags.clear();
+            tags.forEach(this::putTag);
+            return this;
+        }
+
+        public Builder putTag(String key, String value) {
+            this.tags.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** How often to poll while waiting (default 15 s). */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /** The longest a deploy or undeploy waits (the caller's timeout applies too; the shorter wins). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder autoscaling(AutoscalingSettings autoscaling) {
+            this.autoscaling = Objects.requireNonNull(autoscaling, "autoscaling");
+            return this;
+        }
+
+        /** Leaves uploaded artifacts in S3 when undeploying. */
+        public Builder keepArtifactsOnUndeploy(boolean keep) {
+            this.keepArtifactsOnUndeploy = keep;
+            return this;
+        }
+
+        /** Uploads the files under an S3 prefix ({@code CompressionType=None}) instead of {@code model.tar.gz}. */
+        public Builder uncompressedArtifacts(boolean uncompressed) {
+            this.uncompressedArtifacts = uncompressed;
+            return this;
+        }
+
+        /** The gzip level for {@code model.tar.gz}, 0 to 9 (default 1: model weights rarely compress). */
+        public Builder compressionLevel(int level) {
+            this.compressionLevel = level;
+            return this;
+        }
+
+        public SageMakerTarget build() {
+            return new SageMakerTarget(this);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.mldeploy.sagemaker.internal;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.sagemaker.AutoscalingSettings;
+import dev.mldeploy.sagemaker.DataCaptureSettings;
+import dev.mldeploy.sagemaker.SageMakerTarget;
+import dev.mldeploy.sagemaker.ServerlessSettings;
+import dev.mldeploy.sagemaker.VariantSettings;
+import dev.mldeploy.sagemaker.VpcSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What one deploy will create, resolved from the target's settings, the spec and placement's choice (the
+ * settings win; placement fills what they leave unset). Checked in full before any AWS call. Immutable.
+ *
+ * @param roleArn     the execution role
+ * @param bucket      the artifact bucket
+ * @param prefix      the artifact key prefix
+ * @param image       the serving image
+ * @param serverless  serverless settings, or null for a real-time endpoint
+ * @param variants    the production variants, each with its instance type and count (real-time) resolved
+ * @param dataCapture data capture, or null
+ * @param kmsKeyId    the KMS key, or null
+ * @param vpc         the VPC config, or null
+ * @param autoscaling autoscaling, or null
+ * @param uncompressed whether the artifact is an uncompressed S3 prefix
+ * @param compressionLevel the gzip level of {@code model.tar.gz}
+ * @param tags        user tags (the target's, then the spec's)
+ */
+public record DeploymentPlan(String roleArn, String bucket, String prefix, String image, ServerlessSettings serverless,
+                             List<VariantSettings> variants, DataCaptureSettings dataCapture, String kmsKeyId,
+                             VpcSettings vpc, AutoscalingSettings autoscaling, boolean uncompressed,
+                             int compressionLevel, Map<String, String> tags) {
+    public static final String REALTIME = "realtime";
+    public static final String SERVERLESS = "serverless";
+    public static final String DEFAULT_VARIANT = "AllTraffic";
+
+    public DeploymentPlan {
+        variants = List.copyOf(variants);
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+
+    /** {@code realtime} or {@code serverless}. */
+    public String mode() {
+        return serverless == null ? REALTIME : SERVERLESS;
+    }
+
+    public boolean isServerless() {
+        return serverless != null;
+    }
+
+    /** Resolves the plan, or throws {@link InvalidConfigurationException} saying what to set. */
+    public static DeploymentPlan resolve(SageMakerTarget config, ModelSpec spec,
+                                         Optional<CandidateEvaluation> candidate) {
+        String role = config.roleArn().orElseThrow(() -> new InvalidConfigurationException(
+                "the sagemaker target needs an execution role that SageMaker can assume; set "
+                        + "SageMakerTarget.builder().roleArn(...), --role-arn or MLDEPLOY_ROLE_ARN ("
+                        + ConfigValidator.ROLE_ARN_FORM + ")"));
+        String bucket = config.bucket().orElseThrow(() -> new InvalidConfigurationException(
+                "the sagemaker target needs an S3 bucket for model artifacts; set "
+                        + "SageMakerTarget.builder().bucket(...), --bucket or MLDEPLOY_BUCKET"));
+        String image = config.image().orElseThrow(() -> new InvalidConfigurationException(
+                "the sagemaker target needs a container image that serves the model: write the Dockerfile with "
+                        + "'mldeploy package --target sagemaker --model DIR --out OUT', build and push it "
+                        + "('docker build -t IMAGE OUT && docker push IMAGE' to an ECR repository), then set "
+                        + "SageMakerTarget.builder().image(IMAGE), --image or MLDEPLOY_IMAGE"));
+        Map<String, String> settings = candidate.filter(c -> SageMakerTarget.NAME.equals(c.target()))
+                .map(CandidateEvaluation::settings).orElse(Map.of());
+        boolean placementServerless = candidate.filter(c -> SageMakerTarget.NAME.equals(c.target()))
+                .map(c -> SERVERLESS.equals(c.variant())).orElse(false);
+        boolean configRealtime = config.instanceType().isPresent() || config.instanceCount() > 0
+                || !config.variants().isEmpty() || config.autoscaling().isPresent()
+                || config.dataCapture().isPresent() || config.vpc().isPresent();
+        ServerlessSettings serverless = config.serverless().orElse(null);
+        if (serverless == null && placementServerless && !configRealtime) {
+            int memory = roundServerlessMemory(intSetting(settings, CandidateEvaluation.MEMORY_MB)
+                    .orElse(spec.resources().memoryMb()));
+            serverless = new ServerlessSettings(memory, intSetting(settings, CandidateEvaluation.MAX_CONCURRENCY)
+                    .orElse(ServerlessSettings.DEFAULT_MAX_CONCURRENCY));
+        }
+        List<VariantSettings> variants = new ArrayList<>();
+        if (serverless != null) {
+            checkServerlessSpec(spec);
+            variants.add(VariantSettings.of(DEFAULT_VARIANT, 1.0));
+        } else {
+            String type = config.instanceType().orElse(settings.getOrDefault(CandidateEvaluation.INSTANCE_TYPE,
+                    SageMakerTarget.DEFAULT_INSTANCE_TYPE));
+            int count = config.instanceCount() > 0 ? config.instanceCount()
+                    : intSetting(settings, CandidateEvaluation.INSTANCE_COUNT).orElse(config.autoscaling()
+                    .map(AutoscalingSettings::minInstances).orElse(1));
+            List<VariantSettings> given = config.variants();
+            if (given.isEmpty() && spec.features().variants() > 1) {
+                given = new ArrayList<>();
+                for (int i = 1; i <= spec.features().variants(); i++) {
+                    given.add(VariantSettings.of("variant-" + i, 1.0));
+                }
+            } else if (given.isEmpty()) {
+                given = List.of(VariantSettings.of(DEFAULT_VARIANT, 1.0));
+            } else if (given.size() < spec.features().variants()) {
+                throw new InvalidConfigurationException("model '" + spec.name() + "' asks for "
+                        + spec.features().variants() + " production variants but the sagemaker target gives "
+                        + given.size() + "; add variants (SageMakerTarget.builder().addVariant(...))");
+            }
+            for (VariantSettings v : given) {
+                variants.add(new VariantSettings(v.name(), v.weight(),
+                        v.instanceType() == null ? type : v.instanceType(),
+                        v.instanceCount() == 0 ? count : v.instanceCount()));
+            }
+            if (spec.resources().gpu() && variants.stream().noneMatch(v -> Limits.isGpuInstance(v.instanceType()))) {
+                throw new InvalidConfigurationException("model '" + spec.name() + "' needs a GPU but instance type "
+                        + variants.get(0).instanceType() + " has none; choose a GPU type such as ml.g4dn.xlarge "
+                        + "or ml.g5.xlarge");
+            }
+        }
+        if (spec.features().dataCapture() && config.dataCapture().isEmpty()) {
+            throw new InvalidConfigurationException("model '" + spec.name() + "' asks for data capture; set "
+                    + "SageMakerTarget.builder().dataCapture(DataCaptureSettings.of(\"s3://bucket/prefix\", 100))");
+        }
+        Map<String, String> tags = new TreeMap<>(config.tags());
+        tags.putAll(spec.tags());
+        return new DeploymentPlan(role, bucket, config.prefix(), image, serverless, variants,
+                config.dataCapture().orElse(null), config.kmsKeyId().orElse(null), config.vpc().orElse(null),
+                config.autoscaling().orElse(null), config.uncompressedArtifacts(), config.compressionLevel(), tags);
+    }
+
+    private static void checkServerlessSpec(ModelSpec spec) {
+        if (spec.resources().gpu()) {
+            throw new InvalidConfigurationException("model '" + spec.name() + "' needs a GPU, which serverless "
+                    + "endpoints do not have; use a real-time GPU instance type (instanceType(\"ml.g4dn.xlarge\"))");
+        }
+        if (spec.features().variants() > 1) {
+            throw new InvalidConfigurationException("model '" + spec.name() + "' asks for "
+                    + spec.features().variants() + " production variants; serverless endpoints serve one");
+        }
+        if (spec.features().dataCapture()) {
+            throw new InvalidConfigurationException("model '" + spec.name() + "' asks for data capture, which "
+                    + "serverless endpoints do not support; use a real-time endpoint");
+        }
+    }
+
+    private static int roundServerlessMemory(int mb) {
+        int rounded = (int) Math.ceil(mb / 1024.0) * 1024;
+        return Math.max(ServerlessSettings.MIN_MEMORY_MB, Math.min(ServerlessSettings.MAX_MEMORY_MB, rounded));
+    }
+
+    private static Optional<Integer> intSetting(Map<String, String> settings, String... keys) {
+        for (String k : keys) {
+            String v = settings.get(k);
+            if (v != null) {
+                try {
+                    return Optional.of(Integer.parseInt(v.trim()));
+                } catch (NumberFormatException e) {
+                    // placement wrote something else; ignore it and use the default
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What goes into the spec fingerprint besides the spec: everything that changes what runs. */
+    public Map<String, String> fingerprintSettings() {
+        Map<String, String> m = new TreeMap<>();
+        m.put("role", roleArn);
+        m.put("artifact", "s3://" + bucket + "/" + prefix + (uncompressed ? " uncompressed" : " gzip"
+                + compressionLevel));
+        m.put("image", image);
+        m.put("mode", mode());
+        if (serverless != null) {
+            m.put("serverless", serverless.memoryMb() + "/" + serverless.maxConcurrency());
+        }
+        for (VariantSettings v : variants) {
+            m.put("variant." + v.name(), v.weight() + "/" + v.instanceType() + "/" + v.instanceCount());
+        }
+        if (dataCapture != null) {
+            m.put("dataCapture", dataCapture.destinationS3Uri() + "/" + dataCapture.samplingPercentage());
+        }
+        if (kmsKeyId != null) {
+            m.put("kms", kmsKeyId);
+        }
+        if (vpc != null) {
+            m.put("vpc", vpc.subnetIds() + "/" + vpc.securityGroupIds());
+        }
+        if (autoscaling != null) {
+            m.put("autoscaling", autoscaling.minInstances() + "/" + autoscaling.maxInstances() + "/"
+                    + autoscaling.targetInvocationsPerInstance());
+        }
+        tags.forEach((k, v) -> m.put("tag." + k, v));
+        return m;
+    }
+}

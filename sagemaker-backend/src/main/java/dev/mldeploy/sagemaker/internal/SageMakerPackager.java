@@ -1,0 +1,55 @@
+package dev.mldeploy.sagemaker.internal;
+
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.spi.Packager;
+import dev.mldeploy.spi.SourceTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code mldeploy package --target sagemaker}: writes {@code model.tar.gz} and the serving container's build
+ * context ({@code Dockerfile}, the adapter's serving files, and {@code requirements.txt} when the model has one).
+ * Calls nothing remote. Thread-safe. Not API.
+ */
+public final class SageMakerPackager implements Packager {
+    private final ModelPackager packager;
+
+    public SageMakerPackager(int compressionLevel) {
+        this.packager = new ModelPackager(compressionLevel);
+    }
+
+    @Override
+    public List<Path> write(ModelSpec spec, Path outDir) {
+        SourceTree tree = SourceTree.of(spec.requireSource());
+        try {
+            Files.createDirectories(outDir);
+            List<Path> written = new ArrayList<>();
+            Path requirements = tree.root().resolve("requirements.txt");
+            boolean withRequirements = Files.isRegularFile(requirements);
+            written.add(write(outDir.resolve("Dockerfile"), DockerfileWriter.dockerfile(spec, withRequirements)
+                    .getBytes(StandardCharsets.UTF_8)));
+            written.add(write(outDir.resolve("mldeploy_hooks.py"), AdapterFiles.file("mldeploy_hooks.py")));
+            written.add(write(outDir.resolve(AdapterFiles.SERVE_MODULE), AdapterFiles.file(AdapterFiles.SERVE_MODULE)));
+            written.add(packager.writeTarGz(tree, outDir));
+            if (withRequirements) {
+                Path target = outDir.resolve("requirements.txt");
+                Files.copy(requirements, target, StandardCopyOption.REPLACE_EXISTING);
+                written.add(target);
+            }
+            return List.copyOf(written);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the sagemaker package to " + outDir, e);
+        }
+    }
+
+    private static Path write(Path file, byte[] content) throws IOException {
+        return Files.write(file, content);
+    }
+}

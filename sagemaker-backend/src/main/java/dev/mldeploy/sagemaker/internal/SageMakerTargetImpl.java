@@ -1,0 +1,79 @@
+package dev.mldeploy.sagemaker.internal;
+
+import dev.mldeploy.DeployResult;
+import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentNotFoundException;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.sagemaker.SageMakerTarget;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.Invoker;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code sagemaker} {@link Target}: wires the clients to the deployer, reader, undeployer and invoker.
+ * Thread-safe. Not API.
+ */
+public final class SageMakerTargetImpl implements Target {
+    private final AwsClients clients;
+    private final ArtifactStore store;
+    private final EndpointDeployer deployer;
+    private final DeploymentReader reader;
+    private final Undeployer undeployer;
+
+    SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
+        this.clients = clients;
+        SageMakerApi api = new SageMakerApi(clients.sageMaker());
+        this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
+        Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
+        this.reader = new DeploymentReader(api);
+        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
+        this.undeployer = new Undeployer(config, api, store, autoscaler);
+    }
+
+    /** The target for {@code config}, with clients built from it and {@code context} where not given. */
+    public static SageMakerTargetImpl create(SageMakerTarget config, TargetContext context) {
+        return new SageMakerTargetImpl(config, AwsClients.create(config, context));
+    }
+
+    @Override
+    public String name() {
+        return SageMakerTarget.NAME;
+    }
+
+    @Override
+    public DeployResult deploy(ModelSpec spec, DeployContext context) {
+        return deployer.deploy(spec, context);
+    }
+
+    @Override
+    public Optional<Deployment> describe(String name) {
+        return reader.describe(name);
+    }
+
+    @Override
+    public List<Deployment> list() {
+        return reader.list();
+    }
+
+    @Override
+    public boolean undeploy(String name, DeployContext context) {
+        return undeployer.undeploy(name, context);
+    }
+
+    @Override
+    public Invoker invoker(String name) {
+        Deployment d = reader.describe(name).orElseThrow(() -> new DeploymentNotFoundException(name,
+                "no sagemaker deployment named '" + name + "'; deploy it first"));
+        return new SageMakerInvoker(clients.runtime(), d.attributes().getOrDefault("endpointName",
+                Naming.endpointName(name)), DeploymentPlan.SERVERLESS.equals(d.variant()));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        clients.close();
+    }
+}

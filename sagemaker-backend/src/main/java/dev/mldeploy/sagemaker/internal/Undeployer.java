@@ -1,0 +1,114 @@
+package dev.mldeploy.sagemaker.internal;
+
+import dev.mldeploy.sagemaker.SageMakerTarget;
+import dev.mldeploy.spi.DeployContext;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+
+/**
+ * Removes a deployment and everything mldeploy made for it: autoscaling, the endpoint (waiting until it is gone),
+ * every endpoint config and model tagged for that name, and the uploaded artifacts unless asked to keep them.
+ * Idempotent. Thread-safe. Not API.
+ */
+public final class Undeployer {
+    private static final Logger LOG = LoggerFactory.getLogger(Undeployer.class);
+
+    private final SageMakerTarget config;
+    private final SageMakerApi api;
+    private final ArtifactStore store;
+    private final Autoscaler autoscaler;
+    private final EndpointWaiter waiter;
+
+    public Undeployer(SageMakerTarget config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler) {
+        this.config = config;
+        this.api = api;
+        this.store = store;
+        this.autoscaler = autoscaler;
+        this.waiter = new EndpointWaiter(api, config.pollInterval());
+    }
+
+    /** Removes {@code name}'s resources; returns whether any existed. */
+    public boolean undeploy(String name, DeployContext callerContext) {
+        DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
+        String endpoint = Naming.endpointName(name);
+        boolean found = false;
+        Set<String> artifactPrefixes = new LinkedHashSet<>();
+
+        Optional<DescribeEndpointResponse> d = api.describeEndpoint(endpoint);
+        boolean ours = d.isPresent() && Naming.isManaged(api.tags(d.get().endpointArn()), name);
+        if (d.isPresent() && !ours) {
+            LOG.warn("endpoint {} exists but mldeploy did not create it for '{}'; leaving it", endpoint, name);
+        }
+        Autoscaler.Snapshot scaling = ours || d.isEmpty() ? autoscaler.snapshot(endpoint)
+                : new Autoscaler.Snapshot(java.util.List.of(), java.util.List.of());
+        if (!scaling.isEmpty()) {
+            ctx.progress("delete", "Autoscaling", "removing autoscaling of " + endpoint);
+            autoscaler.remove(scaling);
+            found = true;
+        }
+        if (ours) {
+            ctx.progress("delete", d.get().endpointStatusAsString(), "deleting endpoint " + endpoint);
+            if (EndpointWaiter.TRANSITIONAL.contains(d.get().endpointStatus())
+                    && d.get().endpointStatus() != software.amazon.awssdk.services.sagemaker.model.EndpointStatus.DELETING) {
+                waiter.awaitSettled(endpoint, ctx); // SageMaker refuses to delete an endpoint mid-update
+            }
+            api.deleteEndpoint(endpoint);
+            waiter.awaitDeleted(endpoint, ctx);
+            found = true;
+        }
+        for (String cfg : api.listEndpointConfigNames(name)) {
+            if (Naming.isVersionOf(cfg, name)) {
+                var c = api.describeEndpointConfig(cfg);
+                if (c.isPresent() && collect(api.tags(c.get().endpointConfigArn()), name, artifactPrefixes)) {
+                    ctx.progress("delete", "EndpointConfig", "deleting endpoint config " + cfg);
+                    found |= api.deleteEndpointConfig(cfg);
+                }
+            }
+        }
+        for (String model : api.listModelNames(name)) {
+            if (Naming.isVersionOf(model, name)) {
+                var m = api.describeModel(model);
+                if (m.isPresent() && collect(api.tags(m.get().modelArn()), name, artifactPrefixes)) {
+                    ctx.progress("delete", "Model", "deleting model " + model);
+                    found |= api.deleteModel(model);
+                }
+            }
+        }
+        if (!config.keepArtifactsOnUndeploy()) {
+            config.bucket().ifPresent(b -> artifactPrefixes.add("s3://" + b + "/"
+                    + Naming.artifactPrefix(config.prefix(), name)));
+            for (String uri : artifactPrefixes) {
+                URI u = URI.create(uri);
+                String key = u.getPath().startsWith("/") ? u.getPath().substring(1) : u.getPath();
+                if (!key.endsWith("/" + name + "/")) {
+                    continue; // only ever a deployment's own prefix
+                }
+                int n = store.deleteAll(u.getHost(), key);
+                if (n > 0) {
+                    ctx.progress("delete", "Artifacts", "deleted " + n + " objects under " + uri);
+                    found = true;
+                }
+            }
+        }
+        ctx.progress("done", found ? "Deleted" : "NotFound", found ? "removed sagemaker deployment " + name
+                : "nothing of " + name + " was on sagemaker");
+        return found;
+    }
+
+    private static boolean collect(Map<String, String> tags, String name, Set<String> artifactPrefixes) {
+        if (!Naming.isManaged(tags, name)) {
+            return false;
+        }
+        String a = tags.get(Naming.TAG_ARTIFACTS);
+        if (a != null && a.startsWith("s3://")) {
+            artifactPrefixes.add(a);
+        }
+        return true;
+    }
+}

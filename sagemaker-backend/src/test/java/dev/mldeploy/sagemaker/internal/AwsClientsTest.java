@@ -1,0 +1,92 @@
+package dev.mldeploy.sagemaker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.sagemaker.SageMakerTarget;
+import dev.mldeploy.spi.TargetContext;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+
+class AwsClientsTest {
+    private static final TargetContext KEYS = new TargetContext(Map.of("AWS_ACCESS_KEY_ID", "test",
+            "AWS_SECRET_ACCESS_KEY", "test"));
+
+    @Test
+    void create_withCallersClients_usesThemAndNeverClosesThem() {
+        SageMakerClient sm = Fixtures.sdkMock(SageMakerClient.class);
+        SageMakerRuntimeClient rt = Fixtures.sdkMock(SageMakerRuntimeClient.class);
+        S3Client s3 = Fixtures.sdkMock(S3Client.class);
+        ApplicationAutoScalingClient aas = Fixtures.sdkMock(ApplicationAutoScalingClient.class);
+        AwsClients clients = AwsClients.create(SageMakerTarget.builder().sageMakerClient(sm).runtimeClient(rt)
+                .s3Client(s3).autoScalingClient(aas).build(), new TargetContext(Map.of()));
+        assertSame(sm, clients.sageMaker());
+        assertSame(s3, clients.s3());
+        assertEquals(0, clients.ownedCount());
+        clients.close();
+        verify(sm, never()).close();
+        verify(s3, never()).close();
+        verify(rt, never()).close();
+        verify(aas, never()).close();
+    }
+
+    @Test
+    void create_withSomeClients_buildsAndClosesOnlyTheOthers() {
+        SageMakerClient sm = Fixtures.sdkMock(SageMakerClient.class);
+        AwsClients clients = AwsClients.create(SageMakerTarget.builder().region("us-east-1").sageMakerClient(sm)
+                .build(), KEYS);
+        assertEquals(3, clients.ownedCount());
+        clients.close();
+        verify(sm, never()).close();
+    }
+
+    @Test
+    void create_withEndpointUrlInTheEnvironment_pointsEveryClientThereWithPathStyleS3() {
+        AwsClients clients = AwsClients.create(SageMakerTarget.builder().region("us-east-1").build(),
+                new TargetContext(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ACCESS_KEY_ID", "t",
+                        "AWS_SECRET_ACCESS_KEY", "t")));
+        assertEquals("http://127.0.0.1:4566", clients.sageMaker().serviceClientConfiguration().endpointOverride()
+                .orElseThrow().toString());
+        assertEquals("http://127.0.0.1:4566", clients.s3().serviceClientConfiguration().endpointOverride()
+                .orElseThrow().toString());
+        clients.close();
+    }
+
+    @Test
+    void create_withRegionFromTheEnvironment_usesIt() {
+        AwsClients clients = AwsClients.create(SageMakerTarget.builder().build(), new TargetContext(Map.of(
+                "AWS_REGION", "eu-central-1", "AWS_ACCESS_KEY_ID", "t", "AWS_SECRET_ACCESS_KEY", "t")));
+        assertEquals("eu-central-1", clients.sageMaker().serviceClientConfiguration().region().id());
+        clients.close();
+    }
+
+    @Test
+    void create_withoutAnyRegion_saysToSetAwsRegion() {
+        String previous = System.getProperty("aws.region");
+        System.clearProperty("aws.region");
+        System.setProperty("aws.disableEc2Metadata", "true");
+        System.setProperty("aws.configFile", "/nonexistent/mldeploy-test-config");
+        try {
+            org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
+                    && System.getenv("AWS_DEFAULT_REGION") == null, "the test JVM has a region in its environment");
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> AwsClients.create(SageMakerTarget.builder().build(), KEYS));
+            assertTrue(e.getMessage().contains("AWS_REGION"), e.getMessage());
+        } finally {
+            System.clearProperty("aws.disableEc2Metadata");
+            System.clearProperty("aws.configFile");
+            if (previous != null) {
+                System.setProperty("aws.region", previous);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.mldeploy.sagemaker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.sagemaker.SageMakerTarget;
+import dev.mldeploy.sagemaker.ServerlessSettings;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class SageMakerTargetProviderTest {
+
+    @Test
+    void serviceLoader_findsTheSagemakerProviderWithAPackagerAndPlacementProfiles() {
+        TargetProvider p = ServiceLoader.load(TargetProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(x -> x.name().equals("sagemaker")).findFirst().orElseThrow();
+        assertEquals(SageMakerTargetProvider.class, p.getClass());
+        assertTrue(p.packager().isPresent());
+        assertTrue(p.placementProfiles().stream().allMatch(x -> x.target().equals("sagemaker")));
+        assertTrue(p.placementProfiles().stream().anyMatch(x -> x.variant().equals("realtime")));
+    }
+
+    @Test
+    void fromEnvironment_readsEveryKey() {
+        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of(
+                "MLDEPLOY_ROLE_ARN", Fixtures.ROLE, "MLDEPLOY_BUCKET", "models", "MLDEPLOY_CREATE_BUCKET", "true",
+                "MLDEPLOY_IMAGE", "img:1", "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE", "ml.c5.xlarge",
+                "MLDEPLOY_SAGEMAKER_INSTANCE_COUNT", "2", "AWS_ENDPOINT_URL", "http://127.0.0.1:5000",
+                "AWS_REGION", "us-west-2")));
+        assertEquals(Fixtures.ROLE, t.roleArn().orElseThrow());
+        assertEquals("models", t.bucket().orElseThrow());
+        assertTrue(t.createBucket());
+        assertEquals("img:1", t.image().orElseThrow());
+        assertEquals("ml.c5.xlarge", t.instanceType().orElseThrow());
+        assertEquals(2, t.instanceCount());
+        assertEquals("http://127.0.0.1:5000", t.endpointOverride().orElseThrow().toString());
+        assertEquals("us-west-2", t.region().orElseThrow());
+    }
+
+    @Test
+    void fromEnvironment_serverlessMemory_selectsServerless() {
+        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of(
+                "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB", "2048")));
+        assertEquals(ServerlessSettings.of(2048), t.serverless().orElseThrow());
+    }
+
+    @Test
+    void create_withMalformedRoleInTheEnvironment_failsBeforeAnyClientIsBuilt() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () ->
+                new SageMakerTargetProvider().create(new TargetContext(Map.of("MLDEPLOY_ROLE_ARN", "my-role"))));
+        assertTrue(e.getMessage().contains("MLDEPLOY_ROLE_ARN"), e.getMessage());
+    }
+
+    @Test
+    void fromEnvironment_badNumbersAndBooleans_sayWhichKey() {
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+                new TargetContext(Map.of("MLDEPLOY_SAGEMAKER_INSTANCE_COUNT", "two")))).getMessage()
+                .contains("MLDEPLOY_SAGEMAKER_INSTANCE_COUNT"));
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+                new TargetContext(Map.of("MLDEPLOY_CREATE_BUCKET", "maybe")))).getMessage()
+                .contains("MLDEPLOY_CREATE_BUCKET"));
+    }
+}

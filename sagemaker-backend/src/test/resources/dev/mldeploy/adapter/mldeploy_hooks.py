@@ -1,0 +1,1 @@
+# test placeholder until core ships the adapter (mldeploy_hooks.py)
