@@ -1,1 +1,0 @@
-# test placeholder until core ships the adapter (mldeploy_lambda.py)
