@@ -53,8 +53,11 @@ public final class MlDeployCli implements Callable<Integer> {
 
     public static void main(String[] args) {
         // the CLI is the only place with a logging binding: keep library chatter out of the output
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                Arrays.asList(args).contains("--verbose") ? "debug" : "warn");
+        // --verbose: mldeploy's own decisions at debug; other libraries (the AWS SDK) stay at warn
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        if (Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.log.dev.mldeploy", "debug");
+        }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
