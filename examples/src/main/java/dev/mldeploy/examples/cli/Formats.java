@@ -76,7 +76,7 @@ final class Formats {
         return m;
     }
 
-    /** A table of every candidate, the chosen one's cost breakdown, and the checker's explanation. */
+    /** A table of every candidate (the chosen one starred), then the checker's explanation with every cost item. */
     static String placementText(PlacementDecision decision, Optional<CandidateEvaluation> chosen) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-11s %-12s %-5s %12s  %s%n", "TARGET", "VARIANT", "FITS", "USD/MONTH", "WHY NOT"));
@@ -85,19 +85,9 @@ final class Formats {
                     e.feasible() ? (chosen.orElse(null) == e ? "yes *" : "yes") : "no",
                     e.cost().totalUsd().toPlainString(), String.join("; ", e.reasons())));
         }
-        if (chosen.isPresent()) {
-            CandidateEvaluation c = chosen.get();
-            sb.append(System.lineSeparator()).append("chosen: ").append(c.name()).append(", $")
-                    .append(c.cost().totalUsd().toPlainString()).append(" a month").append(System.lineSeparator());
-            for (CostItem item : c.cost().items()) {
-                sb.append(String.format("  %-58s %10s%n", item.name(), "$" + item.usd().toPlainString()));
-            }
-            c.settings().forEach((k, v) -> sb.append("  setting ").append(k).append(" = ").append(v)
-                    .append(System.lineSeparator()));
-            c.notes().forEach(n -> sb.append("  note: ").append(n).append(System.lineSeparator()));
-        } else {
-            sb.append(System.lineSeparator()).append("chosen: none").append(System.lineSeparator());
-        }
+        chosen.ifPresent(c -> c.notes().stream().filter(n -> !decision.explanation().contains(n))
+                .forEach(n -> sb.append("note on ").append(c.name()).append(": ").append(n)
+                        .append(System.lineSeparator())));
         sb.append(System.lineSeparator()).append(decision.explanation());
         return sb.toString();
     }

@@ -6,13 +6,13 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.internal.Json;
 import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.placement.PlacementChecker;
 import dev.mldeploy.placement.PlacementDecision;
 import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.SourceTree;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -97,11 +97,19 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         ModelSpec model = spec();
         PlacementOptions options = placementOptions();
-        PlacementDecision decision;
-        try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
-            decision = deployer.plan(model, options);
+        PlacementDecision shown;
+        if (target == null || isAll(target)) {
+            try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
+                shown = deployer.plan(model, options);
+            }
+        } else {
+            PlacementChecker checker = cli.placementChecker();
+            if (checker.profiles().stream().noneMatch(p -> p.target().equals(target))) {
+                throw usage("placement knows no target '" + target + "'; it evaluates " + checker.profiles().stream()
+                        .map(PlacementProfile::target).distinct().toList() + " (or use --target auto)");
+            }
+            shown = checker.decide(model, options, p -> p.target().equals(target));
         }
-        PlacementDecision shown = restrict(decision);
         Optional<CandidateEvaluation> chosen = shown.chosen();
         CommandLine cl = spec.commandLine();
         if (out.json()) {
@@ -130,23 +138,6 @@ final class PlanCommand implements Callable<Integer> {
 
     private static boolean isAll(String t) {
         return ModelDeployer.AUTO.equals(t) || ModelDeployer.LOCAL.equals(t);
-    }
-
-    /** The decision limited to {@code --target}'s candidates, choosing the cheapest feasible one of them. */
-    private PlacementDecision restrict(PlacementDecision decision) {
-        if (target == null || isAll(target)) {
-            return decision;
-        }
-        List<CandidateEvaluation> mine = decision.candidates().stream().filter(c -> c.target().equals(target))
-                .toList();
-        if (mine.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "placement knows no target '" + target
-                    + "'; it evaluates " + decision.candidates().stream().map(CandidateEvaluation::target)
-                    .distinct().toList() + " (or use --target auto)");
-        }
-        CandidateEvaluation chosen = mine.stream().filter(CandidateEvaluation::feasible)
-                .min(Comparator.comparing((CandidateEvaluation c) -> c.cost().totalUsd())).orElse(null);
-        return new PlacementDecision(chosen, mine, decision.explanation());
     }
 
     ModelSpec spec() {

@@ -86,7 +86,8 @@ class MlDeployCliTest {
 
     @Test
     void plan_outputJson_isOneObjectWithChosenTargetAndEveryCandidate() {
-        Cli.Result r = cli.run("plan", "--model-size-mb", "2", "--max-inference-ms", "120000", "--output", "json");
+        Cli.Result r = cli.run("plan", "--target", "fakecloud", "--model-size-mb", "2", "--max-inference-ms",
+                "120000", "--output", "json");
         assertEquals(0, r.status(), r::toString);
         Map<String, Object> plan = obj(parse(r.out()));
         assertEquals("fakecloud", plan.get("target"));
@@ -110,7 +111,7 @@ class MlDeployCliTest {
 
     @Test
     void plan_withModelDirectory_measuresThePackageSize() throws IOException {
-        Cli.Result r = cli.run("plan", "--model", model.toString(), "--output", "json");
+        Cli.Result r = cli.run("plan", "--target", "fakecloud", "--model", model.toString(), "--output", "json");
         assertEquals(0, r.status(), r::toString);
         Map<String, Object> plan = obj(parse(r.out()));
         long expected = Files.size(model.resolve("inference.py")) + Files.size(model.resolve("weights.bin"));
@@ -134,12 +135,57 @@ class MlDeployCliTest {
     }
 
     @Test
+    void plan_withTheBuiltInProfiles_choosesTheCheapestCloudTarget_andListsEveryOne() {
+        Cli.Result r = new Cli(Map.of()).run("plan", "--model-size-mb", "1", "--output", "json");
+        assertEquals(0, r.status(), r::toString);
+        Map<String, Object> plan = obj(parse(r.out()));
+        List<Object> targets = list(plan.get("targets"));
+        List<Object> names = targets.stream().map(t -> obj(t).get("name")).distinct().toList();
+        assertEquals(List.of("lambda", "sagemaker"), names);
+        Map<String, Object> chosen = targets.stream().map(MlDeployCliTest::obj)
+                .filter(t -> Boolean.TRUE.equals(t.get("chosen"))).findFirst().orElseThrow();
+        assertEquals(plan.get("target"), chosen.get("name"));
+        BigDecimal cheapest = targets.stream().map(MlDeployCliTest::obj).filter(t -> (Boolean) t.get("feasible"))
+                .map(t -> (BigDecimal) t.get("monthlyCostUsd")).min(BigDecimal::compareTo).orElseThrow();
+        assertEquals(0, cheapest.compareTo((BigDecimal) chosen.get("monthlyCostUsd")), r::toString);
+        for (Object t : targets) {
+            BigDecimal sum = list(obj(t).get("costItems")).stream().map(i -> (BigDecimal) obj(i).get("usd"))
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertEquals(0, sum.compareTo((BigDecimal) obj(t).get("monthlyCostUsd")), "items add up: " + t);
+        }
+    }
+
+    @Test
+    void plan_withTheBuiltInProfiles_aGpuModel_goesToSageMakerRealTime() {
+        Cli.Result r = new Cli(Map.of()).run("plan", "--model-size-mb", "500", "--gpu", "--output", "json");
+        assertEquals(0, r.status(), r::toString);
+        Map<String, Object> plan = obj(parse(r.out()));
+        assertEquals("sagemaker", plan.get("target"));
+        assertEquals("realtime", plan.get("variant"));
+    }
+
+    @Test
+    void plan_withTheBuiltInProfiles_aTwentyMinuteInference_exits3_withEveryTargetsReason() {
+        Cli.Result r = new Cli(Map.of()).run("plan", "--max-inference-ms", "1200000", "--output", "json");
+        assertEquals(3, r.status(), r::toString);
+        Map<String, Object> plan = obj(parse(r.out()));
+        assertNull(plan.get("target"));
+        assertEquals(4, list(plan.get("targets")).size(), r::toString);
+        for (Object t : list(plan.get("targets"))) {
+            assertEquals(false, obj(t).get("feasible"), t::toString);
+            assertFalse(list(obj(t).get("reasons")).isEmpty(), t::toString);
+        }
+        assertTrue(((String) plan.get("explanation")).contains("asynchronous inference"), r::toString);
+    }
+
+    @Test
     void plan_text_showsTableChoiceAndCostBreakdown() {
-        Cli.Result r = cli.run("plan", "--model-size-mb", "1");
+        Cli.Result r = cli.run("plan", "--target", "fakecloud", "--model-size-mb", "1");
         assertEquals(0, r.status(), r::toString);
         assertTrue(r.out().contains("TARGET"), r::toString);
-        assertTrue(r.out().contains("chosen: fakecloud:small, $1.51 a month"), r::toString);
-        assertTrue(r.out().contains("compute"), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("fakecloud +small +yes \\* +1\\.51 *")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("fakecloud +large +yes +12\\.26 *")), r::toString);
+        assertTrue(r.out().contains("chose fakecloud:small"), "the checker's explanation follows: " + r);
     }
 
     @Test
