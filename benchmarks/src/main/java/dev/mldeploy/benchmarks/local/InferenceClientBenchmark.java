@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  * server (the sample sentiment model deployed to the local target), at concurrency 1 and 8, with the same request,
  * both measured in the same run, reported as a ratio (target: at least 0.9).
  *
+ * <p>A control row measures the plain client against itself the same way, so the table shows how far apart two
+ * identical clients come out on the machine at that moment (the noise a ratio should be read against).
+ *
  * <p>A plain harness rather than JMH: the model server must be deployed once and shared by both clients, and
  * JMH's forked JVMs would each deploy their own. Each round runs the two clients one after the other for the same
  * time (alternating which goes first), after a warm-up of each; the ratio is of the summed request counts.
@@ -35,7 +38,7 @@ import java.util.stream.Stream;
  * <pre>
  * mvn -B -q -DskipTests package -pl benchmarks -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
- *     dev.mldeploy.benchmarks.local.InferenceClientBenchmark [--rounds 5] [--seconds 3] [--warmup 3] [--model DIR]
+ *     dev.mldeploy.benchmarks.local.InferenceClientBenchmark [--rounds 5] [--seconds 3] [--warmup 3] [--control true]
  * </pre>
  */
 public final class InferenceClientBenchmark {
@@ -61,10 +64,17 @@ public final class InferenceClientBenchmark {
         }
     }
 
-    /** The measured rows, one per concurrency level. */
-    record Row(int concurrency, Run baseline, Run mldeploy) {
+    /**
+     * One concurrency level: the summed runs of each client, and the control ratio (the baseline against itself,
+     * measured the same way: how far apart two identical clients come out on this machine), NaN when not measured.
+     */
+    record Row(int concurrency, Run baseline, Run mldeploy, double controlRatio) {
         double ratio() {
             return mldeploy.perSecond() / baseline.perSecond();
+        }
+
+        Row withControl(double ratio) {
+            return new Row(concurrency, baseline, mldeploy, ratio);
         }
     }
 
@@ -74,6 +84,7 @@ public final class InferenceClientBenchmark {
         Duration round = Duration.ofMillis((long) (Double.parseDouble(opts.getOrDefault("seconds", "3")) * 1000));
         Duration warmup = Duration.ofMillis((long) (Double.parseDouble(opts.getOrDefault("warmup", "3")) * 1000));
         Path model = Path.of(opts.getOrDefault("model", defaultModel().toString()));
+        boolean control = Boolean.parseBoolean(opts.getOrDefault("control", "true"));
 
         Path home = Files.createTempDirectory("mldeploy-bench-home");
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -83,7 +94,7 @@ public final class InferenceClientBenchmark {
             DeployResult deployed = deployer.deploy(spec);
             try {
                 URI uri = URI.create(deployed.deployment().endpoint() + "/invocations");
-                List<Row> rows = measure(deployer, uri, rounds, round, warmup);
+                List<Row> rows = measure(deployer, uri, rounds, round, warmup, control);
                 System.out.print(table(rows, rounds, round));
             } finally {
                 deployer.undeploy(spec.name());
@@ -93,15 +104,28 @@ public final class InferenceClientBenchmark {
         }
     }
 
-    static List<Row> measure(ModelDeployer deployer, URI uri, int rounds, Duration round, Duration warmup)
-            throws Exception {
+    static List<Row> measure(ModelDeployer deployer, URI uri, int rounds, Duration round, Duration warmup,
+                             boolean control) throws Exception {
+        // the baseline is configured as the local target's own client is (HTTP/1.1, no proxy lookup, the body as
+        // bytes), so the ratio measures what mldeploy adds, not a difference in client settings
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(HttpClient.Builder.NO_PROXY).build();
         HttpRequest plain = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(BODY.getBytes(StandardCharsets.UTF_8))).build();
         Caller baseline = () -> {
-            HttpResponse<byte[]> r = http.send(plain, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(plain, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (!closedLocally(e)) {
+                    throw e;
+                }
+                // the JDK's pool closed a kept-alive connection as it handed it out, before the request left;
+                // the local target's client resends once on a fresh connection, and so does the baseline
+                r = http.send(plain, HttpResponse.BodyHandlers.ofByteArray());
+            }
             check(r.statusCode() == 200 ? new String(r.body(), StandardCharsets.UTF_8) : "HTTP " + r.statusCode());
         };
         InferenceRequest request = InferenceRequest.json(BODY);
@@ -114,19 +138,34 @@ public final class InferenceClientBenchmark {
             for (int c : CONCURRENCY) {
                 run(baseline, c, warmup);
                 run(sdk, c, warmup);
-                Run b = new Run(0, Duration.ZERO, 0);
-                Run m = new Run(0, Duration.ZERO, 0);
-                for (int i = 0; i < rounds; i++) {
-                    boolean baselineFirst = i % 2 == 0;
-                    Run first = run(baselineFirst ? baseline : sdk, c, round);
-                    Run second = run(baselineFirst ? sdk : baseline, c, round);
-                    b = add(b, baselineFirst ? first : second);
-                    m = add(m, baselineFirst ? second : first);
-                }
-                rows.add(new Row(c, b, m));
+                Row row = compare(baseline, sdk, c, rounds, round);
+                rows.add(control ? row.withControl(compare(baseline, baseline, c, rounds, round).ratio()) : row);
             }
         }
         return rows;
+    }
+
+    /** Rounds of {@code a} then {@code b} (alternating which goes first); the summed runs of each. */
+    static Row compare(Caller a, Caller b, int threads, int rounds, Duration round) throws InterruptedException {
+        Run sumA = new Run(0, Duration.ZERO, 0);
+        Run sumB = new Run(0, Duration.ZERO, 0);
+        for (int i = 0; i < rounds; i++) {
+            boolean aFirst = i % 2 == 0;
+            Run first = run(aFirst ? a : b, threads, round);
+            Run second = run(aFirst ? b : a, threads, round);
+            sumA = add(sumA, aFirst ? first : second);
+            sumB = add(sumB, aFirst ? second : first);
+        }
+        return new Row(threads, sumA, sumB, Double.NaN);
+    }
+
+    private static boolean closedLocally(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException && "connection closed locally".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void check(String answer) {
@@ -191,12 +230,13 @@ public final class InferenceClientBenchmark {
                 rounds, round.toMillis() / 1000.0, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch")));
         sb.append(String.format(Locale.ROOT, "| concurrency | java.net.http req/s | mldeploy req/s | ratio | "
-                + "mean latency ms (http / mldeploy) |%n"));
-        sb.append("|---:|---:|---:|---:|---:|").append(System.lineSeparator());
+                + "control ratio (java.net.http vs itself) | mean latency ms (java.net.http / mldeploy) |%n"));
+        sb.append("|---:|---:|---:|---:|---:|---:|").append(System.lineSeparator());
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.3f | %.2f / %.2f |%n", r.concurrency(),
-                    r.baseline().perSecond(), r.mldeploy().perSecond(), r.ratio(), r.baseline().meanMillis(),
-                    r.mldeploy().meanMillis()));
+            sb.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.3f | %s | %.3f / %.3f |%n", r.concurrency(),
+                    r.baseline().perSecond(), r.mldeploy().perSecond(), r.ratio(),
+                    Double.isNaN(r.controlRatio()) ? "-" : String.format(Locale.ROOT, "%.3f", r.controlRatio()),
+                    r.baseline().meanMillis(), r.mldeploy().meanMillis()));
         }
         return sb.toString();
     }
@@ -205,7 +245,8 @@ public final class InferenceClientBenchmark {
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: [--rounds N] [--seconds S] [--warmup S] [--model DIR]");
+                throw new IllegalArgumentException("usage: [--rounds N] [--seconds S] [--warmup S] [--model DIR] "
+                        + "[--control true|false]");
             }
             m.put(args[i].substring(2), args[++i]);
         }
