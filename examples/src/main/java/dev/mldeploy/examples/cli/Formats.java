@@ -81,9 +81,10 @@ final class Formats {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-11s %-12s %-5s %12s  %s%n", "TARGET", "VARIANT", "FITS", "USD/MONTH", "WHY NOT"));
         for (CandidateEvaluation e : decision.candidates()) {
-            sb.append(String.format("%-11s %-12s %-5s %12s  %s%n", e.target(), e.variant(),
+            sb.append(String.format("%-11s %-12s %-5s %12s  %s", e.target(), e.variant(),
                     e.feasible() ? (chosen.orElse(null) == e ? "yes *" : "yes") : "no",
-                    e.cost().totalUsd().toPlainString(), String.join("; ", e.reasons())));
+                    e.cost().totalUsd().toPlainString(), String.join("; ", e.reasons())).stripTrailing())
+                    .append(System.lineSeparator());
         }
         chosen.ifPresent(c -> c.notes().stream().filter(n -> !decision.explanation().contains(n))
                 .forEach(n -> sb.append("note on ").append(c.name()).append(": ").append(n)

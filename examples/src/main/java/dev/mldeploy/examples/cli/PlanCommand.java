@@ -118,7 +118,8 @@ final class PlanCommand implements Callable<Integer> {
             json.put("packageSizeBytes", packageBytes(model));
             cl.getOut().println(Json.writePretty(json));
         } else {
-            cl.getOut().println("plan for '" + model.name() + "': package " + megabytes(packageBytes(model))
+            cl.getOut().println("plan for '" + model.name() + "': " + (model.source().isPresent() ? "model directory "
+                    : "package ") + megabytes(packageBytes(model))
                     + ", " + model.resources().memoryMb() + " MB memory, at most "
                     + model.resources().maxInferenceTime().toMillis() + " ms a request, "
                     + model.traffic().requestsPerMonth() + " requests a month, peak "
