@@ -21,6 +21,8 @@ import java.nio.file.Path;
  *
  * <p>The README's first-five-minutes snippet is the region of {@link #run} between the snippet markers; a test
  * fails when the two differ.
+ *
+ * <p>Stateless; {@link #run} is as thread-safe as the deployer it is given.
  */
 public final class QuickStart {
     /** Where the sample model lives, relative to the repository root. */

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  * server (the sample sentiment model deployed to the local target), at concurrency 1 and 8, with the same request,
  * both measured in the same run, reported as a ratio (target: at least 0.9).
  *
+ * <p>A program, not a library: its static methods are called from {@code main} on one thread.
+ *
  * <p>A control row measures the plain client against itself the same way, so the table shows how far apart two
  * identical clients come out on the machine at that moment (the noise a ratio should be read against).
  *
