@@ -1,0 +1,132 @@
+package dev.mldeploy.examples.cli;
+
+import dev.mldeploy.Architecture;
+import dev.mldeploy.DeployOptions;
+import dev.mldeploy.DeployResult;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.internal.Json;
+import dev.mldeploy.placement.PlacementOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code mldeploy deploy}: deploys or updates a model; an unchanged model changes nothing. */
+@Command(name = "deploy", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Deploys the model in DIR (created, updated in place, or unchanged), showing progress on "
+                + "stderr while it waits, and prints where it answers.")
+final class DeployCommand implements Callable<Integer> {
+    @ParentCommand
+    MlDeployCli cli;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    OutputOptions out;
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model directory: "
+            + "inference.py with model_fn and predict_fn, and the model's files.")
+    Path model;
+    @Option(names = "--name", paramLabel = "NAME", description = "Deployment name (default: the directory's name).")
+    String name;
+    @Option(names = "--memory-mb", paramLabel = "MB", description = "Memory for the model (Lambda function memory).")
+    Integer memoryMb;
+    @Option(names = "--ephemeral-mb", paramLabel = "MB", description = "Scratch disk for the model.")
+    Integer ephemeralMb;
+    @Option(names = "--timeout-s", paramLabel = "S", description = "Longest one request may take, in seconds "
+            + "(Lambda function timeout).")
+    Integer timeoutS;
+    @Option(names = "--arch", paramLabel = "x86_64|arm64", description = "CPU architecture.")
+    String arch;
+    @Option(names = "--python", paramLabel = "3.N", description = "Python version (default 3.12).")
+    String python;
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "An environment variable for the model "
+            + "process (repeatable).")
+    Map<String, String> modelEnv = new LinkedHashMap<>();
+
+    @Mixin
+    BackendOptions backend;
+
+    @Override
+    public Integer call() {
+        Map<String, String> flags = new LinkedHashMap<>(target.environment());
+        try {
+            flags.putAll(backend.environment());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ModelSpec model = spec();
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressPrinter progress = ProgressPrinter.forConsole(err);
+        DeployResult result;
+        try (ModelDeployer deployer = cli.deployer(target.target, flags)) {
+            DeployOptions options = DeployOptions.builder().progressListener(progress).timeout(target.timeout)
+                    .placementOptions(placementOptions()).build();
+            try {
+                result = deployer.deploy(model, options);
+            } finally {
+                progress.finish();
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (out.json()) {
+            o.println(Json.writePretty(Formats.deployResult(result)));
+        } else {
+            o.println(result.change().name().toLowerCase(java.util.Locale.ROOT) + ": " + result.message());
+            o.print(Formats.deploymentText(result.deployment()));
+            result.placementDecision().ifPresent(p -> {
+                o.println();
+                o.println("placement:");
+                o.println(p.explanation());
+            });
+        }
+        o.flush();
+        return 0;
+    }
+
+    ModelSpec spec() {
+        ModelSpec.Builder b = ModelSpec.builder(name != null ? name : PlanCommand.dirName(model)).source(model);
+        if (memoryMb != null) {
+            b.memoryMb(memoryMb);
+        }
+        if (ephemeralMb != null) {
+            b.ephemeralStorageMb(ephemeralMb);
+        }
+        if (timeoutS != null) {
+            b.maxInferenceTime(Duration.ofSeconds(timeoutS));
+        }
+        if (arch != null) {
+            b.architecture(Architecture.parse(arch));
+        }
+        if (python != null) {
+            b.pythonVersion(python);
+        }
+        b.environment(modelEnv);
+        return b.build();
+    }
+
+    /** With --target auto, price what the backend options ask for. */
+    private PlacementOptions placementOptions() {
+        PlacementOptions.Builder p = PlacementOptions.builder();
+        if (backend.instanceType != null) {
+            p.instanceType(backend.instanceType);
+        }
+        if (backend.instanceCount != null) {
+            p.instanceCount(backend.instanceCount);
+        }
+        if (backend.provisionedConcurrency != null) {
+            p.provisionedConcurrency(backend.provisionedConcurrency);
+        }
+        return p.build();
+    }
+}

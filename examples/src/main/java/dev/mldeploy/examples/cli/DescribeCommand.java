@@ -1,0 +1,43 @@
+package dev.mldeploy.examples.cli;
+
+import dev.mldeploy.Deployment;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.internal.Json;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code mldeploy describe}: a deployment as its target reports it. */
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Prints the deployment NAME as its target reports it.")
+final class DescribeCommand implements Callable<Integer> {
+    @ParentCommand
+    MlDeployCli cli;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    OutputOptions out;
+    @Mixin
+    TargetOptions target;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The deployment.")
+    String name;
+
+    @Override
+    public Integer call() {
+        Deployment d;
+        try (ModelDeployer deployer = cli.deployer(target.target, target.environment())) {
+            d = Deadline.call("describing '" + name + "'", target.timeout, () -> deployer.describe(name));
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(out.json() ? Json.writePretty(Formats.deployment(d)) + System.lineSeparator()
+                : Formats.deploymentText(d));
+        o.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.mldeploy.examples.cli;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.InvalidSpecException;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.PlacementException;
+import dev.mldeploy.spi.TargetProvider;
+import dev.mldeploy.placement.PlacementChecker;
+import dev.mldeploy.placement.PlacementProfile;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.ServiceLoader;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mldeploy} command-line tool: plan, deploy, invoke, describe, list, undeploy and package models with
+ * whatever targets {@link java.util.ServiceLoader} finds on the class path.
+ *
+ * <p>Exit status: 0 success, 2 bad usage (and invalid spec or configuration), 3 placement impossible, 1 any other
+ * failure. Errors print one line to stderr ({@code --verbose} adds the stack trace).
+ *
+ * <p>Not thread-safe: one instance runs one command line.
+ */
+@Command(name = "mldeploy", mixinStandardHelpOptions = true, versionProvider = MlDeployCli.Version.class,
+        description = "Deploys a Python model (a directory with inference.py) to a local process, SageMaker or "
+                + "Lambda, invokes it, and says where it would run best and what it would cost.",
+        subcommands = {QuickstartCommand.class, PlanCommand.class, DeployCommand.class, InvokeCommand.class,
+                DescribeCommand.class, ListCommand.class, UndeployCommand.class, PackageCommand.class,
+                CommandLine.HelpCommand.class})
+public final class MlDeployCli implements Callable<Integer> {
+    /** Bad usage: an unknown option, a malformed value, an invalid spec or configuration. */
+    public static final int EXIT_USAGE = 2;
+    /** No target can hold the model. */
+    public static final int EXIT_PLACEMENT = 3;
+    /** Any other failure. */
+    public static final int EXIT_FAILURE = 1;
+
+    private final Map<String, String> environment;
+    private final List<TargetProvider> providers;
+
+    @Spec
+    private CommandSpec spec;
+
+    MlDeployCli(Map<String, String> environment, List<TargetProvider> providers) {
+        this.environment = Map.copyOf(environment);
+        this.providers = List.copyOf(providers);
+    }
+
+    public static void main(String[] args) {
+        // the CLI is the only place with a logging binding: keep library chatter out of the output
+        // --verbose: mldeploy's own decisions at debug; other libraries (the AWS SDK) stay at warn
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        if (Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.log.dev.mldeploy", "debug");
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = execute(args, out, err, System.getenv(), List.of());
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /**
+     * Runs one command line in this process.
+     *
+     * @param environment the environment targets configure themselves from (normally {@link System#getenv()})
+     * @param providers   providers to use besides those {@link java.util.ServiceLoader} finds (tests)
+     * @return the exit status
+     */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
+                       List<TargetProvider> providers) {
+        CommandLine cl = commandLine(environment, providers);
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(Map<String, String> environment, List<TargetProvider> providers) {
+        CommandLine cl = new CommandLine(new MlDeployCli(environment, providers));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(MlDeployCli::onUsageError);
+        cl.setExecutionExceptionHandler(MlDeployCli::onFailure);
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    /** The environment given to targets: this process's, overridden by {@code flags} (options mapped to keys). */
+    Map<String, String> environment(Map<String, String> flags) {
+        Map<String, String> merged = new HashMap<>(environment);
+        merged.putAll(flags);
+        return merged;
+    }
+
+    /** A deployer whose default target is {@code target}, configured from the environment plus {@code flags}. */
+    ModelDeployer deployer(String target, Map<String, String> flags) {
+        Objects.requireNonNull(target, "target");
+        ModelDeployer.Builder b = ModelDeployer.builder().defaultTarget(target).environment(environment(flags));
+        providers.forEach(b::provider);
+        return b.build();
+    }
+
+    /**
+     * A placement checker over the built-in profiles and those of every provider (discovered and given), as the
+     * deployer builds it; for plans restricted to one target.
+     */
+    PlacementChecker placementChecker() {
+        Map<String, TargetProvider> byName = new java.util.TreeMap<>();
+        ServiceLoader.load(TargetProvider.class, Thread.currentThread().getContextClassLoader())
+                .forEach(p -> byName.putIfAbsent(p.name(), p));
+        providers.forEach(p -> byName.put(p.name(), p));
+        List<PlacementProfile> profiles = new ArrayList<>(PlacementChecker.builtInProfiles());
+        byName.values().forEach(p -> profiles.addAll(p.placementProfiles()));
+        return PlacementChecker.of(profiles);
+    }
+
+    private static int onUsageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("mldeploy: " + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+        }
+        if (Arrays.asList(args).contains("--verbose")) {
+            e.printStackTrace(err);
+        }
+        return EXIT_USAGE;
+    }
+
+    private static int onFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        err.println("mldeploy: " + describe(e));
+        if (parsed.expandedArgs().contains("--verbose")) {
+            e.printStackTrace(err);
+        }
+        return exitStatus(e);
+    }
+
+    /** The exit status for a failure: 2 for bad input, 3 when nothing can hold the model, else 1. */
+    static int exitStatus(Throwable e) {
+        if (e instanceof InvalidSpecException || e instanceof InvalidConfigurationException
+                || e instanceof CommandLine.ParameterException) {
+            return EXIT_USAGE;
+        }
+        if (e instanceof PlacementException) {
+            return EXIT_PLACEMENT;
+        }
+        return EXIT_FAILURE;
+    }
+
+    /** A message for people: the exception's own, else its type; multi-line messages keep their reason lines. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            Throwable cause = e.getCause();
+            return e.getClass().getSimpleName() + (cause != null && cause.getMessage() != null
+                    ? ": " + cause.getMessage() : "");
+        }
+        return e instanceof dev.mldeploy.MlDeployException || e instanceof IllegalArgumentException
+                ? message : e.getClass().getSimpleName() + ": " + message;
+    }
+
+    /** The version from the jar's manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = MlDeployCli.class.getPackage().getImplementationVersion();
+            return new String[] {"mldeploy " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
+}

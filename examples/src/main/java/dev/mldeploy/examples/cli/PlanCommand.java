@@ -1,0 +1,226 @@
+package dev.mldeploy.examples.cli;
+
+import dev.mldeploy.Architecture;
+import dev.mldeploy.Features;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.internal.Json;
+import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.placement.PlacementChecker;
+import dev.mldeploy.placement.PlacementDecision;
+import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.spi.SourceTree;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code mldeploy plan}: evaluates every cloud target for a model, with reasons and monthly cost. Changes nothing. */
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Says where the model would run in AWS and what it would cost a month: every target with the "
+                + "limits it breaks and its cost breakdown, and the cheapest one that fits. Calls nothing remote.",
+        footer = {"", "Exit status: 0 a target fits, 3 none fits, 2 bad usage, 1 other failure."})
+final class PlanCommand implements Callable<Integer> {
+    private static final long MB = 1024L * 1024L;
+
+    @ParentCommand
+    MlDeployCli cli;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    OutputOptions out;
+
+    static final class Size {
+        @Option(names = "--model", paramLabel = "DIR",
+                description = "The model directory (with inference.py); its size is the package size.")
+        Path model;
+        @Option(names = "--model-size-mb", paramLabel = "N", description = "The unpacked package size, in MB.")
+        Double sizeMb;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Size size = new Size();
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Model name (default: the directory's name, or "
+            + "'model').")
+    String name;
+    @Option(names = "--target", paramLabel = "TARGET", description = "Consider only this target's variants "
+            + "(sagemaker, lambda); local or auto (default) consider every cloud target.")
+    String target;
+    @Option(names = "--memory-mb", paramLabel = "MB", description = "Memory one copy of the model needs (default 1024).")
+    Integer memoryMb;
+    @Option(names = "--ephemeral-mb", paramLabel = "MB", description = "Scratch disk (default 512).")
+    Integer ephemeralMb;
+    @Option(names = "--max-inference-ms", paramLabel = "MS", description = "Longest one request may take "
+            + "(default 10000).")
+    Long maxInferenceMs;
+    @Option(names = "--avg-inference-ms", paramLabel = "MS", description = "Average request time (default 100).")
+    Long avgInferenceMs;
+    @Option(names = "--requests-per-month", paramLabel = "N", description = "Requests a month (default 100000).")
+    Long requestsPerMonth;
+    @Option(names = "--peak-rps", paramLabel = "N", description = "Requests in the busiest second (default 1).")
+    Double peakRps;
+    @Option(names = "--payload-kb", paramLabel = "KB", description = "Largest request or response body (default 16).")
+    Long payloadKb;
+    @Option(names = "--gpu", description = "The model needs a GPU.")
+    boolean gpu;
+    @Option(names = "--variants", paramLabel = "N", description = "Production variants to A/B test (default 1).")
+    Integer variants;
+    @Option(names = "--data-capture", description = "Capture requests and responses for monitoring.")
+    boolean dataCapture;
+    @Option(names = "--arch", paramLabel = "x86_64|arm64", description = "CPU architecture (default x86_64).")
+    String arch;
+    @Option(names = "--free-tier", description = "Subtract the Lambda free tier (off by default).")
+    boolean freeTier;
+    @Option(names = "--provisioned-concurrency", paramLabel = "N", description = "Lambda provisioned concurrency "
+            + "to price.")
+    Integer provisionedConcurrency;
+    @Option(names = "--provisioned-hours", paramLabel = "H", description = "Hours a month it is on (default 730).")
+    Double provisionedHours;
+    @Option(names = "--instance-type", paramLabel = "TYPE", description = "SageMaker instance type to price "
+            + "(default: the cheapest that fits).")
+    String instanceType;
+    @Option(names = "--instance-count", paramLabel = "N", description = "SageMaker instance count to price "
+            + "(default: sized from peak traffic).")
+    Integer instanceCount;
+
+    @Override
+    public Integer call() {
+        ModelSpec model = spec();
+        PlacementOptions options = placementOptions();
+        PlacementDecision shown;
+        if (target == null || isAll(target)) {
+            try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
+                shown = deployer.plan(model, options);
+            }
+        } else {
+            PlacementChecker checker = cli.placementChecker();
+            if (checker.profiles().stream().noneMatch(p -> p.target().equals(target))) {
+                throw usage("placement knows no target '" + target + "'; it evaluates " + checker.profiles().stream()
+                        .map(PlacementProfile::target).distinct().toList() + " (or use --target auto)");
+            }
+            shown = checker.decide(model, options, p -> p.target().equals(target));
+        }
+        Optional<CandidateEvaluation> chosen = shown.chosen();
+        CommandLine cl = spec.commandLine();
+        if (out.json()) {
+            Map<String, Object> json = Formats.placement(shown, chosen);
+            json.put("model", model.name());
+            json.put("packageSizeBytes", packageBytes(model));
+            cl.getOut().println(Json.writePretty(json));
+        } else {
+            cl.getOut().println("plan for '" + model.name() + "': " + (model.source().isPresent() ? "model directory "
+                    : "package ") + megabytes(packageBytes(model))
+                    + ", " + model.resources().memoryMb() + " MB memory, at most "
+                    + model.resources().maxInferenceTime().toMillis() + " ms a request, "
+                    + model.traffic().requestsPerMonth() + " requests a month, peak "
+                    + model.traffic().peakRequestsPerSecond() + " requests a second");
+            cl.getOut().println();
+            cl.getOut().println(Formats.placementText(shown, chosen));
+        }
+        cl.getOut().flush();
+        if (chosen.isEmpty()) {
+            cl.getErr().println("mldeploy: no target can hold '" + model.name() + "'"
+                    + (target != null && !isAll(target) ? " on " + target : "")
+                    + (out.json() ? "; see the reasons in \"targets\"" : "; see the reasons above"));
+            return MlDeployCli.EXIT_PLACEMENT;
+        }
+        return 0;
+    }
+
+    private static boolean isAll(String t) {
+        return ModelDeployer.AUTO.equals(t) || ModelDeployer.LOCAL.equals(t);
+    }
+
+    ModelSpec spec() {
+        ModelSpec.Builder b;
+        if (size.model != null) {
+            b = ModelSpec.builder(name != null ? name : dirName(size.model)).source(size.model);
+        } else {
+            b = ModelSpec.builder(name != null ? name : "model");
+            if (size.sizeMb != null) {
+                if (!(size.sizeMb >= 0) || size.sizeMb.isInfinite()) {
+                    throw usage("--model-size-mb must be a number at least 0, was " + size.sizeMb);
+                }
+                b.packageSizeBytes(Math.round(size.sizeMb * MB));
+            }
+        }
+        if (memoryMb != null) {
+            b.memoryMb(memoryMb);
+        }
+        if (ephemeralMb != null) {
+            b.ephemeralStorageMb(ephemeralMb);
+        }
+        if (maxInferenceMs != null) {
+            b.maxInferenceTime(Duration.ofMillis(maxInferenceMs));
+        }
+        b.gpu(gpu);
+        if (arch != null) {
+            b.architecture(Architecture.parse(arch));
+        }
+        b.traffic(t -> {
+            if (avgInferenceMs != null) {
+                t.averageInferenceTime(Duration.ofMillis(avgInferenceMs));
+            }
+            if (requestsPerMonth != null) {
+                t.requestsPerMonth(requestsPerMonth);
+            }
+            if (peakRps != null) {
+                t.peakRequestsPerSecond(peakRps);
+            }
+            if (payloadKb != null) {
+                t.payloadBytes(payloadKb * 1024);
+            }
+        });
+        b.features(new Features(variants == null ? 1 : variants, dataCapture));
+        return b.build();
+    }
+
+    PlacementOptions placementOptions() {
+        try {
+            PlacementOptions.Builder b = PlacementOptions.builder().freeTier(freeTier);
+            if (provisionedConcurrency != null) {
+                b.provisionedConcurrency(provisionedConcurrency);
+            }
+            if (provisionedHours != null) {
+                b.provisionedHoursPerMonth(provisionedHours);
+            }
+            if (instanceType != null) {
+                b.instanceType(instanceType);
+            }
+            if (instanceCount != null) {
+                b.instanceCount(instanceCount);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    static String dirName(Path dir) {
+        Path f = dir.toAbsolutePath().normalize().getFileName();
+        return f == null ? "" : f.toString();
+    }
+
+    static long packageBytes(ModelSpec model) {
+        return model.source().map(dir -> SourceTree.of(dir).totalBytes())
+                .orElse(model.declaredPackageBytes().orElse(0L));
+    }
+
+    static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.2f MB", bytes / (double) MB);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.mldeploy.examples.cli;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** {@code --target}, {@code --timeout} and the AWS connection options, shared by the commands that use a target. */
+final class TargetOptions {
+    @Option(names = "--target", defaultValue = "local", paramLabel = "local|auto|sagemaker|lambda",
+            description = "Where the deployment lives: local (default), auto (placement chooses), sagemaker, lambda.")
+    String target = "local";
+
+    @Option(names = "--timeout", defaultValue = "30m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Give up after this long (90s, 10m, 1h, PT5M; a bare number is seconds). Default 30m.")
+    Duration timeout = Duration.ofMinutes(30);
+
+    @Option(names = "--endpoint-url", paramLabel = "URL",
+            description = "AWS endpoint override, e.g. an emulator at http://127.0.0.1:5000 (AWS_ENDPOINT_URL).")
+    String endpointUrl;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "AWS region (AWS_REGION).")
+    String region;
+
+    /** The environment keys these options set. */
+    Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (endpointUrl != null) {
+            env.put("AWS_ENDPOINT_URL", endpointUrl);
+        }
+        if (region != null) {
+            env.put("AWS_REGION", region);
+        }
+        return env;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.mldeploy.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mldeploy.internal.Json;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line tool against the real local target: python3 serving the sample model on 127.0.0.1. */
+class MlDeployCliIT {
+    static final Path SAMPLE = Path.of("models/sentiment");
+    static final Path JAR = Path.of("target/mldeploy-cli.jar");
+
+    @TempDir
+    Path home;
+    Map<String, String> env;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() {
+        env = new HashMap<>(System.getenv());
+        env.put("MLDEPLOY_HOME", home.toString());
+        cli = new Cli(env);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cli.run("undeploy", "sentiment");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> obj(String json) {
+        return (Map<String, Object>) Json.parse(json.trim());
+    }
+
+    @Test
+    void lifecycle_deployInvokeDescribeListUndeploy_onTheLocalTarget() throws IOException {
+        Cli.Result deployed = cli.run("deploy", "--model", SAMPLE.toString());
+        assertEquals(0, deployed.status(), deployed::toString);
+        assertTrue(deployed.out().startsWith("created: "), deployed::toString);
+        assertTrue(deployed.err().lines().findAny().isPresent(), "progress was shown: " + deployed);
+
+        Cli.Result again = cli.run("deploy", "--model", SAMPLE.toString(), "--output", "json");
+        assertEquals(0, again.status(), again::toString);
+        assertEquals("UNCHANGED", obj(again.out()).get("change"));
+
+        Cli.Result positive = cli.run("invoke", "sentiment", "--data", "{\"text\": \"What a lovely day\"}");
+        assertEquals(0, positive.status(), positive::toString);
+        assertEquals("positive", obj(positive.out()).get("label"), positive::toString);
+
+        Cli.Result list = cli.run("invoke", "sentiment", "--data", "{\"texts\": [\"great\", \"awful service\"]}",
+                "--output", "json");
+        assertEquals(0, list.status(), list::toString);
+        Map<String, Object> answer = obj(list.out());
+        assertEquals("local", answer.get("target"));
+        List<?> predictions = (List<?>) answer.get("body");
+        assertEquals("positive", ((Map<?, ?>) predictions.get(0)).get("label"));
+        assertEquals("negative", ((Map<?, ?>) predictions.get(1)).get("label"));
+
+        Path body = Files.writeString(home.resolve("body.txt"), "Terrible food and rude staff");
+        Cli.Result text = cli.run("invoke", "sentiment", "--file", body.toString(), "--content-type", "text/plain");
+        assertEquals("negative", obj(text.out()).get("label"), text::toString);
+
+        Cli.Result described = cli.run("describe", "sentiment", "--output", "json");
+        assertEquals(0, described.status(), described::toString);
+        Map<String, Object> d = obj(described.out());
+        assertEquals("IN_SERVICE", d.get("status"));
+        String endpoint = (String) d.get("endpoint");
+        assertTrue(endpoint.startsWith("http://127.0.0.1:"), endpoint);
+
+        Cli.Result listed = cli.run("list");
+        assertTrue(listed.out().lines().anyMatch(l -> l.startsWith("sentiment ") && l.contains("IN_SERVICE")),
+                listed::toString);
+
+        Cli.Result undeployed = cli.run("undeploy", "sentiment");
+        assertEquals(0, undeployed.status(), undeployed::toString);
+        assertEquals("undeployed sentiment", undeployed.out().trim());
+        assertEquals("no deployments on local", cli.run("list").out().trim());
+        assertTrue(!answers(endpoint), "the model server is gone after undeploy");
+    }
+
+    @Test
+    void invoke_whenTheModelRejectsTheInput_exits1_withThePythonError() {
+        assertEquals(0, cli.run("deploy", "--model", SAMPLE.toString()).status());
+        Cli.Result r = cli.run("invoke", "sentiment", "--data", "{\"words\": 1}");
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.err().startsWith("mldeploy: model raised ValueError: expected a JSON object"), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+    }
+
+    @Test
+    void invoke_ofAMissingDeployment_exits1_sayingDeployItFirst() {
+        Cli.Result r = cli.run("invoke", "sentiment", "--data", "{}");
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.err().contains("no deployment named 'sentiment'"), r::toString);
+    }
+
+    @Test
+    void quickstart_deploysInvokesPlansAndUndeploys() {
+        Cli.Result r = cli.run("quickstart", "--model", SAMPLE.toString());
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().contains("prediction: {\"label\": \"positive\""), r::toString);
+        assertTrue(r.out().contains("lambda") && r.out().contains("sagemaker"), "the placement decision: " + r);
+        assertEquals("no deployments on local", cli.run("list").out().trim());
+    }
+
+    @Test
+    void aSecondProcess_invokesAndUndeploysWhatThisOneDeployed() throws Exception {
+        assertEquals(0, cli.run("deploy", "--model", SAMPLE.toString()).status());
+        Process invoke = jar("invoke", "sentiment", "--data", "{\"text\": \"What a lovely day\"}");
+        String out = new String(invoke.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(invoke.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, invoke.exitValue(), out);
+        assertEquals("positive", obj(out).get("label"), out);
+        Process undeploy = jar("undeploy", "sentiment");
+        String gone = new String(undeploy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(undeploy.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("undeployed sentiment", gone.trim());
+        assertEquals("no deployments on local", cli.run("list").out().trim());
+    }
+
+    private Process jar(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("MLDEPLOY_HOME", home.toString());
+        return pb.start();
+    }
+
+    private static boolean answers(String endpoint) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/ping").toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(1000);
+            return c.getResponseCode() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
