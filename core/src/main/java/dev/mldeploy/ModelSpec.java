@@ -53,9 +53,6 @@ public final class ModelSpec {
     private ModelSpec(Builder b) {
         this.name = validateName(b.name);
         this.source = b.source == null ? null : validateSource(b.source);
-        if (b.declaredPackageBytes < -1) {
-            throw new InvalidSpecException("packageSizeBytes must be at least 0, was " + b.declaredPackageBytes);
-        }
         this.declaredPackageBytes = b.declaredPackageBytes;
         this.pythonVersion = validatePython(b.pythonVersion);
         this.resources = b.resources;
@@ -298,6 +295,9 @@ public final class ModelSpec {
 
         /** For planning without a directory: the size of the unpacked package, in bytes. */
         public Builder packageSizeBytes(long bytes) {
+            if (bytes < 0) {
+                throw new InvalidSpecException("packageSizeBytes must be at least 0, was " + bytes);
+            }
             this.declaredPackageBytes = bytes;
             return this;
         }

@@ -7,6 +7,8 @@ import java.util.List;
  * A monthly cost estimate: line items rounded to the cent, and their sum.
  *
  * @param items the line items
+ *
+ * <p>Immutable; thread-safe.
  */
 public record CostEstimate(List<CostItem> items) {
     public CostEstimate {

@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param name what is charged ("Lambda requests", "ml.m5.large x 2 instance-hours", ...)
  * @param usd  US dollars a month, two decimals
+ *
+ * <p>Immutable; thread-safe.
  */
 public record CostItem(String name, BigDecimal usd) {
     public CostItem {

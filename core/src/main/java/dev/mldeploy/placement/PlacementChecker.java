@@ -8,12 +8,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates every cloud placement profile for a model, rejects each infeasible one with every reason, and picks
- * the cheapest feasible one, explaining the choice. Pure and thread-safe.
+ * the cheapest feasible one (the earlier profile at equal cost), explaining the choice. Pure and thread-safe.
+ *
+ * <p>The explanation names the choice, its cost and settings, and for every other candidate why it does not fit
+ * or how much more it costs, with each one's cost items. Features only SageMaker real-time has (a GPU, more than
+ * one A/B variant, data capture) decide by themselves, and the explanation says so. Where sparse traffic (fewer
+ * than 8,760 requests a month, one per 5 minutes) meets a tight latency need (a maximum inference time of at most
+ * 1 s), the Lambda and SageMaker serverless candidates note that cold starts apply and what to do. When nothing
+ * fits, it lists every reason of every candidate and names what would: SageMaker asynchronous inference (up to
+ * 1 h per request, 1 GB payloads) or batch transform beyond that.
  */
 public final class PlacementChecker {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementChecker.class);
     private final List<PlacementProfile> profiles;
 
     private PlacementChecker(List<PlacementProfile> profiles) {
@@ -34,9 +45,22 @@ public final class PlacementChecker {
         return new PlacementChecker(new ArrayList<>(byName.values()));
     }
 
-    /** The profiles of the cloud targets mldeploy knows, whether or not their modules are on the class path. */
+    /**
+     * The profiles of the cloud targets mldeploy knows, whether or not their modules are on the class path:
+     * {@code lambda:zip}, {@code lambda:image}, {@code sagemaker:realtime}, {@code sagemaker:serverless}, in that
+     * order (at equal cost the earlier one is chosen). Packages are sized with {@link PackageSizer#standard()}.
+     */
     public static List<PlacementProfile> builtInProfiles() {
-        return List.of();
+        return builtInProfiles(PackageSizer.standard());
+    }
+
+    /** {@link #builtInProfiles()} with Lambda package sizes from {@code sizer}. */
+    public static List<PlacementProfile> builtInProfiles(PackageSizer sizer) {
+        Objects.requireNonNull(sizer, "sizer");
+        return List.of(LambdaProfile.of(LambdaProfile.Packaging.ZIP, sizer),
+                LambdaProfile.of(LambdaProfile.Packaging.IMAGE, sizer),
+                SageMakerRealTimeProfile.create(),
+                SageMakerServerlessProfile.create());
     }
 
     public List<PlacementProfile> profiles() {
@@ -59,25 +83,14 @@ public final class PlacementChecker {
         CandidateEvaluation chosen = evaluated.stream().filter(CandidateEvaluation::feasible)
                 .min(Comparator.comparing((CandidateEvaluation c) -> c.cost().totalUsd()))
                 .orElse(null);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("placement for '{}': {}", spec.name(), chosen == null ? "nothing fits" : chosen.name() + " at $"
+                    + chosen.cost().totalUsd());
+        }
         return new PlacementDecision(chosen, evaluated, explain(spec, chosen, evaluated));
     }
 
     private static String explain(ModelSpec spec, CandidateEvaluation chosen, List<CandidateEvaluation> all) {
-        StringBuilder sb = new StringBuilder();
-        if (chosen != null) {
-            sb.append("chose ").append(chosen.name()).append(" for '").append(spec.name()).append("' at $")
-                    .append(chosen.cost().totalUsd()).append(" a month, the cheapest target that fits");
-        } else {
-            sb.append("no target can hold '").append(spec.name()).append("'");
-        }
-        for (CandidateEvaluation c : all) {
-            sb.append("\n  ").append(c.name()).append(": ");
-            if (c.feasible()) {
-                sb.append("fits, $").append(c.cost().totalUsd()).append(" a month");
-            } else {
-                sb.append("does not fit: ").append(String.join("; ", c.reasons()));
-            }
-        }
-        return sb.toString();
+        return Explanation.of(spec, chosen, all);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 /**
  * What placement decided: every candidate with its reasons and cost, the chosen one (the cheapest feasible), and
  * an explanation for people. When nothing fits, the explanation lists every reason and names what would fit.
+ * Immutable; thread-safe.
  */
 public final class PlacementDecision {
     private final CandidateEvaluation chosen;

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Cost options placement uses: the Lambda free tier, provisioned concurrency, and a SageMaker instance type and
- * count to price instead of the cheapest fitting one.
+ * count to price instead of the cheapest fitting one. Immutable and thread-safe; the builder is not.
  */
 public final class PlacementOptions {
     private final boolean freeTier;

@@ -4,6 +4,7 @@ import dev.mldeploy.ModelSpec;
 
 /**
  * One way a target can run a model, with its limits and its cost model. Pure: evaluating calls nothing remote.
+ * Implementations are thread-safe.
  */
 public interface PlacementProfile {
 

@@ -1,0 +1,65 @@
+package dev.mldeploy.placement;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * AWS Lambda's limits, one table, every figure once (from {@code aws-facts.md}, "AWS Lambda limits"). Sizes are
+ * binary: 1 MB = 1,048,576 bytes, 1 GB = 1,024 MB (see {@link Units}). Constants only; thread-safe.
+ */
+public final class LambdaLimits {
+    /** Smallest memory a function can have; a spec asking for less gets this much. */
+    public static final int MIN_MEMORY_MB = 128;
+    /** Largest memory a function can have (1 MB steps). */
+    public static final int MAX_MEMORY_MB = 10_240;
+    /** Longest one invocation may run. */
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(900);
+    /** The ephemeral storage ({@code /tmp}) every function gets, free; a spec asking for less gets this much. */
+    public static final int MIN_EPHEMERAL_STORAGE_MB = 512;
+    /** Largest ephemeral storage ({@code /tmp}). */
+    public static final int MAX_EPHEMERAL_STORAGE_MB = 10_240;
+    /** Largest synchronous request, and response, body: 6 MB. */
+    public static final long MAX_SYNC_PAYLOAD_BYTES = 6 * Units.MB;
+    /**
+     * Largest .zip uploaded directly with the function (zipped). Not a placement reason: a larger zip is uploaded
+     * through S3, a deploy detail; placement only notes it.
+     */
+    public static final long MAX_ZIP_DIRECT_UPLOAD_BYTES = 50 * Units.MB;
+    /** Largest unzipped .zip package, layers included. */
+    public static final long MAX_ZIP_UNZIPPED_BYTES = 250 * Units.MB;
+    /** Largest container image, uncompressed. */
+    public static final long MAX_IMAGE_BYTES = 10 * Units.GB;
+    /** Lambda has no GPU. */
+    public static final boolean GPU = false;
+    /** Oldest Python runtime: python3.10. */
+    public static final int MIN_PYTHON_MINOR = 10;
+    /** Newest Python runtime: python3.14. */
+    public static final int MAX_PYTHON_MINOR = 14;
+    /** A function serves one variant: no A/B production variants. */
+    public static final int MAX_VARIANTS = 1;
+    /** Lambda has no request/response data capture. */
+    public static final boolean DATA_CAPTURE = false;
+    /** Concurrent executions a region allows by default (a quota that can be raised, so a note, not a reason). */
+    public static final int DEFAULT_CONCURRENCY_QUOTA = 1_000;
+
+    private static final Pattern PYTHON = Pattern.compile("^3\\.(\\d{1,2})$");
+
+    private LambdaLimits() {
+    }
+
+    /** Whether Lambda has a runtime for Python {@code version} ({@code 3.N}). */
+    public static boolean supportsPython(String version) {
+        Matcher m = PYTHON.matcher(version);
+        if (!m.matches()) {
+            return false;
+        }
+        int minor = Integer.parseInt(m.group(1));
+        return minor >= MIN_PYTHON_MINOR && minor <= MAX_PYTHON_MINOR;
+    }
+
+    /** The runtime name for Python {@code version}: {@code python3.12}. */
+    public static String runtime(String version) {
+        return "python" + version;
+    }
+}
