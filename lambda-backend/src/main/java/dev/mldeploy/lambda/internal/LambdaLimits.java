@@ -3,21 +3,24 @@ package dev.mldeploy.lambda.internal;
 import java.time.Duration;
 import java.util.function.Function;
 
-/** AWS Lambda's limits, in one place (see aws-facts: us-east-1, late 2026). Stateless. */
+/**
+ * AWS Lambda's limits as the backend checks them; the figures come from placement's table
+ * ({@link dev.mldeploy.placement.LambdaLimits}), so they live in one place. Stateless.
+ */
 public final class LambdaLimits {
     /** A zip larger than this (50 MB) cannot be uploaded directly; it goes through S3. */
-    public static final long DIRECT_UPLOAD_BYTES = 50L * 1024 * 1024;
+    public static final long DIRECT_UPLOAD_BYTES = dev.mldeploy.placement.LambdaLimits.MAX_ZIP_DIRECT_UPLOAD_BYTES;
     /** The unzipped package, layers included, must stay under 250 MB. */
-    public static final long UNZIPPED_BYTES = 250L * 1024 * 1024;
+    public static final long UNZIPPED_BYTES = dev.mldeploy.placement.LambdaLimits.MAX_ZIP_UNZIPPED_BYTES;
     /** Synchronous invocation payload: 6 MB request and response. */
-    public static final long PAYLOAD_BYTES = 6L * 1024 * 1024;
-    public static final int MIN_MEMORY_MB = 128;
-    public static final int MAX_MEMORY_MB = 10_240;
-    public static final int MIN_EPHEMERAL_MB = 512;
-    public static final int MAX_EPHEMERAL_MB = 10_240;
-    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(900);
-    public static final int MIN_PYTHON_MINOR = 10;
-    public static final int MAX_PYTHON_MINOR = 14;
+    public static final long PAYLOAD_BYTES = dev.mldeploy.placement.LambdaLimits.MAX_SYNC_PAYLOAD_BYTES;
+    public static final int MIN_MEMORY_MB = dev.mldeploy.placement.LambdaLimits.MIN_MEMORY_MB;
+    public static final int MAX_MEMORY_MB = dev.mldeploy.placement.LambdaLimits.MAX_MEMORY_MB;
+    public static final int MIN_EPHEMERAL_MB = dev.mldeploy.placement.LambdaLimits.MIN_EPHEMERAL_STORAGE_MB;
+    public static final int MAX_EPHEMERAL_MB = dev.mldeploy.placement.LambdaLimits.MAX_EPHEMERAL_STORAGE_MB;
+    public static final Duration MAX_TIMEOUT = dev.mldeploy.placement.LambdaLimits.MAX_TIMEOUT;
+    public static final int MIN_PYTHON_MINOR = dev.mldeploy.placement.LambdaLimits.MIN_PYTHON_MINOR;
+    public static final int MAX_PYTHON_MINOR = dev.mldeploy.placement.LambdaLimits.MAX_PYTHON_MINOR;
 
     private LambdaLimits() {
     }
