@@ -61,14 +61,15 @@ public final class AliasManager {
     }
 
     /** Points the alias at {@code version} (creating the alias when there is none). */
-    public String point(String function, String version, String specHash, boolean exists, DeployContext ctx) {
+    public void point(String function, String version, String specHash, boolean exists, DeployContext ctx) {
         ctx.progress("alias", "", "pointing alias " + LambdaTarget.ALIAS + " at version " + version);
         if (exists) {
-            return lambda.updateAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
-                    .description(description(specHash))).aliasArn();
+            lambda.updateAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
+                    .description(description(specHash)));
+        } else {
+            lambda.createAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
+                    .description(description(specHash)));
         }
-        return lambda.createAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
-                .description(description(specHash))).aliasArn();
     }
 
     /** Sets provisioned concurrency on the alias and waits until it is READY; 0 removes it. */
