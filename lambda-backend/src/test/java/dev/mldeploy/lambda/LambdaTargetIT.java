@@ -278,4 +278,30 @@ class LambdaTargetIT {
             d.undeploy("payload");
         }
     }
+
+    @Test
+    void deploy_whenFirstDeployFailsMidway_removesFunctionRoleAndUploadedPackage_soARetrySucceeds() throws Exception {
+        Path model = LambdaFixtures.echoModel(dir, "midway");
+        byte[] noise = new byte[64 * 1024];
+        new Random(11).nextBytes(noise);
+        Files.write(model.resolve("weights.bin"), noise);
+        LambdaTarget target = fx.target().createRole(true).bucket("mldeploy-packages").createBucket(true)
+                .directUploadLimitBytes(32 * 1024).build();
+        fx.faults.failNext("CreateAlias", 1, () -> software.amazon.awssdk.services.lambda.model.ServiceException
+                .builder().statusCode(400).awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails
+                        .builder().errorCode("ServiceException").errorMessage("injected").build()).build());
+        ModelSpec spec = ModelSpec.builder("midway").source(model).build();
+        try (ModelDeployer d = deployer(target)) {
+            DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
+            assertTrue(e.getMessage().contains("removed what this deploy created"), e.getMessage());
+            assertEquals(1, fx.faults.count("CreateFunction"));
+            assertEquals(List.of(), fx.functions());
+            assertFalse(fx.roles().contains("mldeploy-lambda-midway"), fx.roles().toString());
+            assertEquals(List.of(), fx.objects("mldeploy-packages"));
+
+            assertEquals(DeployResult.Change.CREATED, deploy(d, spec).change(), "a retry succeeds");
+            assertTrue(d.undeploy("midway"));
+            assertEquals(List.of(), fx.functions());
+        }
+    }
 }
