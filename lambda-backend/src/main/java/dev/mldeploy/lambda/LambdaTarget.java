@@ -4,6 +4,7 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
+import dev.mldeploy.lambda.internal.ConfigChecks;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaPackager;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -58,10 +58,6 @@ public final class LambdaTarget implements TargetProvider {
     /** Default bound on retrying a throttled invocation. */
     public static final Duration DEFAULT_THROTTLE_RETRY_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$");
-    private static final Pattern RUNTIME = Pattern.compile("^python3\\.(\\d{1,2})$");
-    private static final Pattern IMAGE_URI = Pattern.compile("^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/"
-            + "[a-z0-9._/-]+(:[\\w.-]{1,128}|@sha256:[0-9a-f]{64})$");
 
     /**
      * VPC settings for the function.
@@ -136,7 +132,7 @@ public final class LambdaTarget implements TargetProvider {
         this.throttleRetryTimeout = b.throttleRetryTimeout;
         this.keepPackagesOnUndeploy = b.keepPackagesOnUndeploy;
         this.directUploadLimitBytes = b.directUploadLimitBytes;
-        validate();
+        ConfigChecks.check(this);
     }
 
     public static Builder builder() {
@@ -180,65 +176,6 @@ public final class LambdaTarget implements TargetProvider {
         Builder b = toBuilder();
         edit.accept(b);
         return b.build();
-    }
-
-    private void validate() {
-        if (roleArn != null && !ROLE_ARN.matcher(roleArn).matches()) {
-            throw new InvalidConfigurationException("execution role ARN '" + roleArn + "' is malformed; expected "
-                    + "arn:aws:iam::<12-digit account>:role/<name> (--role-arn, MLDEPLOY_ROLE_ARN), or let mldeploy "
-                    + "create one (--create-role, MLDEPLOY_LAMBDA_CREATE_ROLE=true)");
-        }
-        if (roleArn != null && createRole) {
-            throw new InvalidConfigurationException("give an execution role ARN or ask mldeploy to create a role, "
-                    + "not both");
-        }
-        if (runtime != null) {
-            var m = RUNTIME.matcher(runtime);
-            int minor = m.matches() ? Integer.parseInt(m.group(1)) : -1;
-            if (minor < LambdaLimits.MIN_PYTHON_MINOR || minor > LambdaLimits.MAX_PYTHON_MINOR) {
-                throw new InvalidConfigurationException("Lambda runtime '" + runtime + "' is not supported; use "
-                        + "python3." + LambdaLimits.MIN_PYTHON_MINOR + " to python3." + LambdaLimits.MAX_PYTHON_MINOR
-                        + " (MLDEPLOY_LAMBDA_RUNTIME)");
-            }
-        }
-        LambdaLimits.checkMemory(memoryMb, InvalidConfigurationException::new);
-        LambdaLimits.checkTimeout(functionTimeout, InvalidConfigurationException::new);
-        LambdaLimits.checkEphemeral(ephemeralStorageMb, InvalidConfigurationException::new);
-        if (provisionedConcurrency < 0) {
-            throw new InvalidConfigurationException("provisioned concurrency must be 0 (none) or more, was "
-                    + provisionedConcurrency);
-        }
-        if (reservedConcurrency != null && reservedConcurrency < 0) {
-            throw new InvalidConfigurationException("reserved concurrency must be 0 or more, was "
-                    + reservedConcurrency);
-        }
-        if (reservedConcurrency != null && provisionedConcurrency > reservedConcurrency) {
-            throw new InvalidConfigurationException("provisioned concurrency " + provisionedConcurrency
-                    + " is over the reserved concurrency " + reservedConcurrency + "; raise the reservation");
-        }
-        if (imageUri != null && !IMAGE_URI.matcher(imageUri).matches()) {
-            throw new InvalidConfigurationException("container image URI '" + imageUri + "' is not an Amazon ECR "
-                    + "image URI (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>)");
-        }
-        if (directUploadLimitBytes < 1) {
-            throw new InvalidConfigurationException("the direct upload limit must be positive, was "
-                    + directUploadLimitBytes);
-        }
-        if (bucket != null && !bucket.matches("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")) {
-            throw new InvalidConfigurationException("S3 bucket name '" + bucket + "' is invalid: 3 to 63 lower-case "
-                    + "letters, digits, dots and hyphens");
-        }
-        environment.keySet().forEach(k -> {
-            if (!k.matches("^[a-zA-Z][a-zA-Z0-9_]*$") || k.startsWith("AWS_") || k.startsWith("MLDEPLOY_")) {
-                throw new InvalidConfigurationException("environment variable '" + k + "' is invalid or uses a "
-                        + "reserved prefix (AWS_, MLDEPLOY_)");
-            }
-        });
-        tags.keySet().forEach(k -> {
-            if (k.startsWith("mldeploy:") || k.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
-                throw new InvalidConfigurationException("tag key '" + k + "' uses a reserved prefix (aws:, mldeploy:)");
-            }
-        });
     }
 
     @Override
