@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code mldeploy_serve.py serve}) on the same model, and a bare {@code python3 -c pass} for process start.
  *
  * <p>Cold start = from process start to the first 200 answer of {@code POST /invocations}. Warm = sequential
- * requests over one keep-alive connection after a warm-up. An in-process row times {@code handler(event, None)}
+ * requests over one keep-alive connection after a warm-up, alternating between the two servers. An in-process row times {@code handler(event, None)}
  * against {@code ModelHooks.invoke} directly (the envelope's own cost, without HTTP).
  *
  * <pre>
@@ -93,8 +93,9 @@ public final class LambdaHandlerBenchmark {
             coldLambda.add(b.coldStartMs("mldeploy_lambda.py"));
             coldSageMaker.add(b.coldStartMs(AdapterFiles.SERVE_MODULE));
         }
-        double[] warmLambda = b.warm("mldeploy_lambda.py", warm);
-        double[] warmSageMaker = b.warm(AdapterFiles.SERVE_MODULE, warm);
+        double[][] warmBoth = b.warm(List.of("mldeploy_lambda.py", AdapterFiles.SERVE_MODULE), warm);
+        double[] warmLambda = warmBoth[0];
+        double[] warmSageMaker = warmBoth[1];
         Map<String, double[]> inProcess = b.inProcess(Math.max(1000, warm * 5));
 
         System.out.printf(Locale.ROOT, "model: %s; %d cold runs, %d warm requests; python: %s%n", modelName,
@@ -197,41 +198,58 @@ public final class LambdaHandlerBenchmark {
         }
     }
 
-    /** Median and p99 in ms of sequential requests after a warm-up. */
-    private double[] warm(String module, int n) throws Exception {
-        int port = freePort();
-        Process p = start(module, port);
+    /**
+     * Median and p99 in ms of sequential requests after a warm-up, for each module; both servers run at once and the
+     * requests alternate between them, so drift in the machine's load hits both series alike.
+     */
+    private double[][] warm(List<String> modules, int n) throws Exception {
+        List<Process> procs = new ArrayList<>();
+        List<HttpRequest> reqs = new ArrayList<>();
         try {
-            HttpRequest req = invocation(port);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        break;
+            for (String module : modules) {
+                int port = freePort();
+                procs.add(start(module, port));
+                reqs.add(invocation(port));
+            }
+            for (HttpRequest req : reqs) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (true) {
+                    try {
+                        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            break;
+                        }
+                    } catch (IOException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(10);
                     }
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(10);
+                }
+                for (int i = 0; i < n / 5; i++) {
+                    http.send(req, HttpResponse.BodyHandlers.discarding());
                 }
             }
-            for (int i = 0; i < n / 5; i++) {
-                http.send(req, HttpResponse.BodyHandlers.discarding());
-            }
-            double[] t = new double[n];
+            double[][] t = new double[modules.size()][n];
             for (int i = 0; i < n; i++) {
-                long s = System.nanoTime();
-                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                t[i] = (System.nanoTime() - s) / 1e6;
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException(module + " answered " + r.statusCode());
+                for (int m = 0; m < modules.size(); m++) {
+                    long s = System.nanoTime();
+                    HttpResponse<byte[]> r = http.send(reqs.get(m), HttpResponse.BodyHandlers.ofByteArray());
+                    t[m][i] = (System.nanoTime() - s) / 1e6;
+                    if (r.statusCode() != 200) {
+                        throw new IllegalStateException(modules.get(m) + " answered " + r.statusCode());
+                    }
                 }
             }
-            Arrays.sort(t);
-            return new double[] {t[n / 2], t[(int) (n * 0.99)]};
+            double[][] out = new double[modules.size()][];
+            for (int m = 0; m < modules.size(); m++) {
+                Arrays.sort(t[m]);
+                out[m] = new double[] {t[m][n / 2], t[m][(int) (n * 0.99)]};
+            }
+            return out;
         } finally {
-            stop(p);
+            for (Process p : procs) {
+                stop(p);
+            }
         }
     }
 
