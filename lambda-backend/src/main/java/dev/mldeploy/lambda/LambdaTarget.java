@@ -60,7 +60,7 @@ public final class LambdaTarget implements TargetProvider {
 
 
     /**
-     * VPC settings for the function.
+     * VPC settings for the function. Immutable.
      *
      * @param subnetIds        subnets (at least one)
      * @param securityGroupIds security groups (at least one)
@@ -207,7 +207,8 @@ public final class LambdaTarget implements TargetProvider {
 
     /**
      * Points the alias of {@code deploymentName} back at the version published before the current one (every
-     * published version passed its update) and returns the deployment as it then stands.
+     * published version passed its update) and returns the deployment as it then stands. Clients this configuration
+     * does not supply are built from it and the process environment, and closed afterwards.
      *
      * @throws dev.mldeploy.DeploymentNotFoundException there is no such deployment
      * @throws dev.mldeploy.DeploymentFailedException   there is no earlier version

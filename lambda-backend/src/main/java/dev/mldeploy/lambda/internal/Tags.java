@@ -1,6 +1,6 @@
 package dev.mldeploy.lambda.internal;
 
-/** The tags mldeploy puts on what it creates, so that any process can find it again. */
+/** The tags mldeploy puts on what it creates, so that any process can find it again. Constants; stateless. */
 public final class Tags {
     /** {@code true} on every function and role mldeploy made. */
     public static final String MANAGED = "mldeploy:managed";
