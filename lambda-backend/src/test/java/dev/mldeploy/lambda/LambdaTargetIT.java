@@ -304,4 +304,35 @@ class LambdaTargetIT {
             assertEquals(List.of(), fx.functions());
         }
     }
+
+    @Test
+    void redeploy_whenCodeUpdateFails_aliasStaysOnLastGoodVersion_andRollbackMovesItBack() throws Exception {
+        Path model = LambdaFixtures.echoModel(dir, "roll");
+        LambdaTarget target = fx.target().createRole(true).build();
+        try (ModelDeployer d = deployer(target)) {
+            deploy(d, ModelSpec.builder("roll").source(model).build());
+            DeployResult v2 = deploy(d, ModelSpec.builder("roll").source(model).putEnvironment("ECHO_VERSION", "2")
+                    .build());
+            assertEquals("2", d.describe("roll").attributes().get("version"));
+
+            Files.writeString(model.resolve("weights.txt"), "broken weights");
+            fx.faults.failNext("UpdateFunctionCode", 1, () -> software.amazon.awssdk.services.lambda.model
+                    .CodeStorageExceededException.builder().statusCode(400).awsErrorDetails(
+                            software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                    .errorCode("CodeStorageExceededException").errorMessage("Code storage limit exceeded.")
+                                    .build()).build());
+            DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d,
+                    ModelSpec.builder("roll").source(model).putEnvironment("ECHO_VERSION", "2").build()));
+            assertTrue(e.getMessage().contains("CodeStorageExceededException"), e.getMessage());
+            assertTrue(e.getMessage().contains("still serves version 2"), e.getMessage());
+            Deployment after = d.describe("roll");
+            assertEquals("2", after.attributes().get("version"));
+            assertEquals(v2.deployment().specHash(), after.specHash());
+
+            Deployment rolled = target.rollback("roll", dev.mldeploy.ProgressListener.none());
+            assertEquals("1", rolled.attributes().get("version"));
+            assertEquals("1", fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion());
+            assertTrue(d.undeploy("roll"));
+        }
+    }
 }
