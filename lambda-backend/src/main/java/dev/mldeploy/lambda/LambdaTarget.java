@@ -1,0 +1,547 @@
+package dev.mldeploy.lambda;
+
+import dev.mldeploy.Architecture;
+import dev.mldeploy.Deployment;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ProgressListener;
+import dev.mldeploy.lambda.internal.ConfigChecks;
+import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
+import dev.mldeploy.lambda.internal.LambdaLimits;
+import dev.mldeploy.lambda.internal.LambdaPackager;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.Packager;
+import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The {@code lambda} target, configured: deploys a model as an AWS Lambda function (a deterministic zip of the model
+ * directory and the mldeploy adapter, or a container image), publishes a version per change and points the alias
+ * {@value #ALIAS} at it, and invokes the alias.
+ *
+ * <pre>{@code
+ * ModelDeployer deployer = ModelDeployer.builder()
+ *         .provider(LambdaTarget.builder().region("eu-west-1").createRole(true).build())
+ *         .defaultTarget("lambda")
+ *         .build();
+ * }</pre>
+ *
+ * <p>What the builder leaves unset comes from the environment the deployer passes ({@code AWS_ENDPOINT_URL},
+ * {@code AWS_REGION}/{@code AWS_DEFAULT_REGION}, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}) and then
+ * from the AWS SDK's default chains. Memory, timeout, ephemeral storage and architecture default to the
+ * {@link dev.mldeploy.ModelSpec}'s resources; the runtime to {@code python<spec's Python version>}.
+ *
+ * <p>Immutable and thread-safe. Clients given to the builder are used as they are and never closed by mldeploy.
+ */
+public final class LambdaTarget implements TargetProvider {
+    /** The target's name. */
+    public static final String NAME = "lambda";
+    /** The alias every deployment is invoked through. */
+    public static final String ALIAS = "live";
+    /** Default poll interval while waiting for a function. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** Default bound on retrying "the role cannot be assumed by Lambda" after creating a role. */
+    public static final Duration DEFAULT_ROLE_PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
+    /** Default bound on retrying a throttled invocation. */
+    public static final Duration DEFAULT_THROTTLE_RETRY_TIMEOUT = Duration.ofSeconds(30);
+
+
+    /**
+     * VPC settings for the function. Immutable.
+     *
+     * @param subnetIds        subnets (at least one)
+     * @param securityGroupIds security groups (at least one)
+     */
+    public record VpcConfig(List<String> subnetIds, List<String> securityGroupIds) {
+        public VpcConfig {
+            subnetIds = List.copyOf(subnetIds);
+            securityGroupIds = List.copyOf(securityGroupIds);
+            if (subnetIds.isEmpty() || securityGroupIds.isEmpty()) {
+                throw new InvalidConfigurationException("a Lambda VPC configuration needs at least one subnet and "
+                        + "one security group");
+            }
+        }
+    }
+
+    private final String region;
+    private final AwsCredentialsProvider credentials;
+    private final LambdaClient lambdaClient;
+    private final S3Client s3Client;
+    private final IamClient iamClient;
+    private final URI endpoint;
+    private final String roleArn;
+    private final boolean createRole;
+    private final String runtime;
+    private final Architecture architecture;
+    private final Integer memoryMb;
+    private final Duration functionTimeout;
+    private final Integer ephemeralStorageMb;
+    private final Map<String, String> environment;
+    private final String bucket;
+    private final boolean createBucket;
+    private final String imageUri;
+    private final int provisionedConcurrency;
+    private final Integer reservedConcurrency;
+    private final VpcConfig vpc;
+    private final Map<String, String> tags;
+    private final Duration pollInterval;
+    private final Duration operationTimeout;
+    private final Duration rolePropagationTimeout;
+    private final Duration throttleRetryTimeout;
+    private final boolean keepPackagesOnUndeploy;
+    private final long directUploadLimitBytes;
+
+    private LambdaTarget(Builder b) {
+        this.region = b.region;
+        this.credentials = b.credentials;
+        this.lambdaClient = b.lambdaClient;
+        this.s3Client = b.s3Client;
+        this.iamClient = b.iamClient;
+        this.endpoint = b.endpoint;
+        this.roleArn = b.roleArn;
+        this.createRole = b.createRole;
+        this.runtime = b.runtime;
+        this.architecture = b.architecture;
+        this.memoryMb = b.memoryMb;
+        this.functionTimeout = b.functionTimeout;
+        this.ephemeralStorageMb = b.ephemeralStorageMb;
+        this.environment = java.util.Collections.unmodifiableMap(new TreeMap<>(b.environment));
+        this.bucket = b.bucket;
+        this.createBucket = b.createBucket;
+        this.imageUri = b.imageUri;
+        this.provisionedConcurrency = b.provisionedConcurrency;
+        this.reservedConcurrency = b.reservedConcurrency;
+        this.vpc = b.vpc;
+        this.tags = java.util.Collections.unmodifiableMap(new TreeMap<>(b.tags));
+        this.pollInterval = b.pollInterval;
+        this.operationTimeout = b.operationTimeout;
+        this.rolePropagationTimeout = b.rolePropagationTimeout;
+        this.throttleRetryTimeout = b.throttleRetryTimeout;
+        this.keepPackagesOnUndeploy = b.keepPackagesOnUndeploy;
+        this.directUploadLimitBytes = b.directUploadLimitBytes;
+        ConfigChecks.check(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.region = region;
+        b.credentials = credentials;
+        b.lambdaClient = lambdaClient;
+        b.s3Client = s3Client;
+        b.iamClient = iamClient;
+        b.endpoint = endpoint;
+        b.roleArn = roleArn;
+        b.createRole = createRole;
+        b.runtime = runtime;
+        b.architecture = architecture;
+        b.memoryMb = memoryMb;
+        b.functionTimeout = functionTimeout;
+        b.ephemeralStorageMb = ephemeralStorageMb;
+        b.environment.putAll(environment);
+        b.bucket = bucket;
+        b.createBucket = createBucket;
+        b.imageUri = imageUri;
+        b.provisionedConcurrency = provisionedConcurrency;
+        b.reservedConcurrency = reservedConcurrency;
+        b.vpc = vpc;
+        b.tags.putAll(tags);
+        b.pollInterval = pollInterval;
+        b.operationTimeout = operationTimeout;
+        b.rolePropagationTimeout = rolePropagationTimeout;
+        b.throttleRetryTimeout = throttleRetryTimeout;
+        b.keepPackagesOnUndeploy = keepPackagesOnUndeploy;
+        b.directUploadLimitBytes = directUploadLimitBytes;
+        return b;
+    }
+
+    /** A copy with {@code edit} applied. */
+    public LambdaTarget with(Consumer<Builder> edit) {
+        Builder b = toBuilder();
+        edit.accept(b);
+        return b.build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "AWS Lambda: a zip (or container image) function, versioned, invoked through alias '" + ALIAS + "'";
+    }
+
+    /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */
+    @Override
+    public Optional<Packager> packager() {
+        return Optional.of(LambdaPackager::writeTo);
+    }
+
+    /**
+     * Creates the target: builds the SDK clients it was not given (region and credentials from this configuration,
+     * then {@code context}'s environment, then the SDK's default chains).
+     *
+     * @throws InvalidConfigurationException no region can be found for a client that must be built
+     */
+    @Override
+    public Target create(TargetContext context) {
+        return LambdaDeploymentTarget.create(this, context);
+    }
+
+    /**
+     * Points the alias of {@code deploymentName} back at the version published before the current one (every
+     * published version passed its update) and returns the deployment as it then stands. Clients this configuration
+     * does not supply are built from it and the process environment, and closed afterwards.
+     *
+     * @throws dev.mldeploy.DeploymentNotFoundException there is no such deployment
+     * @throws dev.mldeploy.DeploymentFailedException   there is no earlier version
+     */
+    public Deployment rollback(String deploymentName, ProgressListener listener) {
+        Objects.requireNonNull(deploymentName, "deploymentName");
+        try (LambdaDeploymentTarget target = LambdaDeploymentTarget.create(this, new TargetContext(System.getenv()))) {
+            return target.rollback(deploymentName, DeployContext.of(deploymentName, NAME,
+                    Objects.requireNonNull(listener, "listener"), operationTimeout == null
+                            ? dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT : operationTimeout));
+        }
+    }
+
+    public Optional<String> region() {
+        return Optional.ofNullable(region);
+    }
+
+    public Optional<AwsCredentialsProvider> credentialsProvider() {
+        return Optional.ofNullable(credentials);
+    }
+
+    public Optional<LambdaClient> lambdaClient() {
+        return Optional.ofNullable(lambdaClient);
+    }
+
+    public Optional<S3Client> s3Client() {
+        return Optional.ofNullable(s3Client);
+    }
+
+    public Optional<IamClient> iamClient() {
+        return Optional.ofNullable(iamClient);
+    }
+
+    public Optional<URI> endpointOverride() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    public Optional<String> roleArn() {
+        return Optional.ofNullable(roleArn);
+    }
+
+    public boolean createRole() {
+        return createRole;
+    }
+
+    /** The runtime, when set; otherwise {@code python<spec's Python version>}. */
+    public Optional<String> runtime() {
+        return Optional.ofNullable(runtime);
+    }
+
+    public Optional<Architecture> architecture() {
+        return Optional.ofNullable(architecture);
+    }
+
+    public OptionalInt memoryMb() {
+        return memoryMb == null ? OptionalInt.empty() : OptionalInt.of(memoryMb);
+    }
+
+    public Optional<Duration> functionTimeout() {
+        return Optional.ofNullable(functionTimeout);
+    }
+
+    public OptionalInt ephemeralStorageMb() {
+        return ephemeralStorageMb == null ? OptionalInt.empty() : OptionalInt.of(ephemeralStorageMb);
+    }
+
+    /** Environment variables added to the spec's (the spec's win on a clash). */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public Optional<String> bucket() {
+        return Optional.ofNullable(bucket);
+    }
+
+    public boolean createBucket() {
+        return createBucket;
+    }
+
+    public Optional<String> imageUri() {
+        return Optional.ofNullable(imageUri);
+    }
+
+    /** Provisioned concurrency on the alias; 0 for none. */
+    public int provisionedConcurrency() {
+        return provisionedConcurrency;
+    }
+
+    public OptionalInt reservedConcurrency() {
+        return reservedConcurrency == null ? OptionalInt.empty() : OptionalInt.of(reservedConcurrency);
+    }
+
+    public Optional<VpcConfig> vpc() {
+        return Optional.ofNullable(vpc);
+    }
+
+    /** Tags added to the spec's on every resource. */
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** A bound on every deploy and undeploy, tighter than the caller's timeout when set. */
+    public Optional<Duration> operationTimeout() {
+        return Optional.ofNullable(operationTimeout);
+    }
+
+    public Duration rolePropagationTimeout() {
+        return rolePropagationTimeout;
+    }
+
+    public Duration throttleRetryTimeout() {
+        return throttleRetryTimeout;
+    }
+
+    public boolean keepPackagesOnUndeploy() {
+        return keepPackagesOnUndeploy;
+    }
+
+    /** Zips larger than this go through S3 (Lambda's limit for a direct upload is 50 MB). */
+    public long directUploadLimitBytes() {
+        return directUploadLimitBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "LambdaTarget{region=" + region + ", endpoint=" + endpoint + ", roleArn=" + roleArn + ", createRole="
+                + createRole + ", runtime=" + runtime + ", bucket=" + bucket + ", imageUri=" + imageUri
+                + ", provisionedConcurrency=" + provisionedConcurrency + "}";
+    }
+
+    /** Builds a {@link LambdaTarget}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private String region;
+        private AwsCredentialsProvider credentials;
+        private LambdaClient lambdaClient;
+        private S3Client s3Client;
+        private IamClient iamClient;
+        private URI endpoint;
+        private String roleArn;
+        private boolean createRole;
+        private String runtime;
+        private Architecture architecture;
+        private Integer memoryMb;
+        private Duration functionTimeout;
+        private Integer ephemeralStorageMb;
+        private final Map<String, String> environment = new TreeMap<>();
+        private String bucket;
+        private boolean createBucket;
+        private String imageUri;
+        private int provisionedConcurrency;
+        private Integer reservedConcurrency;
+        private VpcConfig vpc;
+        private final Map<String, String> tags = new TreeMap<>();
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration operationTimeout;
+        private Duration rolePropagationTimeout = DEFAULT_ROLE_PROPAGATION_TIMEOUT;
+        private Duration throttleRetryTimeout = DEFAULT_THROTTLE_RETRY_TIMEOUT;
+        private boolean keepPackagesOnUndeploy;
+        private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        public Builder credentialsProvider(AwsCredentialsProvider credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** A client to use instead of building one; mldeploy never closes it. */
+        public Builder lambdaClient(LambdaClient client) {
+            this.lambdaClient = Objects.requireNonNull(client, "lambdaClient");
+            return this;
+        }
+
+        /** A client to use instead of building one; mldeploy never closes it. */
+        public Builder s3Client(S3Client client) {
+            this.s3Client = Objects.requireNonNull(client, "s3Client");
+            return this;
+        }
+
+        /** A client to use instead of building one; mldeploy never closes it. */
+        public Builder iamClient(IamClient client) {
+            this.iamClient = Objects.requireNonNull(client, "iamClient");
+            return this;
+        }
+
+        /** The endpoint for the clients mldeploy builds (an emulator); default {@code AWS_ENDPOINT_URL}. */
+        public Builder endpointOverride(URI endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        public Builder roleArn(String roleArn) {
+            this.roleArn = Objects.requireNonNull(roleArn, "roleArn");
+            return this;
+        }
+
+        /**
+         * Whether mldeploy creates the execution role: trusted by lambda.amazonaws.com, with only
+         * AWSLambdaBasicExecutionRole, tagged so that undeploy removes it.
+         */
+        public Builder createRole(boolean createRole) {
+            this.createRole = createRole;
+            return this;
+        }
+
+        /** {@code python3.10} to {@code python3.14}; default {@code python<spec's Python version>}. */
+        public Builder runtime(String runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        public Builder architecture(Architecture architecture) {
+            this.architecture = Objects.requireNonNull(architecture, "architecture");
+            return this;
+        }
+
+        public Builder memoryMb(int memoryMb) {
+            this.memoryMb = memoryMb;
+            return this;
+        }
+
+        public Builder functionTimeout(Duration timeout) {
+            this.functionTimeout = Objects.requireNonNull(timeout, "functionTimeout");
+            return this;
+        }
+
+        public Builder ephemeralStorageMb(int mb) {
+            this.ephemeralStorageMb = mb;
+            return this;
+        }
+
+        public Builder environment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "environment");
+            this.environment.clear();
+            environment.forEach((k, v) -> this.environment.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
+            return this;
+        }
+
+        /** The bucket for zips over the direct upload limit (and for {@link #createBucket(boolean)}). */
+        public Builder bucket(String bucket) {
+            this.bucket = Objects.requireNonNull(bucket, "bucket");
+            return this;
+        }
+
+        public Builder createBucket(boolean createBucket) {
+            this.createBucket = createBucket;
+            return this;
+        }
+
+        /** Deploys this ECR image (built on the AWS Lambda Python base image) instead of a zip. */
+        public Builder imageUri(String imageUri) {
+            this.imageUri = Objects.requireNonNull(imageUri, "imageUri");
+            return this;
+        }
+
+        public Builder provisionedConcurrency(int provisionedConcurrency) {
+            this.provisionedConcurrency = provisionedConcurrency;
+            return this;
+        }
+
+        public Builder reservedConcurrency(int reservedConcurrency) {
+            this.reservedConcurrency = reservedConcurrency;
+            return this;
+        }
+
+        public Builder vpc(VpcConfig vpc) {
+            this.vpc = Objects.requireNonNull(vpc, "vpc");
+            return this;
+        }
+
+        public Builder tags(Map<String, String> tags) {
+            Objects.requireNonNull(tags, "tags");
+            this.tags.clear();
+            tags.forEach((k, v) -> this.tags.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
+            return this;
+        }
+
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = positive(pollInterval, "pollInterval");
+            return this;
+        }
+
+        public Builder operationTimeout(Duration timeout) {
+            this.operationTimeout = positive(timeout, "operationTimeout");
+            return this;
+        }
+
+        public Builder rolePropagationTimeout(Duration timeout) {
+            this.rolePropagationTimeout = positive(timeout, "rolePropagationTimeout");
+            return this;
+        }
+
+        public Builder throttleRetryTimeout(Duration timeout) {
+            this.throttleRetryTimeout = Objects.requireNonNull(timeout, "throttleRetryTimeout");
+            return this;
+        }
+
+        public Builder keepPackagesOnUndeploy(boolean keep) {
+            this.keepPackagesOnUndeploy = keep;
+            return this;
+        }
+
+        /** Zips over this many bytes go through S3; default Lambda's 50 MB (lower it in tests). */
+        public Builder directUploadLimitBytes(long bytes) {
+            this.directUploadLimitBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
+         */
+        public LambdaTarget build() {
+            return new LambdaTarget(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new InvalidConfigurationException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

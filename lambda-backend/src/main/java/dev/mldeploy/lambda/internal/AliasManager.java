@@ -1,0 +1,163 @@
+package dev.mldeploy.lambda.internal;
+
+import dev.mldeploy.DeploymentFailedException;
+import dev.mldeploy.lambda.LambdaTarget;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.Waiter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
+import software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyStatusEnum;
+import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
+
+/**
+ * Versions and the alias {@value LambdaTarget#ALIAS}: publishing a version per change, pointing the alias at it
+ * (with the spec hash it serves in its description), provisioned concurrency on the alias, and rollback (the alias
+ * back to the previous version). The alias only ever moves to a version whose update finished, so a failed update
+ * leaves it on the last good one. Thread-safe.
+ */
+public final class AliasManager {
+    private static final Logger LOG = LoggerFactory.getLogger(AliasManager.class);
+    private final LambdaClient lambda;
+    private final Duration pollInterval;
+
+    public AliasManager(LambdaClient lambda, Duration pollInterval) {
+        this.lambda = lambda;
+        this.pollInterval = pollInterval;
+    }
+
+    static String description(String specHash) {
+        return Tags.ALIAS_HASH_PREFIX + specHash;
+    }
+
+    /** The alias, or empty when there is none. */
+    public Optional<AliasConfiguration> alias(String function) {
+        try {
+            var r = lambda.getAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS));
+            return Optional.of(AliasConfiguration.builder().aliasArn(r.aliasArn()).name(r.name())
+                    .functionVersion(r.functionVersion()).description(r.description()).build());
+        } catch (RuntimeException e) {
+            if (LambdaErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw LambdaErrors.failed("reading alias " + LambdaTarget.ALIAS + " of function " + function, e);
+        }
+    }
+
+    /** Publishes $LATEST as a version recording {@code specHash}; returns the version number. */
+    public String publish(String function, String codeSha256, String specHash, DeployContext ctx) {
+        ctx.progress("publish", "", "publishing a version of " + function);
+        PublishVersionResponse r = lambda.publishVersion(b -> b.functionName(function).codeSha256(codeSha256)
+                .description(description(specHash)));
+        return r.version();
+    }
+
+    /** Points the alias at {@code version} (creating the alias when there is none). */
+    public void point(String function, String version, String specHash, boolean exists, DeployContext ctx) {
+        ctx.progress("alias", "", "pointing alias " + LambdaTarget.ALIAS + " at version " + version);
+        if (exists) {
+            lambda.updateAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
+                    .description(description(specHash)));
+        } else {
+            lambda.createAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
+                    .description(description(specHash)));
+        }
+    }
+
+    /** Sets provisioned concurrency on the alias and waits until it is READY; 0 removes it. */
+    public void provision(String function, int executions, boolean hadSome, DeployContext ctx) {
+        if (executions == 0) {
+            if (hadSome) {
+                ctx.progress("provisioned-concurrency", "", "removing provisioned concurrency");
+                lambda.deleteProvisionedConcurrencyConfig(b -> b.functionName(function).qualifier(LambdaTarget.ALIAS));
+            }
+            return;
+        }
+        ctx.progress("provisioned-concurrency", "", "provisioning " + executions + " execution environments");
+        lambda.putProvisionedConcurrencyConfig(b -> b.functionName(function).qualifier(LambdaTarget.ALIAS)
+                .provisionedConcurrentExecutions(executions));
+        Waiter.<GetProvisionedConcurrencyConfigResponse>forPhase(ctx, "provisioned-concurrency",
+                        "provisioned concurrency of " + function + ":" + LambdaTarget.ALIAS + " READY")
+                .interval(pollInterval)
+                .poll(() -> lambda.getProvisionedConcurrencyConfig(b -> b.functionName(function)
+                        .qualifier(LambdaTarget.ALIAS)))
+                .status(GetProvisionedConcurrencyConfigResponse::statusAsString)
+                .failWhen(r -> r.status() == ProvisionedConcurrencyStatusEnum.FAILED
+                        ? new DeploymentFailedException("provisioned concurrency of " + executions + " on "
+                        + function + ":" + LambdaTarget.ALIAS + " failed: " + r.statusReason()
+                        + "; the alias serves on demand meanwhile; lower --provisioned-concurrency or raise the "
+                        + "account's concurrency quota") : null)
+                .until(r -> r.status() == ProvisionedConcurrencyStatusEnum.READY)
+                .await();
+    }
+
+    /** The provisioned concurrency requested on the alias, 0 when none. */
+    public int provisioned(String function) {
+        try {
+            Integer n = lambda.getProvisionedConcurrencyConfig(b -> b.functionName(function)
+                    .qualifier(LambdaTarget.ALIAS)).requestedProvisionedConcurrentExecutions();
+            return n == null ? 0 : n;
+        } catch (RuntimeException e) {
+            if (LambdaErrors.isNotFound(e)) {
+                return 0;
+            }
+            throw LambdaErrors.failed("reading provisioned concurrency of " + function, e);
+        }
+    }
+
+    /** Every published version (not $LATEST), oldest first. */
+    public List<FunctionConfiguration> versions(String function) {
+        List<FunctionConfiguration> all = new ArrayList<>();
+        String marker = null;
+        do {
+            String m = marker;
+            ListVersionsByFunctionResponse page = lambda.listVersionsByFunction(b -> b.functionName(function)
+                    .marker(m));
+            for (FunctionConfiguration v : page.versions()) {
+                if (!"$LATEST".equals(v.version())) {
+                    all.add(v);
+                }
+            }
+            marker = page.nextMarker();
+        } while (marker != null && !marker.isEmpty());
+        all.sort((a, b) -> Long.compare(Long.parseLong(a.version()), Long.parseLong(b.version())));
+        return all;
+    }
+
+    /**
+     * Moves the alias back to the version published before the one it points at.
+     *
+     * @return the version it now points at
+     */
+    public String rollback(String function, DeployContext ctx) {
+        AliasConfiguration alias = alias(function).orElseThrow(() -> new DeploymentFailedException("function "
+                + function + " has no alias " + LambdaTarget.ALIAS + "; nothing to roll back"));
+        long current = Long.parseLong(alias.functionVersion());
+        FunctionConfiguration previous = null;
+        for (FunctionConfiguration v : versions(function)) {
+            if (Long.parseLong(v.version()) < current) {
+                previous = v;
+            }
+        }
+        if (previous == null) {
+            throw new DeploymentFailedException("function " + function + " has no version before " + current
+                    + "; nothing to roll back to");
+        }
+        String version = previous.version();
+        String hash = Tags.hashFromDescription(previous.description());
+        ctx.progress("rollback", "", "moving alias " + LambdaTarget.ALIAS + " from version " + current + " to "
+                + version);
+        lambda.updateAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
+                .description(description(hash)));
+        LOG.debug("rolled {} back from version {} to {}", function, current, version);
+        return version;
+    }
+}

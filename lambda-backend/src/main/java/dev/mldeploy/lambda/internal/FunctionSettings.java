@@ -1,0 +1,146 @@
+package dev.mldeploy.lambda.internal;
+
+import dev.mldeploy.Architecture;
+import dev.mldeploy.InvalidSpecException;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.lambda.LambdaTarget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+/**
+ * What one function runs with, resolved from the spec and the target's configuration (the configuration wins for
+ * memory, timeout, storage, architecture and runtime; the spec's environment and tags win on a clash). Immutable.
+ *
+ * @param functionName         the function's name (the model's name)
+ * @param runtime              {@code python3.N}
+ * @param architecture         the CPU architecture
+ * @param memoryMb             memory
+ * @param timeoutSeconds       the function timeout
+ * @param ephemeralStorageMb   /tmp size
+ * @param environment          environment variables
+ * @param imageUri             the container image, or null for a zip
+ * @param provisionedConcurrency provisioned concurrency on the alias, 0 for none
+ * @param reservedConcurrency  reserved concurrency, or null for none
+ * @param vpc                  VPC settings, or null
+ * @param userTags             the spec's and the configuration's tags
+ */
+public record FunctionSettings(String functionName, String runtime, Architecture architecture, int memoryMb,
+                               int timeoutSeconds, int ephemeralStorageMb, Map<String, String> environment,
+                               String imageUri, int provisionedConcurrency, Integer reservedConcurrency,
+                               LambdaTarget.VpcConfig vpc, Map<String, String> userTags) {
+
+    public FunctionSettings {
+        Objects.requireNonNull(functionName, "functionName");
+        environment = java.util.Collections.unmodifiableMap(new TreeMap<>(environment));
+        userTags = java.util.Collections.unmodifiableMap(new TreeMap<>(userTags));
+    }
+
+    /** Resolves and checks the settings for {@code spec}; throws before any AWS call when they cannot work. */
+    public static FunctionSettings resolve(ModelSpec spec, LambdaTarget config) {
+        if (spec.resources().gpu()) {
+            throw new InvalidSpecException("model '" + spec.name() + "' needs a GPU and Lambda has none; deploy it to "
+                    + "SageMaker (--target sagemaker)");
+        }
+        String runtime = config.runtime().orElse("python" + spec.pythonVersion());
+        int minor = Integer.parseInt(runtime.substring("python3.".length()));
+        if (minor < LambdaLimits.MIN_PYTHON_MINOR || minor > LambdaLimits.MAX_PYTHON_MINOR) {
+            throw new InvalidSpecException("model '" + spec.name() + "' asks for Python " + spec.pythonVersion()
+                    + "; Lambda runs python3." + LambdaLimits.MIN_PYTHON_MINOR + " to python3."
+                    + LambdaLimits.MAX_PYTHON_MINOR + " (set the spec's Python version or MLDEPLOY_LAMBDA_RUNTIME)");
+        }
+        int memory = config.memoryMb().orElse(spec.resources().memoryMb());
+        LambdaLimits.checkMemory(memory, InvalidSpecException::new);
+        Duration timeout = config.functionTimeout().orElse(spec.resources().maxInferenceTime());
+        long seconds = (timeout.toMillis() + 999) / 1000;
+        LambdaLimits.checkTimeout(Duration.ofSeconds(seconds), InvalidSpecException::new);
+        int ephemeral = config.ephemeralStorageMb().orElse(Math.max(LambdaLimits.MIN_EPHEMERAL_MB,
+                spec.resources().ephemeralStorageMb()));
+        LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
+        Map<String, String> env = new TreeMap<>(config.environment());
+        env.putAll(spec.environment());
+        Map<String, String> tags = new TreeMap<>(config.tags());
+        tags.putAll(spec.tags());
+        return new FunctionSettings(spec.name(), runtime,
+                config.architecture().orElse(spec.resources().architecture()), memory, (int) seconds, ephemeral, env,
+                config.imageUri().orElse(null), config.provisionedConcurrency(),
+                config.reservedConcurrency().isPresent() ? config.reservedConcurrency().getAsInt() : null,
+                config.vpc().orElse(null), tags);
+    }
+
+    public boolean isImage() {
+        return imageUri != null;
+    }
+
+    /** The settings that go into the spec fingerprint (besides what the spec holds). */
+    public Map<String, String> fingerprintParts(String roleMode) {
+        Map<String, String> parts = new TreeMap<>();
+        parts.put("runtime", runtime);
+        parts.put("architecture", architecture.awsName());
+        parts.put("memoryMb", Integer.toString(memoryMb));
+        parts.put("timeoutSeconds", Integer.toString(timeoutSeconds));
+        parts.put("ephemeralStorageMb", Integer.toString(ephemeralStorageMb));
+        environment.forEach((k, v) -> parts.put("env." + k, v));
+        userTags.forEach((k, v) -> parts.put("tag." + k, v));
+        parts.put("image", imageUri == null ? "" : imageUri);
+        parts.put("provisioned", Integer.toString(provisionedConcurrency));
+        parts.put("reserved", reservedConcurrency == null ? "" : reservedConcurrency.toString());
+        parts.put("vpc", vpc == null ? "" : vpc.subnetIds() + "/" + vpc.securityGroupIds());
+        parts.put("role", roleMode);
+        return parts;
+    }
+
+    /**
+     * The configuration fields of {@code current} that differ from these settings (names, for messages); empty when
+     * UpdateFunctionConfiguration is not needed.
+     */
+    public List<String> configurationDifferences(FunctionConfiguration current, String roleArn) {
+        List<String> diff = new ArrayList<>();
+        if (!Objects.equals(roleArn, current.role())) {
+            diff.add("role");
+        }
+        if (!isImage()) {
+            if (!Objects.equals(runtime, current.runtimeAsString())) {
+                diff.add("runtime");
+            }
+            if (!Objects.equals(LambdaPackager.HANDLER, current.handler())) {
+                diff.add("handler");
+            }
+        }
+        if (!Objects.equals(memoryMb, current.memorySize())) {
+            diff.add("memory");
+        }
+        if (!Objects.equals(timeoutSeconds, current.timeout())) {
+            diff.add("timeout");
+        }
+        Integer currentEphemeral = current.ephemeralStorage() == null ? null : current.ephemeralStorage().size();
+        if (currentEphemeral != null && currentEphemeral != ephemeralStorageMb) {
+            diff.add("ephemeral storage");
+        }
+        Map<String, String> currentEnv = current.environment() == null || current.environment().variables() == null
+                ? Map.of() : current.environment().variables();
+        if (!environment.equals(new TreeMap<>(currentEnv))) {
+            diff.add("environment");
+        }
+        List<String> subnets = current.vpcConfig() == null ? List.of() : current.vpcConfig().subnetIds();
+        List<String> groups = current.vpcConfig() == null ? List.of() : current.vpcConfig().securityGroupIds();
+        List<String> wantSubnets = vpc == null ? List.of() : vpc.subnetIds();
+        List<String> wantGroups = vpc == null ? List.of() : vpc.securityGroupIds();
+        if (!new java.util.HashSet<>(subnets).equals(new java.util.HashSet<>(wantSubnets))
+                || !new java.util.HashSet<>(groups).equals(new java.util.HashSet<>(wantGroups))) {
+            diff.add("vpc");
+        }
+        return diff;
+    }
+
+    /** Whether the function's architecture differs (changed only with its code). */
+    public boolean architectureDiffers(FunctionConfiguration current) {
+        List<String> archs = current.architecturesAsStrings();
+        String now = archs == null || archs.isEmpty() ? Architecture.X86_64.awsName() : archs.get(0);
+        return !architecture.awsName().equals(now);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.mldeploy.lambda.internal;
+
+import dev.mldeploy.InvalidSpecException;
+import dev.mldeploy.MlDeployException;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.spi.SourceTree;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the Lambda zip: the model directory's files and the adapter ({@link AdapterFiles}) at the zip root, written
+ * by {@link DeterministicZip}. Checks the unzipped size against Lambda's limit before writing anything. Stateless.
+ */
+public final class LambdaPackager {
+    /** The handler Lambda calls. */
+    public static final String HANDLER = AdapterFiles.LAMBDA_HANDLER;
+
+    private LambdaPackager() {
+    }
+
+    /**
+     * The package built.
+     *
+     * @param zip            the zip file (a temporary file the caller deletes, or the packager's output)
+     * @param zippedBytes    its size
+     * @param unzippedBytes  the sum of its entries' sizes
+     * @param codeSha256     base64 SHA-256 of the zip: Lambda's CodeSha256
+     * @param sha256Hex      the same digest in hex, for S3 keys
+     */
+    public record Package(Path zip, long zippedBytes, long unzippedBytes, String codeSha256, String sha256Hex) {
+        /** Deletes the zip, quietly. */
+        public void delete() {
+            try {
+                Files.deleteIfExists(zip);
+            } catch (IOException e) {
+                org.slf4j.LoggerFactory.getLogger(LambdaPackager.class).warn("cannot delete {}: {}", zip, e.toString());
+            }
+        }
+    }
+
+    /** The unzipped size of {@code tree} with the adapter, checked against Lambda's 250 MB. */
+    public static long checkUnzippedSize(String modelName, SourceTree tree, long limitBytes) {
+        long adapter = AdapterFiles.files().values().stream().mapToLong(b -> b.length).sum();
+        long total = tree.totalBytes() + adapter;
+        if (total > limitBytes) {
+            throw new InvalidSpecException("model '" + modelName + "' unzips to " + mb(total) + " MB with the adapter, "
+                    + "over Lambda's " + mb(limitBytes) + " MB limit for a zip package; build a container image "
+                    + "(LambdaTarget.builder().imageUri(...), up to 10 GB) or deploy to SageMaker (--target sagemaker)");
+        }
+        return total;
+    }
+
+    /** Builds the zip for {@code tree} into {@code zip}. */
+    public static Package build(String modelName, SourceTree tree, Path zip) {
+        long unzipped = checkUnzippedSize(modelName, tree, LambdaLimits.UNZIPPED_BYTES);
+        List<DeterministicZip.Entry> entries = new ArrayList<>();
+        Map<String, byte[]> adapter = AdapterFiles.files();
+        for (SourceTree.Entry e : tree.entries()) {
+            if (adapter.containsKey(e.path())) {
+                throw new InvalidSpecException("model '" + modelName + "' has a file " + e.path() + " at its root, the "
+                        + "name of an mldeploy adapter file; rename it");
+            }
+            entries.add(DeterministicZip.Entry.ofFile(e.path(), e.file(), e.executable()));
+        }
+        adapter.forEach((name, bytes) -> entries.add(DeterministicZip.Entry.ofBytes(name, bytes)));
+        try {
+            DeterministicZip.write(entries, zip);
+            byte[] digest = sha256(zip);
+            return new Package(zip, Files.size(zip), unzipped, Base64.getEncoder().encodeToString(digest),
+                    HexFormat.of().formatHex(digest));
+        } catch (IOException e) {
+            throw new MlDeployException("cannot write the Lambda package " + zip + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds the zip for {@code spec} in a temporary file. */
+    public static Package buildTemporary(ModelSpec spec, SourceTree tree) {
+        try {
+            Path zip = Files.createTempFile("mldeploy-lambda-" + spec.name() + "-", ".zip");
+            return build(spec.name(), tree, zip);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary file for the Lambda package", e);
+        }
+    }
+
+    /** {@link dev.mldeploy.spi.Packager}: writes {@code <outDir>/<name>-lambda.zip}. */
+    public static List<Path> writeTo(ModelSpec spec, Path outDir) {
+        SourceTree tree = SourceTree.of(spec.requireSource());
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + outDir, e);
+        }
+        Package p = build(spec.name(), tree, outDir.resolve(fileName(spec.name())));
+        return List.of(p.zip());
+    }
+
+    public static String fileName(String modelName) {
+        return modelName + "-lambda.zip";
+    }
+
+    static byte[] sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return md.digest();
+    }
+
+    private static String mb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0));
+    }
+}

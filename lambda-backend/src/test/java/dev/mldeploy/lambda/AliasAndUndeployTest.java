@@ -1,0 +1,215 @@
+package dev.mldeploy.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentFailedException;
+import dev.mldeploy.DeploymentNotFoundException;
+import dev.mldeploy.DeploymentStatus;
+import dev.mldeploy.ProgressListener;
+import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
+import dev.mldeploy.spi.DeployContext;
+import dev.mldeploy.spi.TargetContext;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.DeleteAliasRequest;
+import software.amazon.awssdk.services.lambda.model.DeleteFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetAliasRequest;
+import software.amazon.awssdk.services.lambda.model.GetFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.ListFunctionsRequest;
+import software.amazon.awssdk.services.lambda.model.ListFunctionsResponse;
+import software.amazon.awssdk.services.lambda.model.ListTagsRequest;
+import software.amazon.awssdk.services.lambda.model.ListTagsResponse;
+import software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.UpdateAliasRequest;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Rollback, describe, list and undeploy with mocked clients. */
+class AliasAndUndeployTest {
+    final LambdaClient lambda = MockLambda.lambda();
+    final IamClient iam = MockLambda.iam();
+    final S3Client s3 = MockLambda.s3();
+
+    private LambdaDeploymentTarget target(LambdaTarget.Builder b) {
+        return LambdaDeploymentTarget.create(b.lambdaClient(lambda).iamClient(iam).s3Client(s3).build(),
+                new TargetContext(Map.of()));
+    }
+
+    private static DeployContext ctx(String name) {
+        return DeployContext.of(name, "lambda", ProgressListener.none(), Duration.ofSeconds(10));
+    }
+
+    private static FunctionConfiguration version(String v, String hash) {
+        return FunctionConfiguration.builder().version(v).description("mldeploy:spec-hash=" + hash).build();
+    }
+
+    @Test
+    void rollback_movesAliasToThePreviousVersion_withItsSpecHash() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("rb", "sha", Map.of()));
+        MockLambda.stubAlias(lambda, MockLambda.alias("rb", "3", "hash3"));
+        when(lambda.listVersionsByFunction(any(ListVersionsByFunctionRequest.class))).thenReturn(
+                ListVersionsByFunctionResponse.builder().versions(version("$LATEST", "x"), version("1", "hash1"),
+                        version("2", "hash2"), version("3", "hash3")).build());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            t.rollback("rb", ctx("rb"));
+        }
+        ArgumentCaptor<UpdateAliasRequest> alias = ArgumentCaptor.forClass(UpdateAliasRequest.class);
+        verify(lambda).updateAlias(alias.capture());
+        assertEquals("live", alias.getValue().name());
+        assertEquals("2", alias.getValue().functionVersion());
+        assertEquals("mldeploy:spec-hash=hash2", alias.getValue().description());
+    }
+
+    @Test
+    void rollback_whenNoEarlierVersion_failsWithoutMovingTheAlias() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("one", "sha", Map.of()));
+        MockLambda.stubAlias(lambda, MockLambda.alias("one", "1", "hash1"));
+        when(lambda.listVersionsByFunction(any(ListVersionsByFunctionRequest.class))).thenReturn(
+                ListVersionsByFunctionResponse.builder().versions(version("1", "hash1")).build());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            DeploymentFailedException e = assertThrows(DeploymentFailedException.class,
+                    () -> t.rollback("one", ctx("one")));
+            assertTrue(e.getMessage().contains("no version before 1"), e.getMessage());
+        }
+        verify(lambda, never()).updateAlias(any(UpdateAliasRequest.class));
+    }
+
+    @Test
+    void rollback_whenUnknown_throwsNotFound() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenThrow(MockLambda.notFound());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            assertThrows(DeploymentNotFoundException.class, () -> t.rollback("nope", ctx("nope")));
+        }
+    }
+
+    @Test
+    void describe_whenLastUpdateFailed_isInServiceOnTheAliasVersion_andSaysSo() {
+        GetFunctionResponse f = MockLambda.existing("half", "sha", Map.of());
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(f.toBuilder().configuration(
+                f.configuration().toBuilder().lastUpdateStatus(LastUpdateStatus.FAILED)
+                        .lastUpdateStatusReason("bad zip").build()).build());
+        MockLambda.stubAlias(lambda, MockLambda.alias("half", "5", "h5"));
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            Deployment d = t.describe("half").orElseThrow();
+            assertEquals(DeploymentStatus.IN_SERVICE, d.status());
+            assertTrue(d.statusReason().contains("bad zip") && d.statusReason().contains("version 5"),
+                    d.statusReason());
+            assertEquals("h5", d.specHash());
+            assertEquals("5", d.attributes().get("version"));
+        }
+    }
+
+    @Test
+    void describe_whenNoAliasYet_isCreating() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("mid", "sha", Map.of()));
+        when(lambda.getAlias(any(GetAliasRequest.class))).thenThrow(MockLambda.notFound());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            assertEquals(DeploymentStatus.CREATING, t.describe("mid").orElseThrow().status());
+        }
+    }
+
+    @Test
+    void list_showsOnlyFunctionsTaggedByMldeploy() {
+        when(lambda.listFunctions(any(ListFunctionsRequest.class))).thenReturn(ListFunctionsResponse.builder()
+                .functions(FunctionConfiguration.builder().functionName("ours").functionArn("arn:ours").build(),
+                        FunctionConfiguration.builder().functionName("theirs").functionArn("arn:theirs").build())
+                .build());
+        when(lambda.listTags(any(ListTagsRequest.class))).thenAnswer(inv -> {
+            ListTagsRequest r = inv.getArgument(0);
+            return ListTagsResponse.builder().tags(r.resource().equals("arn:ours")
+                    ? Map.of("mldeploy:managed", "true") : Map.of("team", "data")).build();
+        });
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("ours", "s", Map.of()));
+        MockLambda.stubAlias(lambda, MockLambda.alias("ours", "1", "h"));
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            assertEquals(List.of("ours"), t.list().stream().map(Deployment::name).toList());
+        }
+    }
+
+    @Test
+    void undeploy_deletesAliasFunctionRoleAndPackages() {
+        GetFunctionResponse f = MockLambda.existing("gone", "sha", Map.of());
+        Map<String, String> tags = new HashMap<>(f.tags());
+        tags.put("mldeploy:role-created", "true");
+        tags.put("mldeploy:bucket", "pkgs");
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(f.toBuilder().tags(tags).build());
+        when(iam.getRole(any(software.amazon.awssdk.services.iam.model.GetRoleRequest.class)))
+                .thenThrow(software.amazon.awssdk.services.iam.model.NoSuchEntityException.builder().statusCode(404)
+                        .message("gone already").build());
+        when(s3.listObjectsV2(any(ListObjectsV2Request.class))).thenReturn(ListObjectsV2Response.builder()
+                .contents(S3Object.builder().key("mldeploy/lambda/gone/abc.zip").build()).isTruncated(false).build());
+
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            assertTrue(t.undeploy("gone", ctx("gone")));
+        }
+        ArgumentCaptor<DeleteAliasRequest> alias = ArgumentCaptor.forClass(DeleteAliasRequest.class);
+        verify(lambda).deleteAlias(alias.capture());
+        assertEquals("live", alias.getValue().name());
+        ArgumentCaptor<DeleteFunctionRequest> fn = ArgumentCaptor.forClass(DeleteFunctionRequest.class);
+        verify(lambda).deleteFunction(fn.capture());
+        assertEquals(null, fn.getValue().qualifier(), "no qualifier: every version goes");
+        verify(iam).getRole(any(software.amazon.awssdk.services.iam.model.GetRoleRequest.class));
+        ArgumentCaptor<ListObjectsV2Request> listed = ArgumentCaptor.forClass(ListObjectsV2Request.class);
+        verify(s3).listObjectsV2(listed.capture());
+        assertEquals("pkgs", listed.getValue().bucket());
+        assertEquals("mldeploy/lambda/gone/", listed.getValue().prefix());
+        ArgumentCaptor<DeleteObjectsRequest> deleted = ArgumentCaptor.forClass(DeleteObjectsRequest.class);
+        verify(s3).deleteObjects(deleted.capture());
+        assertEquals("mldeploy/lambda/gone/abc.zip", deleted.getValue().delete().objects().get(0).key());
+    }
+
+    @Test
+    void undeploy_whenKeepingPackages_leavesS3Alone() {
+        GetFunctionResponse f = MockLambda.existing("keep", "sha", Map.of());
+        Map<String, String> tags = new HashMap<>(f.tags());
+        tags.put("mldeploy:bucket", "pkgs");
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(f.toBuilder().tags(tags).build());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder().keepPackagesOnUndeploy(true))) {
+            assertTrue(t.undeploy("keep", ctx("keep")));
+        }
+        verifyNoInteractions(s3);
+        verifyNoInteractions(iam);
+    }
+
+    @Test
+    void undeploy_whenFunctionIsNotMldeploys_touchesNothing() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(GetFunctionResponse.builder()
+                .configuration(c -> c.functionName("theirs")).tags(Map.of("team", "x")).build());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder().createRole(true))) {
+            assertFalse(t.undeploy("theirs", ctx("theirs")));
+        }
+        verify(lambda, never()).deleteFunction(any(DeleteFunctionRequest.class));
+        verifyNoInteractions(iam);
+    }
+
+    @Test
+    void undeploy_whenNothingExists_returnsFalse() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenThrow(MockLambda.notFound());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            assertFalse(t.undeploy("none", ctx("none")));
+        }
+        verify(lambda, never()).deleteFunction(any(DeleteFunctionRequest.class));
+    }
+}

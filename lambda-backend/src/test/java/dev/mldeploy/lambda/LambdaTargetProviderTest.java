@@ -1,0 +1,68 @@
+package dev.mldeploy.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.lambda.internal.LambdaTargetProvider;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** ServiceLoader discovery and configuration from the environment keys the CLI sets. */
+class LambdaTargetProviderTest {
+
+    @Test
+    void serviceLoader_findsTheLambdaProvider() {
+        List<TargetProvider> found = ServiceLoader.load(TargetProvider.class).stream()
+                .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("lambda")).toList();
+        assertEquals(1, found.size());
+        assertTrue(found.get(0) instanceof LambdaTargetProvider);
+        assertTrue(found.get(0).packager().isPresent(), "'mldeploy package --target lambda' works");
+        try (ModelDeployer d = ModelDeployer.builder().defaultTarget("lambda").environment(Map.of()).build()) {
+            assertTrue(d.targets().contains("lambda"), d.targets().toString());
+        }
+    }
+
+    @Test
+    void configure_readsEveryEnvironmentKey() {
+        LambdaTarget t = LambdaTargetProvider.configure(new TargetContext(Map.of(
+                "MLDEPLOY_ROLE_ARN", "arn:aws:iam::123456789012:role/exec", "MLDEPLOY_BUCKET", "pkgs",
+                "MLDEPLOY_CREATE_BUCKET", "true", "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", "2",
+                "MLDEPLOY_LAMBDA_RUNTIME", "python3.13")));
+        assertEquals("arn:aws:iam::123456789012:role/exec", t.roleArn().orElseThrow());
+        assertFalse(t.createRole());
+        assertEquals("pkgs", t.bucket().orElseThrow());
+        assertTrue(t.createBucket());
+        assertEquals(2, t.provisionedConcurrency());
+        assertEquals("python3.13", t.runtime().orElseThrow());
+
+        LambdaTarget created = LambdaTargetProvider.configure(new TargetContext(Map.of(
+                "MLDEPLOY_LAMBDA_CREATE_ROLE", "true")));
+        assertTrue(created.createRole());
+        assertTrue(created.roleArn().isEmpty());
+        assertEquals(0, created.provisionedConcurrency());
+        assertTrue(created.runtime().isEmpty(), "the spec's Python version decides");
+    }
+
+    @Test
+    void configure_rejectsMalformedValues() {
+        assertThrows(InvalidConfigurationException.class, () -> LambdaTargetProvider.configure(new TargetContext(
+                Map.of("MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", "many"))));
+        assertThrows(InvalidConfigurationException.class, () -> LambdaTargetProvider.configure(new TargetContext(
+                Map.of("MLDEPLOY_LAMBDA_CREATE_ROLE", "perhaps"))));
+        assertThrows(InvalidConfigurationException.class, () -> LambdaTargetProvider.configure(new TargetContext(
+                Map.of("MLDEPLOY_ROLE_ARN", "arn:aws:iam::123456789012:role/x", "MLDEPLOY_LAMBDA_CREATE_ROLE",
+                        "true"))));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> new LambdaTargetProvider().create(new TargetContext(Map.of("MLDEPLOY_ROLE_ARN", "role",
+                        "AWS_REGION", "us-east-1"))));
+        assertTrue(e.getMessage().contains("MLDEPLOY_ROLE_ARN"), e.getMessage());
+    }
+}
