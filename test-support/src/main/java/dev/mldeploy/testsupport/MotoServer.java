@@ -1,5 +1,6 @@
 package dev.mldeploy.testsupport;
 
+import dev.mldeploy.internal.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -230,25 +231,8 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+    private static String quote(String s) {
+        return Json.quote(s);
     }
 
     /** Whether this object started the server (and so stops it on close). */
