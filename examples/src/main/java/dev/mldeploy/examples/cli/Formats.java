@@ -108,6 +108,6 @@ final class Formats {
     }
 
     private static void line(StringBuilder sb, String key, String value) {
-        sb.append(String.format("%-12s %s%n", key + ":", value));
+        sb.append(String.format("%-15s %s%n", key + ":", value));
     }
 }

@@ -40,6 +40,7 @@ class MlDeployCliIT {
     @AfterEach
     void tearDown() {
         cli.run("undeploy", "sentiment");
+        cli.run("undeploy", "sentiment-lambda");
     }
 
     @SuppressWarnings("unchecked")
@@ -107,6 +108,18 @@ class MlDeployCliIT {
         Cli.Result r = cli.run("invoke", "sentiment", "--data", "{}");
         assertEquals(1, r.status(), r::toString);
         assertTrue(r.err().contains("no deployment named 'sentiment'"), r::toString);
+    }
+
+    @Test
+    void deploy_withTheLambdaContract_runsTheLambdaHandler_andGivesTheSameAnswers() {
+        Cli.Result r = cli.run("deploy", "--model", SAMPLE.toString(), "--name", "sentiment-lambda", "--contract",
+                "lambda");
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.err().contains("mldeploy_lambda.py"), "the Lambda handler serves it: " + r);
+        Cli.Result described = cli.run("describe", "sentiment-lambda", "--output", "json");
+        assertEquals("lambda", obj(described.out()).get("variant"), described::toString);
+        Cli.Result answer = cli.run("invoke", "sentiment-lambda", "--data", "{\"text\": \"I love it\"}");
+        assertEquals("positive", obj(answer.out()).get("label"), answer::toString);
     }
 
     @Test
