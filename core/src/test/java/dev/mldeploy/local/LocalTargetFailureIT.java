@@ -90,8 +90,10 @@ class LocalTargetFailureIT extends LocalItBase {
     void killedProcess_isReportedStoppedAndRedeployRestartsIt() {
         DeployResult first = deploy(spec("victim", TestModels.ECHO).build());
         InferenceClient client = deployer.client("victim");
-        ProcessHandle.of(pid(first)).orElseThrow().destroyForcibly();
-        ProcessControl.waitForExit(ProcessHandle.of(pid(first)).orElseThrow(), Duration.ofSeconds(5));
+        // take the handle before the kill: once the process is reaped, ProcessHandle.of finds nothing
+        ProcessHandle victim = ProcessHandle.of(pid(first)).orElseThrow();
+        victim.destroyForcibly();
+        ProcessControl.waitForExit(victim, Duration.ofSeconds(5));
 
         Deployment d = deployer.describe("victim");
         assertEquals(DeploymentStatus.STOPPED, d.status());
