@@ -45,10 +45,13 @@ public final class MotoServer implements AutoCloseable {
         return new MotoServer(endpoint, null, null);
     }
 
-    /** Whether {@code endpoint} answers moto's admin API. */
+    /**
+     * Whether {@code endpoint} answers moto's admin API. Asks {@code GET /moto-api/config} (small, answers 201),
+     * not {@code data.json}, which dumps every resource and answers 500 once a Lambda function exists.
+     */
     public static boolean isMoto(URI endpoint) {
         try {
-            return attach(endpoint).get("/moto-api/data.json").statusCode() == 200;
+            return attach(endpoint).get("/moto-api/config").statusCode() / 100 == 2;
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -145,7 +148,7 @@ public final class MotoServer implements AutoCloseable {
                 throw new IllegalStateException("moto exited with " + process.exitValue() + ": " + logTail());
             }
             try {
-                if (get("/moto-api/data.json").statusCode() == 200) {
+                if (get("/moto-api/config").statusCode() / 100 == 2) {
                     return;
                 }
             } catch (IOException e) {
