@@ -2,12 +2,9 @@ package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.lambda.LambdaTarget;
-import dev.mldeploy.placement.PlacementProfile;
-import dev.mldeploy.spi.Packager;
-import dev.mldeploy.spi.Target;
+import dev.mldeploy.spi.EnvironmentConfiguredProvider;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +15,7 @@ import java.util.Optional;
  * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}; {@code AWS_ENDPOINT_URL}, region
  * and credentials are read when the clients are built. Stateless; thread-safe.
  */
-public final class LambdaTargetProvider implements TargetProvider {
+public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
     public static final String ROLE_ARN = "MLDEPLOY_ROLE_ARN";
     public static final String CREATE_ROLE = "MLDEPLOY_LAMBDA_CREATE_ROLE";
     public static final String BUCKET = "MLDEPLOY_BUCKET";
@@ -26,35 +23,14 @@ public final class LambdaTargetProvider implements TargetProvider {
     public static final String PROVISIONED = "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY";
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
 
-    private static final LambdaTarget DEFAULTS = LambdaTarget.builder().build();
-
     /** For {@link java.util.ServiceLoader}. */
     public LambdaTargetProvider() {
+        super(LambdaTarget.builder().build());
     }
 
     @Override
-    public String name() {
-        return LambdaTarget.NAME;
-    }
-
-    @Override
-    public String description() {
-        return DEFAULTS.description();
-    }
-
-    @Override
-    public List<PlacementProfile> placementProfiles() {
-        return DEFAULTS.placementProfiles();
-    }
-
-    @Override
-    public Optional<Packager> packager() {
-        return DEFAULTS.packager();
-    }
-
-    @Override
-    public Target create(TargetContext context) {
-        return configure(context).create(context);
+    protected TargetProvider fromEnvironment(TargetContext context) {
+        return configure(context);
     }
 
     /**
