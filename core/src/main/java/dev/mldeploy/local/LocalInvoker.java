@@ -60,35 +60,43 @@ final class LocalInvoker implements Invoker {
         LocalState s = state;
         try {
             return send(s, request);
-        } catch (ConnectException e) {
-            Optional<LocalState> now = reread.get();
-            if (now.isEmpty()) {
-                throw new DeploymentNotFoundException(name, "local deployment '" + name + "' was undeployed; "
-                        + "deploy it again");
-            }
-            if (now.get().port() != s.port() || now.get().pid() != s.pid()) {
-                use(now.get()); // redeployed meanwhile: follow it
-                try {
-                    return send(now.get(), request);
-                } catch (ConnectException e2) {
-                    throw notRunning(now.get(), e2);
-                } catch (IOException e2) {
-                    throw failed(now.get(), e2);
-                }
-            }
-            throw notRunning(s, e);
         } catch (IOException e) {
+            IOException last = e;
             if (closedLocally(e)) {
                 // java.net.http's pool closed a kept-alive connection just as it handed it out, before the request
                 // reached the server (which saw only the close): send once more on a fresh connection
                 try {
                     return send(s, request);
                 } catch (IOException e2) {
-                    throw failed(s, e2);
+                    last = e2;
                 }
             }
-            throw failed(s, e);
+            // nothing listens, or the process behind a kept-alive connection died: find out where the model went
+            if (last instanceof ConnectException || ProcessControl.live(s.pid(), s.processStart()).isEmpty()) {
+                return unreachable(s, request, last);
+            }
+            throw failed(s, last);
         }
+    }
+
+    /** The process at {@code s} cannot be reached: follow a redeploy, or say it was removed or is not running. */
+    private InferenceResponse unreachable(LocalState s, InferenceRequest request, IOException cause) {
+        Optional<LocalState> now = reread.get();
+        if (now.isEmpty()) {
+            throw new DeploymentNotFoundException(name, "local deployment '" + name + "' was undeployed; "
+                    + "deploy it again");
+        }
+        if (now.get().port() != s.port() || now.get().pid() != s.pid()) {
+            use(now.get()); // redeployed meanwhile: follow it
+            try {
+                return send(now.get(), request);
+            } catch (ConnectException e2) {
+                throw notRunning(now.get(), e2);
+            } catch (IOException e2) {
+                throw failed(now.get(), e2);
+            }
+        }
+        throw notRunning(s, cause);
     }
 
     /** Whether the client itself closed the connection: the request never reached the model. */
