@@ -178,11 +178,18 @@ final class PlanCommand implements Callable<Integer> {
                 t.peakRequestsPerSecond(peakRps);
             }
             if (payloadKb != null) {
-                t.payloadBytes(payloadKb * 1024);
+                t.payloadBytes(payloadBytes(payloadKb));
             }
         });
         b.features(new Features(variants == null ? 1 : variants, dataCapture));
         return b.build();
+    }
+
+    private long payloadBytes(long kb) {
+        if (kb < 0 || kb > Long.MAX_VALUE / 1024) {
+            throw usage("--payload-kb must be 0 to " + Long.MAX_VALUE / 1024 + ", was " + kb);
+        }
+        return kb * 1024;
     }
 
     PlacementOptions placementOptions() {
