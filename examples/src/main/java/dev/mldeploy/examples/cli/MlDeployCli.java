@@ -49,14 +49,17 @@ public final class MlDeployCli implements Callable<Integer> {
     private final Map<String, String> environment;
     private final List<TargetProvider> providers;
     private final java.io.OutputStream rawOut;
+    private final boolean discover;
 
     @Spec
     private CommandSpec spec;
 
-    MlDeployCli(Map<String, String> environment, List<TargetProvider> providers, java.io.OutputStream rawOut) {
+    MlDeployCli(Map<String, String> environment, List<TargetProvider> providers, java.io.OutputStream rawOut,
+                boolean discover) {
         this.environment = Map.copyOf(environment);
         this.providers = List.copyOf(providers);
         this.rawOut = Objects.requireNonNull(rawOut, "rawOut");
+        this.discover = discover;
     }
 
     /** Standard output as bytes, for answers written exactly as the model sent them; flush the writer first. */
@@ -90,15 +93,21 @@ public final class MlDeployCli implements Callable<Integer> {
      */
     static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream rawOut,
                        Map<String, String> environment, List<TargetProvider> providers) {
-        CommandLine cl = commandLine(environment, providers, rawOut);
+        return execute(args, out, err, rawOut, environment, providers, true);
+    }
+
+    /** {@link #execute}, with {@code discover} false using only {@code providers} (tests of several targets). */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream rawOut,
+                       Map<String, String> environment, List<TargetProvider> providers, boolean discover) {
+        CommandLine cl = commandLine(environment, providers, rawOut, discover);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
     static CommandLine commandLine(Map<String, String> environment, List<TargetProvider> providers,
-                                   java.io.OutputStream rawOut) {
-        CommandLine cl = new CommandLine(new MlDeployCli(environment, providers, rawOut));
+                                   java.io.OutputStream rawOut, boolean discover) {
+        CommandLine cl = new CommandLine(new MlDeployCli(environment, providers, rawOut, discover));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(MlDeployCli::onUsageError);
         cl.setExecutionExceptionHandler(MlDeployCli::onFailure);
@@ -136,7 +145,8 @@ public final class MlDeployCli implements Callable<Integer> {
     /** A deployer whose default target is {@code target}, configured from the environment plus {@code flags}. */
     ModelDeployer deployer(String target, Map<String, String> flags) {
         Objects.requireNonNull(target, "target");
-        ModelDeployer.Builder b = ModelDeployer.builder().defaultTarget(target).environment(environment(flags));
+        ModelDeployer.Builder b = ModelDeployer.builder().defaultTarget(target).environment(environment(flags))
+                .discoverProviders(discover);
         providers.forEach(b::provider);
         return b.build();
     }
@@ -147,8 +157,10 @@ public final class MlDeployCli implements Callable<Integer> {
      */
     PlacementChecker placementChecker() {
         Map<String, TargetProvider> byName = new java.util.TreeMap<>();
-        ServiceLoader.load(TargetProvider.class, Thread.currentThread().getContextClassLoader())
-                .forEach(p -> byName.putIfAbsent(p.name(), p));
+        if (discover) {
+            ServiceLoader.load(TargetProvider.class, Thread.currentThread().getContextClassLoader())
+                    .forEach(p -> byName.putIfAbsent(p.name(), p));
+        }
         providers.forEach(p -> byName.put(p.name(), p));
         List<PlacementProfile> profiles = new ArrayList<>(PlacementChecker.builtInProfiles());
         byName.values().forEach(p -> profiles.addAll(p.placementProfiles()));
