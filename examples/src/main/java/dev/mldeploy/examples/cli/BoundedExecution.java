@@ -24,6 +24,15 @@ final class BoundedExecution implements CommandLine.IExecutionStrategy {
 
     private final CommandLine.IExecutionStrategy delegate = new CommandLine.RunLast();
 
+    private static boolean helpRequested(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public int execute(ParseResult parseResult) {
         ParseResult leaf = parseResult;
@@ -32,8 +41,8 @@ final class BoundedExecution implements CommandLine.IExecutionStrategy {
         }
         CommandSpec command = leaf.commandSpec();
         OptionSpec option = command.findOption("--timeout");
-        if (option == null || CommandLine.printHelpIfRequested(parseResult)) {
-            return delegate.execute(parseResult);
+        if (option == null || helpRequested(parseResult)) {
+            return delegate.execute(parseResult); // prints the help, or runs a command that takes no --timeout
         }
         Duration timeout = option.getValue();
         String name = command.name();

@@ -606,4 +606,14 @@ class MlDeployCliTest {
         Cli.Result fits = cli.run("plan", "--target", "lambda", "--payload-kb", "4607");
         assertEquals(0, fits.status(), fits::toString);
     }
+
+    @Test
+    void help_ofACommandWithTimeout_isPrintedOnce_exit0() {
+        Cli.Result r = cli.run("invoke", "--help");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals(1, r.out().split("Usage: mldeploy invoke", -1).length - 1, r::toString);
+        assertTrue(r.out().contains("--out=FILE") && r.out().contains("--timeout=DURATION"), r::toString);
+        Cli.Result pkg = cli.run("package", "--help");
+        assertTrue(pkg.out().contains("--timeout=DURATION"), pkg::toString);
+    }
 }
