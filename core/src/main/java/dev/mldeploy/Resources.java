@@ -34,10 +34,12 @@ public record Resources(int memoryMb, int ephemeralStorageMb, Duration maxInfere
         if (ephemeralStorageMb < 1) {
             throw new InvalidSpecException("ephemeralStorageMb must be at least 1, was " + ephemeralStorageMb);
         }
-        if (maxInferenceTime.isNegative() || maxInferenceTime.isZero()
-                || maxInferenceTime.compareTo(MAX_INFERENCE_TIME_LIMIT) > 0) {
-            throw new InvalidSpecException("maxInferenceTime must be positive and at most "
-                    + MAX_INFERENCE_TIME_LIMIT.toHours() + " h, was " + maxInferenceTime);
+        if (maxInferenceTime.isNegative() || maxInferenceTime.isZero()) {
+            throw new InvalidSpecException("maxInferenceTime must be positive, was " + maxInferenceTime);
+        }
+        if (maxInferenceTime.compareTo(MAX_INFERENCE_TIME_LIMIT) > 0) {
+            throw new InvalidSpecException("maxInferenceTime must be at most " + MAX_INFERENCE_TIME_LIMIT.toHours()
+                    + " h, was " + maxInferenceTime);
         }
     }
 

@@ -24,17 +24,26 @@ public record TrafficProfile(long requestsPerMonth, Duration averageInferenceTim
 
     public TrafficProfile {
         Objects.requireNonNull(averageInferenceTime, "averageInferenceTime");
-        if (requestsPerMonth < 0 || requestsPerMonth > MAX_REQUESTS_PER_MONTH) {
-            throw new InvalidSpecException("requestsPerMonth must be 0 to " + MAX_REQUESTS_PER_MONTH + ", was "
+        if (requestsPerMonth < 0) {
+            throw new InvalidSpecException("requestsPerMonth must be at least 0, was " + requestsPerMonth);
+        }
+        if (requestsPerMonth > MAX_REQUESTS_PER_MONTH) {
+            throw new InvalidSpecException("requestsPerMonth must be at most 1,000,000,000,000,000 (10^15), was "
                     + requestsPerMonth);
         }
-        if (averageInferenceTime.isNegative() || averageInferenceTime.isZero()
-                || averageInferenceTime.compareTo(Resources.MAX_INFERENCE_TIME_LIMIT) > 0) {
-            throw new InvalidSpecException("averageInferenceTime must be positive and at most "
+        if (averageInferenceTime.isNegative() || averageInferenceTime.isZero()) {
+            throw new InvalidSpecException("averageInferenceTime must be positive, was " + averageInferenceTime);
+        }
+        if (averageInferenceTime.compareTo(Resources.MAX_INFERENCE_TIME_LIMIT) > 0) {
+            throw new InvalidSpecException("averageInferenceTime must be at most "
                     + Resources.MAX_INFERENCE_TIME_LIMIT.toHours() + " h, was " + averageInferenceTime);
         }
-        if (!(peakRequestsPerSecond >= 0) || !(peakRequestsPerSecond <= MAX_PEAK_REQUESTS_PER_SECOND)) {
-            throw new InvalidSpecException("peakRequestsPerSecond must be a number from 0 to 1,000,000,000, was "
+        if (!(peakRequestsPerSecond >= 0) || Double.isInfinite(peakRequestsPerSecond)) {
+            throw new InvalidSpecException("peakRequestsPerSecond must be a finite number at least 0, was "
+                    + peakRequestsPerSecond);
+        }
+        if (peakRequestsPerSecond > MAX_PEAK_REQUESTS_PER_SECOND) {
+            throw new InvalidSpecException("peakRequestsPerSecond must be at most 1,000,000,000, was "
                     + peakRequestsPerSecond);
         }
         if (payloadBytes < 0) {

@@ -592,7 +592,7 @@ class MlDeployCliTest {
         assertEquals(2, count.status(), count::toString);
         Cli.Result huge = cli.run("plan", "--requests-per-month", "9223372036854775807");
         assertEquals(2, huge.status(), huge::toString);
-        assertTrue(huge.err().contains("requestsPerMonth must be 0 to 1000000000000000"), huge::toString);
+        assertTrue(huge.err().contains("requestsPerMonth must be at most 1,000,000,000,000,000 (10^15)"), huge::toString);
         Cli.Result payload = cli.run("plan", "--payload-kb", "9223372036854775807");
         assertEquals(2, payload.status(), payload::toString);
         assertTrue(payload.err().contains("--payload-kb must be 0 to"), payload::toString);
