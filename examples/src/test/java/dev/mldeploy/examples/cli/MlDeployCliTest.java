@@ -132,6 +132,8 @@ class MlDeployCliTest {
             assertEquals(1, list(obj(t).get("reasons")).size());
         }
         assertTrue(r.err().startsWith("mldeploy: no target can hold 'model'"), r::toString);
+        assertEquals(Map.of("type", "PlacementException", "message", "no target can hold 'model'", "exitCode", 3L),
+                plan.get("error"), "the plan carries the failure as every command's JSON error does");
     }
 
     @Test
