@@ -618,4 +618,11 @@ class MlDeployCliTest {
         Cli.Result pkg = cli.run("package", "--help");
         assertTrue(pkg.out().contains("--timeout=DURATION"), pkg::toString);
     }
+
+    @Test
+    void timeout_reachesTheTargetsAsMldeployTimeout() {
+        Cli.Result r = cli.run("list", "--target", "fakecloud", "--timeout", "90s");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("PT1M30S", cloud.environments.get(cloud.environments.size() - 1).get("MLDEPLOY_TIMEOUT"));
+    }
 }
