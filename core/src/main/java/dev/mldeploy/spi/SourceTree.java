@@ -175,7 +175,8 @@ public final class SourceTree {
                     + (unsafe.size() == 1 ? "" : "s") + " that cannot be packaged safely: "
                     + String.join("; ", unsafe.subList(0, Math.min(MAX_NAMED, unsafe.size())))
                     + (unsafe.size() > MAX_NAMED ? "; and " + (unsafe.size() - MAX_NAMED) + " more" : "")
-                    + ". Rename them, or leave them out with " + IGNORE_FILE + " (a package entry may not be "
+                    + ". Rename " + (unsafe.size() == 1 ? "it" : "them") + ", or leave " + (unsafe.size() == 1 ? "it" : "them")
+                    + " out with " + IGNORE_FILE + " (a package entry may not be "
                     + "absolute or have a '..' segment, a backslash, a control character or bytes that are not UTF-8)");
         }
         entries.sort(Comparator.comparing(Entry::path));
