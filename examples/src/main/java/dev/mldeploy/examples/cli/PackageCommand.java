@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
                 "The output directory is replaced only when the new package is complete; it must be outside DIR, "
                         + "and if it exists, empty or an earlier package output."})
 final class PackageCommand implements Callable<Integer> {
+    /** Text output lists at most this many names per section; JSON lists all. */
+    static final int MAX_LISTED = 50;
+
     @ParentCommand
     MlDeployCli cli;
     @Spec
@@ -110,19 +113,29 @@ final class PackageCommand implements Callable<Integer> {
         files.forEach(f -> sb.append(String.format("  %s (%d bytes)%n", f, size(f))));
         sb.append("packaged ").append(plural(tree.entries().size(), "model file")).append(" (")
                 .append(tree.totalBytes()).append(" bytes):").append(nl);
-        tree.entries().forEach(e -> sb.append("  ").append(shown(e.path())).append(nl));
+        tree.entries().stream().limit(MAX_LISTED).forEach(e -> sb.append("  ").append(shown(e.path())).append(nl));
+        more(sb, tree.entries().size());
         List<SourceTree.Excluded> byDefault = tree.excludedByDefault();
         List<SourceTree.Excluded> byRule = tree.excluded().stream()
                 .filter(e -> e.reason() != SourceTree.ExcludeReason.DEFAULT).toList();
         sb.append("left out by default: ").append(byDefault.isEmpty() ? "nothing" : plural(byDefault.size(), "entry"))
                 .append(nl);
-        byDefault.forEach(e -> excludedLine(sb, e));
+        byDefault.stream().limit(MAX_LISTED).forEach(e -> excludedLine(sb, e));
+        more(sb, byDefault.size());
         if (!byRule.isEmpty()) {
             sb.append("left out by ").append(SourceTree.IGNORE_FILE).append(" or the spec: ")
                     .append(plural(byRule.size(), "entry")).append(nl);
-            byRule.forEach(e -> excludedLine(sb, e));
+            byRule.stream().limit(MAX_LISTED).forEach(e -> excludedLine(sb, e));
+            more(sb, byRule.size());
         }
         return sb.toString();
+    }
+
+    private static void more(StringBuilder sb, int listed) {
+        if (listed > MAX_LISTED) {
+            sb.append("  ... and ").append(listed - MAX_LISTED).append(" more (--output json lists every one)")
+                    .append(System.lineSeparator());
+        }
     }
 
     private static void excludedLine(StringBuilder sb, SourceTree.Excluded e) {

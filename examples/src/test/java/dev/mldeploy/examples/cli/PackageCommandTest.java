@@ -204,6 +204,24 @@ class PackageCommandTest {
     }
 
     @Test
+    void package_text_escapesExcludedNamesATerminalWouldInterpret_andCapsLongLists() throws IOException {
+        Files.writeString(model.resolve("esc\u001b[31mred.txt"), "x");
+        Files.writeString(model.resolve(".mldeployignore"), "esc*\n"); // notes.txt is packaged now
+        Path data = Files.createDirectories(model.resolve("data"));
+        for (int i = 0; i < PackageCommand.MAX_LISTED + 5; i++) {
+            Files.writeString(data.resolve(String.format("f%03d.txt", i)), "d");
+        }
+
+        Cli.Result r = packageTo(tmp.resolve("out"), "lambda");
+
+        assertEquals(0, r.status(), r::toString);
+        assertFalse(r.out().contains("\u001b"), "no raw escape character reaches the terminal");
+        assertTrue(r.out().contains("  \"esc\\u001b[31mred.txt\"  (.mldeployignore line 1 \"esc*\")"), r.out());
+        assertTrue(r.out().contains("packaged " + (PackageCommand.MAX_LISTED + 8) + " model files"), r.out());
+        assertTrue(r.out().contains("  ... and 8 more (--output json lists every one)"), r.out());
+    }
+
+    @Test
     void package_intoAnEmptyExistingDirectory_works() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("empty"));
 
