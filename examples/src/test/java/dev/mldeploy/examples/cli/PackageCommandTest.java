@@ -222,6 +222,18 @@ class PackageCommandTest {
     }
 
     @Test
+    void package_whenOutIsAFile_exits2_andLeavesTheFile() throws IOException {
+        Path out = Files.writeString(tmp.resolve("out.txt"), "keep me");
+
+        Cli.Result r = packageTo(out, "lambda");
+
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("exists and is not a directory"), r.err());
+        assertEquals("keep me", Files.readString(out));
+        assertEquals(List.of(), siblingsOf(out));
+    }
+
+    @Test
     void package_intoAnEmptyExistingDirectory_works() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("empty"));
 
