@@ -69,7 +69,7 @@ final class LocalDeployments implements Target {
         settings.put("contract", config.contract().id());
         settings.put("python", config.python());
         settings.put("source", source.toString());
-        String hash = SpecFingerprint.of(spec, SourceTree.of(source), settings);
+        String hash = SpecFingerprint.of(spec, SourceTree.of(spec), settings);
         Path dir = stateDir(spec.name());
         try (StateLock lock = StateLock.acquire(root, spec.name(), ctx)) {
             Optional<LocalState> old = readQuietly(dir);
