@@ -38,6 +38,11 @@ public final class LocalTarget implements TargetProvider {
     public static final String ENV_PYTHON = "MLDEPLOY_PYTHON";
     /** Environment variable choosing the contract: {@code sagemaker} (default) or {@code lambda}. */
     public static final String ENV_CONTRACT = "MLDEPLOY_LOCAL_CONTRACT";
+    /**
+     * Environment variable naming, comma-separated, the variables of the deploying process the model process may
+     * inherit although they are withheld by default ({@link Builder#passEnvironment(java.util.Collection)}).
+     */
+    public static final String ENV_PASS_ENV = "MLDEPLOY_LOCAL_PASS_ENV";
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
     public static final String DEFAULT_PYTHON = "python3";
@@ -82,8 +87,10 @@ public final class LocalTarget implements TargetProvider {
     private final Duration startupTimeout;
     private final Duration stopGracePeriod;
     private final Contract contract;
+    private final java.util.SortedSet<String> passEnvironment;
 
     private LocalTarget(Builder b) {
+        this.passEnvironment = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(b.passEnvironment));
         this.home = b.home.toAbsolutePath().normalize();
         this.python = b.python;
         this.startupTimeout = b.startupTimeout;
@@ -119,12 +126,14 @@ public final class LocalTarget implements TargetProvider {
         });
         ctx.env(ENV_PYTHON).ifPresent(b::python);
         ctx.env(ENV_CONTRACT).ifPresent(c -> b.contract(Contract.of(c)));
+        ctx.env(ENV_PASS_ENV).ifPresent(names -> b.passEnvironment(Arrays.stream(names.split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList()));
         return b.build();
     }
 
     public Builder toBuilder() {
         return new Builder().home(home).python(python).startupTimeout(startupTimeout)
-                .stopGracePeriod(stopGracePeriod).contract(contract);
+                .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment);
     }
 
     /** A copy with {@code change} applied to a builder of this configuration. */
@@ -163,6 +172,19 @@ public final class LocalTarget implements TargetProvider {
         return contract;
     }
 
+    /**
+     * The deploying process's variables the model process inherits although withheld by default. By default the
+     * model process gets the deploying process's environment without its AWS settings and credentials (every
+     * {@code AWS_*} variable but {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; {@code AWS_CONFIG_FILE} and
+     * {@code AWS_SHARED_CREDENTIALS_FILE} point at an empty file, so that {@code ~/.aws} is not read either) and
+     * without {@code MLDEPLOY_*}, plus the spec's environment. A model that must call AWS locally names what it
+     * needs here (for example {@code AWS_PROFILE}); naming any {@code AWS_*} variable also leaves {@code ~/.aws}
+     * readable.
+     */
+    public java.util.SortedSet<String> passEnvironment() {
+        return passEnvironment;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -183,7 +205,8 @@ public final class LocalTarget implements TargetProvider {
     @Override
     public String toString() {
         return "LocalTarget{home=" + home + ", python=" + python + ", startupTimeout=" + startupTimeout
-                + ", stopGracePeriod=" + stopGracePeriod + ", contract=" + contract.id() + "}";
+                + ", stopGracePeriod=" + stopGracePeriod + ", contract=" + contract.id() + ", passEnvironment="
+                + passEnvironment + "}";
     }
 
     /** Builds a {@link LocalTarget}. Not thread-safe. */
@@ -193,8 +216,28 @@ public final class LocalTarget implements TargetProvider {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
         private Contract contract = Contract.SAGEMAKER;
+        private final java.util.Set<String> passEnvironment = new java.util.TreeSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * The deploying process's variables the model process inherits although withheld by default (see
+         * {@link LocalTarget#passEnvironment()}); {@value LocalTarget#ENV_PASS_ENV}. Replaces any set before.
+         */
+        public Builder passEnvironment(java.util.Collection<String> names) {
+            Objects.requireNonNull(names, "passEnvironment");
+            java.util.Set<String> checked = new java.util.TreeSet<>();
+            for (String n : names) {
+                if (n == null || !n.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new InvalidConfigurationException("'" + n + "' is no environment variable name; "
+                            + ENV_PASS_ENV + " takes names separated by commas, like AWS_PROFILE,AWS_REGION");
+                }
+                checked.add(n);
+            }
+            passEnvironment.clear();
+            passEnvironment.addAll(checked);
+            return this;
         }
 
         /** The mldeploy home ({@value LocalTarget#ENV_HOME}); state goes to {@code <home>/local/<name>/}. */

@@ -20,7 +20,7 @@ class LocalStateTest {
     private LocalState state(Instant processStart) {
         return new LocalState("m", 4242, processStart, 50123, "abc123", LocalTarget.Contract.LAMBDA,
                 Instant.parse("2026-01-02T03:04:05.678Z"), Instant.parse("2026-01-03T00:00:00Z"),
-                dir.resolve("server.log"), Path.of("/models/m"), "python3", 20_000);
+                dir.resolve("server.log"), Path.of("/models/m"), "python3", 20_000, "ab".repeat(32));
     }
 
     @Test
