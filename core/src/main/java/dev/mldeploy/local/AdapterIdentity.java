@@ -23,10 +23,31 @@ final class AdapterIdentity {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
 
+    /** Nonces: a random prefix per JVM and a counter; unique, and not to be guessed ahead by another program. */
+    private static final String NONCE_PREFIX = HEX.formatHex(bytes(8));
+    private static final java.util.concurrent.atomic.AtomicLong NONCES = new java.util.concurrent.atomic.AtomicLong();
+
     private final String token;
+    /** A Mac is not thread-safe, and looking one up per request costs more than the HMAC itself. */
+    private final ThreadLocal<Mac> macs;
 
     AdapterIdentity(String token) {
         this.token = Objects.requireNonNull(token, "token");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+            }
+        });
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
     }
 
     /** A new random token: 256 bits, hex. */
@@ -40,11 +61,9 @@ final class AdapterIdentity {
         return token;
     }
 
-    /** A fresh nonce for one request: 128 random bits, hex. */
+    /** A fresh nonce for one request: 32 hex digits, never the same twice in this JVM. */
     static String nonce() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HEX.formatHex(b);
+        return NONCE_PREFIX + HEX.toHexDigits(NONCES.incrementAndGet());
     }
 
     /** The {@value #AUTH_HEADER} value of a request carrying {@code nonce}. */
@@ -63,13 +82,7 @@ final class AdapterIdentity {
     }
 
     private String mac(String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-            return HEX.formatHex(mac.doFinal(text.getBytes(StandardCharsets.US_ASCII)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return HEX.formatHex(macs.get().doFinal(text.getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Override

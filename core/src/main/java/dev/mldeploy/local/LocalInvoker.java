@@ -34,14 +34,25 @@ final class LocalInvoker implements Invoker {
     static final String MODEL_ERROR_HEADER = "X-Mldeploy-Error";
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
-    /** The state requests go to, and whether its process proved its identity. */
-    private record Target(LocalState state, AdapterIdentity identity, URI uri, boolean verified) {
+    /**
+     * The state requests go to, whether its process proved its identity, and (once it did) its start time in clock
+     * ticks, which one read of {@code /proc/<pid>/stat} checks before each request (null: no {@code /proc}).
+     */
+    private record Target(LocalState state, AdapterIdentity identity, URI uri, boolean verified, String ticks) {
         static Target of(LocalState s) {
-            return new Target(s, s.identity(), URI.create(s.endpoint() + "/invocations"), false);
+            return new Target(s, s.identity(), URI.create(s.endpoint() + "/invocations"), false, null);
         }
 
-        Target verifiedTarget() {
-            return new Target(state, identity, uri, true);
+        Target verifiedTarget(String ticks) {
+            return new Target(state, identity, uri, true, ticks);
+        }
+
+        /** Whether the recorded process still runs: the pid with its start instant, not a reused pid. */
+        boolean running() {
+            if (ticks != null) {
+                return ticks.equals(ProcessControl.startTicks(state.pid()));
+            }
+            return ProcessControl.live(state.pid(), state.processStart()).isPresent();
         }
     }
 
@@ -108,7 +119,7 @@ final class LocalInvoker implements Invoker {
     private Target trusted() {
         Target t = target;
         LocalState s = t.state();
-        if (ProcessControl.live(s.pid(), s.processStart()).isEmpty()) {
+        if (!t.running()) {
             Optional<LocalState> now = reread.get();
             if (now.isEmpty()) {
                 throw new DeploymentNotFoundException(name, "local deployment '" + name + "' was undeployed; "
@@ -123,8 +134,8 @@ final class LocalInvoker implements Invoker {
         }
         if (!t.verified() || t.state().processStart() == null) {
             t = handshake(t);
+            target = t;
         }
-        target = t;
         return t;
     }
 
@@ -133,7 +144,9 @@ final class LocalInvoker implements Invoker {
         LocalState s = t.state();
         ProcessControl.Probe probe = ProcessControl.probe(s.port(), HANDSHAKE_TIMEOUT, t.identity(), s.pid());
         if (probe.proven()) {
-            return t.verifiedTarget();
+            // the full check (pid and start instant) passed just before; from now on its start ticks stand for it
+            String ticks = ProcessControl.startTicks(s.pid());
+            return t.verifiedTarget(ProcessControl.live(s.pid(), s.processStart()).isPresent() ? ticks : null);
         }
         if (probe.status() < 0) {
             throw notRunning(s, null);

@@ -42,6 +42,23 @@ final class ProcessControl {
         return handle;
     }
 
+    /**
+     * The start time of {@code pid} in clock ticks since boot (field 22 of {@code /proc/<pid>/stat}) while it runs
+     * and is no zombie; null when it does not run or there is no {@code /proc}. One small read: the check the invoker
+     * repeats before every request, once {@link #live} made the full one.
+     */
+    static String startTicks(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int close = s.lastIndexOf(')');
+            String[] f = s.substring(close + 2).split(" ");
+            // f[0] is field 3 (the state), so field 22 is f[19]
+            return f.length > 19 && !f[0].equals("Z") && !f[0].equals("X") ? f[19] : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Alive and not a zombie (a zombie keeps its /proc entry, and Java calls it alive, until it is reaped). */
     static boolean running(ProcessHandle p) {
         if (!p.isAlive()) {
