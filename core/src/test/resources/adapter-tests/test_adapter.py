@@ -345,6 +345,7 @@ class ServeTest(unittest.TestCase):
         self.assertLess(os.path.getsize(log), 60000)
         self.assertLess(os.path.getsize(log + ".1"), 60000)
         self.assertFalse(os.path.exists(log + ".2"))
+        self.assertEqual(0o600, os.stat(log + ".1").st_mode & 0o777)
 
     def test_port_in_use_exits_75(self):
         s = socket.socket()

@@ -364,7 +364,8 @@ final class LocalDeployments implements Target {
         }
         files.add(dir.resolve(LocalStarter.ADAPTER_DIR));
         for (String f : List.of(LocalState.FILE, LocalState.FILE + ".tmp", LocalStarter.LOG_FILE,
-                LocalStarter.PREVIOUS_LOG_FILE, OWNED_MARKER, OWNED_MARKER + ".tmp")) {
+                LocalStarter.PREVIOUS_LOG_FILE, LocalStarter.PREVIOUS_LOG_FILE + ".tmp", OWNED_MARKER,
+                OWNED_MARKER + ".tmp")) {
             files.add(dir.resolve(f));
         }
         files.add(dir);

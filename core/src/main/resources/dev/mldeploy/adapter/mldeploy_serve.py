@@ -244,7 +244,11 @@ def rotate_if_large(path, max_bytes, fd=1):
     try:
         if os.fstat(fd).st_size <= max_bytes:
             return False
-        shutil.copyfile(path, path + ".1")
+        tmp = path + ".1.tmp"
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # as private as the log itself
+        with os.fdopen(out, "wb") as dst, open(path, "rb") as src:
+            shutil.copyfileobj(src, dst)
+        os.replace(tmp, path + ".1")
         os.ftruncate(fd, 0)  # fd is in append mode: the next write goes to the new end
         return True
     except OSError as exc:

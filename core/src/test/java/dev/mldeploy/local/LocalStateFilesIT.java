@@ -146,6 +146,43 @@ class LocalStateFilesIT extends LocalItBase {
         assertEquals("keep me", Files.readString(mine));
         assertEquals(List.of(mine), list(stateDir("shared-dir")), "only what mldeploy wrote is gone");
         assertTrue(deployer.list().isEmpty());
+        // the directory is no longer mldeploy's: a deploy does not write into it
+        dev.mldeploy.InvalidConfigurationException e = assertThrows(dev.mldeploy.InvalidConfigurationException.class,
+                () -> deploy(spec("shared-dir", TestModels.ECHO).build()));
+        assertTrue(e.getMessage().contains("was not made by mldeploy"), e.getMessage());
+        assertEquals(List.of(mine), list(stateDir("shared-dir")));
+    }
+
+    @Test
+    void serverLog_whenTheModelWritesPastTheBound_isRotatedKeepingOnePreviousFile() throws Exception {
+        Path model = models.resolve("chatty");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("inference.py"), String.join("\n",
+                "import sys",
+                "def model_fn(model_dir):",
+                "    for _ in range(7 * 1024):",  // 7 MB, over the 5 MB bound
+                "        sys.stdout.write('x' * 1023 + '\\n')",
+                "    sys.stdout.flush()",
+                "    return None",
+                "def predict_fn(data, model):",
+                "    return data",
+                ""));
+        deploy(ModelSpec.builder("chatty").source(model).build());
+        Path log = stateDir("chatty").resolve(LocalStarter.LOG_FILE);
+        Path previous = stateDir("chatty").resolve(LocalStarter.PREVIOUS_LOG_FILE);
+
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(previous) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+
+        assertTrue(Files.exists(previous), "rotated into " + previous);
+        assertTrue(Files.size(log) <= LocalStarter.LOG_MAX_BYTES, "bounded: " + Files.size(log));
+        assertTrue(Files.size(previous) <= 2 * LocalStarter.LOG_MAX_BYTES, "bounded: " + Files.size(previous));
+        assertEquals("rw-------", perms(previous));
+        assertFalse(Files.exists(stateDir("chatty").resolve(LocalStarter.PREVIOUS_LOG_FILE + ".1")));
+        assertTrue(deployer.undeploy("chatty"));
+        assertFalse(Files.exists(previous), "undeploy removes the rotated log too");
     }
 
     private static String perms(Path p) throws IOException {
