@@ -14,8 +14,17 @@ import java.util.function.Consumer;
 
 /**
  * The local target, configured: runs the model as a {@code python3} process on 127.0.0.1 through the adapter
- * shipped in the SDK (the same one the SageMaker container runs), with its state (pid, port, spec hash) in
- * {@code <home>/local/<name>/} so that another process can describe, invoke or undeploy it.
+ * shipped in the SDK (the same one the SageMaker container runs), with its state (pid and start instant, port, spec
+ * hash, a per-deployment token) in {@code <home>/local/<name>/} (directories 0700, files 0600) so that another
+ * process can describe, invoke or undeploy it.
+ *
+ * <p>Only the process mldeploy started gets a payload: its pid and start instant are checked before each request,
+ * and it proves it holds the token (HMAC of a nonce) before the first one and in every answer; the token reaches it
+ * on stdin, never through the environment. The process is recorded before it loads the model, so a deploy killed at
+ * any point leaves nothing {@code list} and {@code undeploy} cannot see. {@code undeploy} removes only the files
+ * mldeploy wrote. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
+ * Its {@code server.log} is kept under {@value LocalStarter#LOG_MAX_BYTES} bytes by the adapter, which rotates it
+ * into {@code server.log.1}.
  *
  * <pre>{@code
  * ModelDeployer deployer = ModelDeployer.builder()
