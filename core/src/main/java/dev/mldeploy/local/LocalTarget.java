@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * on stdin, never through the environment. The process is recorded before it loads the model, so a deploy killed at
  * any point leaves nothing {@code list} and {@code undeploy} cannot see. {@code undeploy} removes only the files
  * mldeploy wrote. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
- * Its {@code server.log} is kept under {@value LocalStarter#LOG_MAX_BYTES} bytes by the adapter, which rotates it
+ * Its {@code server.log} is kept under about 5 MB by the adapter, which rotates it
  * into {@code server.log.1}.
  *
  * <pre>{@code

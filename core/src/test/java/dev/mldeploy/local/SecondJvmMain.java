@@ -42,7 +42,42 @@ public final class SecondJvmMain {
         };
     }
 
+    /**
+     * {@code lock-loop ROOT NAME N}: takes and releases the state lock N times; while holding it, creates
+     * {@code ROOT/holder} exclusively and deletes it again. Prints {@code OVERLAPS <count>}: how often another
+     * process held the lock at the same time.
+     */
+    static void lockLoop(String[] args) throws java.io.IOException {
+        Path root = Path.of(args[1]);
+        Path holder = root.resolve("holder");
+        int overlaps = 0;
+        dev.mldeploy.spi.DeployContext ctx = dev.mldeploy.spi.DeployContext.of(args[2], "local",
+                dev.mldeploy.ProgressListener.none(), java.time.Duration.ofMinutes(2));
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+            try (StateLock lock = StateLock.acquire(root, args[2], ctx)) {
+                try {
+                    java.nio.file.Files.createFile(holder);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    overlaps++;
+                    continue;
+                }
+                Thread.onSpinWait();
+                java.nio.file.Files.delete(holder);
+            }
+        }
+        System.out.println("OVERLAPS " + overlaps);
+    }
+
     public static void main(String[] args) {
+        if (args[0].equals("lock-loop")) {
+            try {
+                lockLoop(args);
+            } catch (java.io.IOException | RuntimeException e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
+            System.exit(0);
+        }
         Map<String, String> env = new java.util.HashMap<>(Map.of(LocalTarget.ENV_HOME, args[1]));
         if (System.getenv(LocalTarget.ENV_PASS_ENV) != null) {
             env.put(LocalTarget.ENV_PASS_ENV, System.getenv(LocalTarget.ENV_PASS_ENV));
