@@ -20,8 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * inside this JVM (file locks are held per JVM, not per thread) plus an OS file lock on
  * {@code <home>/local/.locks/<name>.lock} between processes. The holder deletes the lock file before it releases
  * the lock, so none is left behind; a process that opened the file before it was deleted finds, once it holds the
- * lock, that the path no longer leads to the file it locked (the holder writes a unique id into the file it locked
- * and reads it back through the path) and starts again on a new file.
+ * lock, that the file it locked is deleted, and starts again on a new file.
  */
 final class StateLock implements AutoCloseable {
     /** One in-JVM lock per lock file: two targets on the same home must exclude each other too. */
@@ -98,28 +97,48 @@ final class StateLock implements AutoCloseable {
     }
 
     private static FileChannel open(Path file) throws IOException {
-        try {
-            return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), PrivateFiles.attrs(file));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (java.nio.file.NoSuchFileException e) {
-            Files.createDirectories(file.getParent());
-            return open(file);
+        while (true) {
+            try {
+                return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PrivateFiles.attrs(file));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                try {
+                    return FileChannel.open(file, StandardOpenOption.WRITE);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // its holder deleted it between our two opens: create it
+                }
+            }
         }
     }
 
-    /** Whether {@code file} is still the file {@code channel} locked: writes a unique id into it, reads it back. */
+    /**
+     * Whether {@code file} is still the file {@code channel} locked, checked without opening the file again (closing
+     * any descriptor of a file releases all of this process's POSIX locks on it). A holder deletes the file before
+     * it releases it, and nobody renames it, so ours was replaced exactly when our descriptor reads as deleted in
+     * {@code /proc/self/fd}; only this thread has the file open in this JVM (the in-JVM lock is held). Without
+     * {@code /proc} the check is whether the file still exists.
+     */
     private static boolean stillAt(Path file, FileChannel channel) throws IOException {
-        String id = ProcessHandle.current().pid() + "-" + System.nanoTime() + "-" + Thread.currentThread().getId();
-        byte[] bytes = id.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap(bytes), 0);
-        try {
-            return java.util.Arrays.equals(bytes, Files.readAllBytes(file));
-        } catch (java.nio.file.NoSuchFileException e) {
+        if (!Files.exists(file)) {
             return false;
         }
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return true;
+        }
+        String deleted = file.getParent().toRealPath().resolve(file.getFileName()) + " (deleted)";
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            for (Path fd : entries) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals(deleted)) {
+                        return false;
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return Files.exists(file);
     }
 
     @Override
