@@ -150,6 +150,11 @@ class LambdaHandlerTest(unittest.TestCase):
             self.lam.handler({"body": "{}"}, None)
 
 
+def auth_headers(token, nonce):
+    import mldeploy_serve
+    return {"X-Mldeploy-Auth": mldeploy_serve.request_auth(token, nonce)}
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -161,23 +166,29 @@ def free_port():
 class ServeTest(unittest.TestCase):
     """mldeploy_serve.py as a process, as the local target and the SageMaker container run it."""
 
-    def start(self, model, env=None):
+    def start(self, model, env=None, token=None, script="mldeploy_serve.py", model_dir=None, stdout=None):
         port = free_port()
         e = dict(os.environ)
         e.update(env or {})
-        p = subprocess.Popen([sys.executable, os.path.join(ADAPTER, "mldeploy_serve.py"), "serve", "--model-dir",
-                              os.path.join(MODELS, model), "--host", "127.0.0.1", "--port", str(port)],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e)
-        self.addCleanup(lambda: (p.poll() is None and p.kill(), p.wait(), p.stdout.close()))
+        if token is not None:
+            e["MLDEPLOY_TOKEN_STDIN"] = "1"
+        p = subprocess.Popen([sys.executable, os.path.join(ADAPTER, script), "serve", "--model-dir",
+                              model_dir or os.path.join(MODELS, model), "--host", "127.0.0.1", "--port", str(port)],
+                             stdin=subprocess.PIPE, stdout=stdout or subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=e)
+        if token is not None:
+            p.stdin.write(token + b"\n")
+        p.stdin.close()
+        self.addCleanup(lambda: (p.poll() is None and p.kill(), p.wait(), p.stdout and p.stdout.close()))
         return p, port
 
-    def wait_ready(self, port, p):
+    def wait_ready(self, port, p, token=None):
         deadline = time.time() + 20
         while time.time() < deadline:
             self.assertIsNone(p.poll(), "the server exited")
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/ping")
+                c.request("GET", "/ping", headers=auth_headers(token, "0123456789abcdef") if token else {})
                 if c.getresponse().status == 200:
                     c.close()
                     return
@@ -260,6 +271,81 @@ class ServeTest(unittest.TestCase):
         self.wait_ready(port, p)
         p.send_signal(signal.SIGTERM)
         self.assertEqual(0, p.wait(10))
+
+    def test_with_token_requests_without_auth_get_403_and_no_payload_reaches_the_model(self):
+        import mldeploy_serve
+        token = b"f" * 64
+        for script in ("mldeploy_serve.py", "mldeploy_lambda.py"):
+            p, port = self.start("echo", token=token, script=script)
+            self.wait_ready(port, p, token)
+            for headers in ({}, {"X-Mldeploy-Auth": "0123456789abcdef deadbeef"},
+                            auth_headers(b"e" * 64, "0123456789abcdef")):
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                c.request("POST", "/invocations", body=b'{"text": "x"}',
+                          headers=dict(headers, **{"Content-Type": "application/json"}))
+                r = c.getresponse()
+                self.assertEqual(403, r.status, (script, headers))
+                self.assertIsNone(r.getheader("X-Mldeploy-Proof"))
+                r.read()
+                c.close()
+            nonce = "00112233445566778899aabbccddeeff"
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("POST", "/invocations", body=b'{"text": "x"}',
+                      headers=dict(auth_headers(token, nonce), **{"Content-Type": "application/json"}))
+            r = c.getresponse()
+            self.assertEqual(200, r.status, script)
+            self.assertEqual({"echo": {"text": "x"}, "version": "1"}, json.loads(r.read()))
+            self.assertEqual(str(p.pid), r.getheader("X-Mldeploy-Pid"))
+            self.assertEqual(mldeploy_serve.response_proof(token, nonce, p.pid), r.getheader("X-Mldeploy-Proof"))
+            c.close()
+
+    def test_with_token_stdin_and_nothing_on_it_exits_3_without_binding(self):
+        p, port = self.start("echo", token=None, env={"MLDEPLOY_TOKEN_STDIN": "1"})
+        self.assertEqual(3, p.wait(10))
+        self.assertIn(b"no token", p.stdout.read())
+
+    def test_token_is_not_in_the_models_environment(self):
+        d = write_model("""
+            import os
+            def model_fn(model_dir):
+                return None
+            def predict_fn(data, model):
+                return sorted(k for k in os.environ if k.startswith("MLDEPLOY_TOKEN"))
+        """)
+        token = b"a" * 64
+        p, port = self.start(None, token=token, model_dir=d)
+        self.wait_ready(port, p, token)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("POST", "/invocations", body=b"{}", headers=auth_headers(token, "0123456789abcdef"))
+        self.assertEqual([], json.loads(c.getresponse().read()))
+        c.close()
+
+    def test_log_over_the_limit_is_rotated_keeping_one_previous_file(self):
+        d = write_model("""
+            def model_fn(model_dir):
+                return None
+            def predict_fn(data, model):
+                print("x" * 999, flush=True)
+                return data
+        """)
+        log = os.path.join(tempfile.mkdtemp(), "server.log")
+        out = open(log, "ab")
+        self.addCleanup(out.close)
+        p, port = self.start(None, model_dir=d, stdout=out,
+                             env={"MLDEPLOY_LOG_FILE": log, "MLDEPLOY_LOG_MAX_BYTES": "20000"})
+        self.wait_ready(port, p)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        for _ in range(100):  # 100 KB of output
+            c.request("POST", "/invocations", body=b"1", headers={"Content-Type": "application/json"})
+            c.getresponse().read()
+            time.sleep(0.01)
+        c.close()
+        time.sleep(1.2)
+        self.assertTrue(os.path.exists(log + ".1"))
+        self.assertLess(os.path.getsize(log), 60000)
+        self.assertLess(os.path.getsize(log + ".1"), 60000)
+        self.assertFalse(os.path.exists(log + ".2"))
+        self.assertEqual(0o600, os.stat(log + ".1").st_mode & 0o777)
 
     def test_port_in_use_exits_75(self):
         s = socket.socket()

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,6 +51,7 @@ public final class ModelSpec {
     private final Map<String, String> tags;
     private final TrafficProfile traffic;
     private final Features features;
+    private final List<String> excludes;
 
     private ModelSpec(Builder b) {
         this.name = validateName(b.name);
@@ -60,6 +63,7 @@ public final class ModelSpec {
         this.tags = validateTags(b.tags);
         this.traffic = validateTraffic(b.traffic, b.resources);
         this.features = b.features;
+        this.excludes = List.copyOf(b.excludes);
     }
 
     /** An average request cannot take longer than the longest one may. */
@@ -99,6 +103,7 @@ public final class ModelSpec {
         b.tags.putAll(tags);
         b.traffic = traffic;
         b.features = features;
+        b.excludes.addAll(excludes);
         return b;
     }
 
@@ -149,6 +154,14 @@ public final class ModelSpec {
 
     public Features features() {
         return features;
+    }
+
+    /**
+     * Files to leave out of the packages besides mldeploy's defaults and the model root's {@code .mldeployignore}:
+     * gitignore patterns, applied after both (so {@code !pattern} re-includes), in the order given.
+     */
+    public List<String> excludes() {
+        return excludes;
     }
 
     private static String validateName(String name) {
@@ -260,13 +273,14 @@ public final class ModelSpec {
         return declaredPackageBytes == other.declaredPackageBytes && name.equals(other.name)
                 && Objects.equals(source, other.source) && pythonVersion.equals(other.pythonVersion)
                 && resources.equals(other.resources) && environment.equals(other.environment)
-                && tags.equals(other.tags) && traffic.equals(other.traffic) && features.equals(other.features);
+                && tags.equals(other.tags) && traffic.equals(other.traffic) && features.equals(other.features)
+                && excludes.equals(other.excludes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, source, declaredPackageBytes, pythonVersion, resources, environment, tags, traffic,
-                features);
+                features, excludes);
     }
 
     @Override
@@ -274,7 +288,7 @@ public final class ModelSpec {
         // environment values may hold secrets: print keys only
         return "ModelSpec{name=" + name + ", source=" + source + ", python=" + pythonVersion + ", resources="
                 + resources + ", environmentKeys=" + environment.keySet() + ", tags=" + tags + ", traffic=" + traffic
-                + ", features=" + features + "}";
+                + ", features=" + features + (excludes.isEmpty() ? "" : ", excludes=" + excludes) + "}";
     }
 
     /** Builds a {@link ModelSpec}; {@link #build()} validates. */
@@ -288,6 +302,7 @@ public final class ModelSpec {
         private final Map<String, String> tags = new LinkedHashMap<>();
         private TrafficProfile traffic = TrafficProfile.defaults();
         private Features features = Features.none();
+        private final List<String> excludes = new ArrayList<>();
 
         private Builder() {
         }
@@ -386,6 +401,27 @@ public final class ModelSpec {
         public Builder features(Features features) {
             this.features = Objects.requireNonNull(features, "features");
             return this;
+        }
+
+        /**
+         * Leaves files out of the packages: gitignore patterns ({@code "data/raw/"}, {@code "*.ckpt"},
+         * {@code "!keep.ckpt"}) applied after the defaults and {@code .mldeployignore}. Adds to those given before.
+         *
+         * @throws InvalidSpecException when a pattern is blank, a comment, spans lines or is not valid
+         */
+        public Builder exclude(String... patterns) {
+            Objects.requireNonNull(patterns, "patterns");
+            for (String p : patterns) {
+                excludes.add(dev.mldeploy.internal.ExcludeRules.validate(Objects.requireNonNull(p, "pattern")));
+            }
+            return this;
+        }
+
+        /** Replaces the excludes with {@code patterns} (see {@link #exclude(String...)}). */
+        public Builder excludes(List<String> patterns) {
+            Objects.requireNonNull(patterns, "patterns");
+            excludes.clear();
+            return exclude(patterns.toArray(String[]::new));
         }
 
         public ModelSpec build() {

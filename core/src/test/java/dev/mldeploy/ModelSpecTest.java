@@ -285,4 +285,25 @@ class ModelSpecTest {
         assertEquals(spec, spec.toBuilder().build());
         assertEquals(spec.hashCode(), spec.toBuilder().build().hashCode());
     }
+
+    // ---- excludes ----
+
+    @Test
+    void exclude_keepsPatternsInOrder_andRoundTrips() throws IOException {
+        ModelSpec spec = ModelSpec.builder("m").source(modelDir("m", HOOKS)).exclude("data/raw/", "*.ckpt")
+                .exclude("!final.ckpt").build();
+
+        assertEquals(java.util.List.of("data/raw/", "*.ckpt", "!final.ckpt"), spec.excludes());
+        assertEquals(spec, spec.toBuilder().build());
+        assertTrue(spec.toString().contains("excludes=[data/raw/, *.ckpt, !final.ckpt]"));
+        assertEquals(java.util.List.of("x"), spec.toBuilder().excludes(java.util.List.of("x")).build().excludes());
+        org.junit.jupiter.api.Assertions.assertNotEquals(spec, spec.toBuilder().excludes(java.util.List.of()).build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "# comment", "[abc", "a\nb", "!"})
+    void exclude_whenPatternIsBlankCommentMultiLineOrInvalid_isRejected(String raw) {
+        String pattern = raw.replace("\\n", "\n");
+        assertInvalid(() -> ModelSpec.builder("m").exclude(pattern), "exclude pattern");
+    }
 }

@@ -4,8 +4,11 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.DeploymentStatus;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.spi.AdapterFiles;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.SourceTree;
@@ -13,13 +16,10 @@ import dev.mldeploy.spi.SpecFingerprint;
 import dev.mldeploy.spi.Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalDeployments implements Target {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDeployments.class);
+    /** Marks a deployment directory as made by mldeploy: undeploy removes only such directories, never others. */
+    static final String OWNED_MARKER = ".mldeploy-state";
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration PORT_RELEASE_WAIT = Duration.ofSeconds(10);
     /** Extra time an invocation may take on top of the spec's maximum inference time. */
@@ -65,22 +67,34 @@ final class LocalDeployments implements Target {
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
         Path source = spec.requireSource().toAbsolutePath().normalize();
+        refuseSourceInState(source);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("contract", config.contract().id());
         settings.put("python", config.python());
         settings.put("source", source.toString());
-        String hash = SpecFingerprint.of(spec, SourceTree.of(source), settings);
+        settings.put("passEnvironment", String.join(",", config.passEnvironment()));
+        String hash = SpecFingerprint.of(spec, SourceTree.of(spec), settings);
         Path dir = stateDir(spec.name());
         try (StateLock lock = StateLock.acquire(root, spec.name(), ctx)) {
-            Optional<LocalState> old = readQuietly(dir);
             Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             DeployResult.Change change = DeployResult.Change.CREATED;
             String note = "";
+            Optional<LocalState> old;
+            try {
+                old = readQuietly(dir);
+            } catch (LocalState.DamagedStateException e) {
+                ctx.progress("stop", "", "replacing the damaged state of '" + spec.name() + "': " + e.reason());
+                stopDamaged(spec.name(), dir, e);
+                old = Optional.empty();
+                change = DeployResult.Change.UPDATED;
+                note = "restarted: its state file " + e.reason() + " and was replaced";
+            }
             if (old.isPresent()) {
                 LocalState o = old.get();
                 createdAt = o.createdAt();
                 Optional<ProcessHandle> live = ProcessControl.live(o.pid(), o.processStart());
-                boolean serving = live.isPresent() && ProcessControl.ping(o.port(), PING_TIMEOUT) == 200;
+                boolean serving = live.isPresent()
+                        && ProcessControl.probe(o.port(), PING_TIMEOUT, o.identity(), o.pid()).ready();
                 if (serving && o.specHash().equals(hash)) {
                     LOG.debug("local model '{}' runs spec {} already (pid {})", spec.name(), hash, o.pid());
                     return new DeployResult(toDeployment(o, DeploymentStatus.IN_SERVICE, ""),
@@ -90,36 +104,34 @@ final class LocalDeployments implements Target {
                 change = DeployResult.Change.UPDATED;
                 if (live.isPresent()) {
                     ctx.progress("stop", "", "stopping pid " + o.pid() + (serving ? " to run the changed spec"
-                            : ": it does not answer GET /ping"));
-                    stopProcess(o, live.get());
+                            : ": it does not answer GET /ping as ready"));
+                    stopProcess(o.name(), o.pid(), o.port(), live.get());
                     note = serving ? "restarted on the changed spec" : "restarted: the previous process (pid "
-                            + o.pid() + ") did not answer GET /ping";
+                            + o.pid() + ") did not answer GET /ping as ready";
                 } else {
-                    note = "restarted: the previous process (pid " + o.pid() + ") had died (its log was "
-                            + o.logFile() + ")";
+                    note = "restarted: the previous process (pid " + o.pid() + ") had died (its log was kept as "
+                            + dir.resolve(LocalStarter.PREVIOUS_LOG_FILE) + ")";
                 }
             }
-            LocalState state;
+            Instant created = createdAt;
             try {
-                Files.createDirectories(dir);
-                LocalStarter.Started started = starter.start(spec, source, dir, ctx);
-                state = new LocalState(spec.name(), started.process().pid(), started.processStart(), started.port(),
-                        hash, config.contract(), createdAt, Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                        started.logFile(), source, config.python(),
-                        spec.resources().maxInferenceTime().plus(REQUEST_TIMEOUT_MARGIN).toMillis());
-                try {
-                    state.write(dir);
-                } catch (RuntimeException e) {
-                    ProcessControl.stop(started.process(), Duration.ZERO);
-                    throw e;
-                }
-            } catch (IOException | RuntimeException e) {
-                deleteTree(dir);
-                if (e instanceof IOException io) {
-                    throw new MlDeployException("cannot create " + dir + ": " + io, io);
-                }
-                throw (RuntimeException) e;
+                claimDirectory(dir);
+            } catch (IOException e) {
+                throw new MlDeployException("cannot create " + dir + ": " + e, e);
             }
+            java.util.concurrent.atomic.AtomicReference<LocalState> recorded = new java.util.concurrent.atomic
+                    .AtomicReference<>();
+            try {
+                starter.start(spec, source, dir, ctx, s -> {
+                    LocalState st = newState(spec, s, hash, created, source);
+                    st.write(dir); // before the process may load the model: a killed deploy leaves it visible
+                    recorded.set(st);
+                });
+            } catch (RuntimeException e) {
+                removeState(dir);
+                throw e;
+            }
+            LocalState state = recorded.get();
             ctx.progress("start", "ready", "local model '" + spec.name() + "' answers on " + state.endpoint()
                     + " (pid " + state.pid() + ")");
             String message = switch (change) {
@@ -132,20 +144,75 @@ final class LocalDeployments implements Target {
         }
     }
 
-    private void stopProcess(LocalState state, ProcessHandle process) {
-        if (ProcessControl.stop(process, config.stopGracePeriod())) {
-            LOG.warn("local model '{}' (pid {}) did not stop within {} s of SIGTERM; killed it", state.name(),
-                    state.pid(), config.stopGracePeriod().toSeconds());
+    private LocalState newState(ModelSpec spec, LocalStarter.Started s, String hash, Instant createdAt, Path source) {
+        return new LocalState(spec.name(), s.process().pid(), s.processStart(), s.port(), hash, config.contract(),
+                createdAt, Instant.now().truncatedTo(ChronoUnit.MILLIS), s.logFile(), source, config.python(),
+                spec.resources().maxInferenceTime().plus(REQUEST_TIMEOUT_MARGIN).toMillis(), s.identity().token());
+    }
+
+    /**
+     * A model directory inside the state directory would be written into (and its files taken for state), and one
+     * that holds the state directory would package it: refuse both before anything is written.
+     */
+    private void refuseSourceInState(Path source) {
+        Path r = root.toAbsolutePath().normalize();
+        if (source.startsWith(r) || r.startsWith(source)) {
+            throw new InvalidSpecException("the model directory " + source + (source.startsWith(r) ? " is inside"
+                    : " holds") + " the local target's state directory " + r + "; move the model elsewhere, or "
+                    + "choose another mldeploy home (" + LocalTarget.ENV_HOME + ")");
         }
-        if (!ProcessControl.waitForPortFree(state.port(), PORT_RELEASE_WAIT)) {
-            LOG.warn("port {} of local model '{}' is still taken after its process stopped", state.port(),
-                    state.name());
+    }
+
+    /** Creates the deployment's directory (0700, marked as made by mldeploy), or checks that the one there is ours. */
+    private void claimDirectory(Path dir) throws IOException {
+        PrivateFiles.createDirectory(root);
+        PrivateFiles.restrict(root);
+        Path marker = dir.resolve(OWNED_MARKER);
+        if (PrivateFiles.createDirectory(dir) || Files.exists(dir.resolve(LocalState.FILE))) {
+            if (!Files.exists(marker)) {
+                PrivateFiles.createEmpty(marker);
+            }
+        } else if (!Files.exists(marker)) {
+            throw new InvalidConfigurationException(dir + " exists and was not made by mldeploy; move it away: "
+                    + "the local target keeps a deployment's state there");
+        }
+    }
+
+    private void stopProcess(String name, long pid, int port, ProcessHandle process) {
+        if (ProcessControl.stop(process, config.stopGracePeriod())) {
+            LOG.warn("local model '{}' (pid {}) did not stop within {} s of SIGTERM; killed it", name, pid,
+                    config.stopGracePeriod().toSeconds());
+        }
+        if (port > 0 && !ProcessControl.waitForPortFree(port, PORT_RELEASE_WAIT)) {
+            LOG.warn("port {} of local model '{}' is still taken after its process stopped", port, name);
+        }
+    }
+
+    /**
+     * Stops the process of a deployment whose state is damaged or missing: the pid it names when that process runs
+     * the deployment's adapter (and started when it says), else any process running that adapter.
+     */
+    private void stopDamaged(String name, Path dir, LocalState.DamagedStateException damaged) {
+        Path adapterDir = dir.resolve(LocalStarter.ADAPTER_DIR);
+        List<ProcessHandle> ours = damaged != null && damaged.pid() > 0
+                ? ProcessControl.ours(damaged.pid(), damaged.processStart(), adapterDir).stream().toList()
+                : List.of();
+        if (ours.isEmpty()) {
+            ours = ProcessControl.runningAdapter(adapterDir);
+        }
+        for (ProcessHandle p : ours) {
+            LOG.debug("stopping pid {} of local model '{}' (its state is damaged or missing)", p.pid(), name);
+            stopProcess(name, p.pid(), -1, p);
         }
     }
 
     @Override
     public Optional<Deployment> describe(String name) {
-        return readQuietly(stateDir(name)).map(this::observe);
+        try {
+            return readQuietly(stateDir(name)).map(this::observe);
+        } catch (LocalState.DamagedStateException e) {
+            return Optional.of(damaged(name, e));
+        }
     }
 
     private Deployment observe(LocalState s) {
@@ -154,13 +221,30 @@ final class LocalDeployments implements Target {
             return toDeployment(s, DeploymentStatus.STOPPED, "its process (pid " + s.pid() + ") is not running; see "
                     + "its log " + s.logFile() + ", and deploy again to restart it");
         }
-        int ping = ProcessControl.ping(s.port(), PING_TIMEOUT);
-        if (ping != 200) {
-            return toDeployment(s, DeploymentStatus.FAILED, "its process (pid " + s.pid() + ") runs but GET /ping on "
-                    + s.endpoint() + " answered " + (ping < 0 ? "nothing" : "HTTP " + ping) + "; see its log "
-                    + s.logFile() + ", and deploy again to restart it");
+        ProcessControl.Probe probe = ProcessControl.probe(s.port(), PING_TIMEOUT, s.identity(), s.pid());
+        if (probe.ready()) {
+            return toDeployment(s, DeploymentStatus.IN_SERVICE, "");
         }
-        return toDeployment(s, DeploymentStatus.IN_SERVICE, "");
+        if (probe.proven() && probe.status() == 503) {
+            return toDeployment(s, DeploymentStatus.CREATING, "its process (pid " + s.pid() + ") is loading the "
+                    + "model (GET /ping answers 503); if no deploy is running, deploy again or undeploy");
+        }
+        return toDeployment(s, DeploymentStatus.FAILED, "its process (pid " + s.pid() + ") runs but GET /ping on "
+                + s.endpoint() + " answered " + (probe.status() < 0 ? "nothing"
+                : "HTTP " + probe.status() + (probe.proven() ? "" : " without proving it is that process"))
+                + "; see its log " + s.logFile() + ", and deploy again to restart it");
+    }
+
+    /** A deployment whose state file cannot be read: listed, so that it can be seen and undeployed. */
+    private Deployment damaged(String name, LocalState.DamagedStateException e) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("stateDir", stateDir(name).toString());
+        attrs.put("damaged", "true");
+        if (e.pid() > 0) {
+            attrs.put("pid", Long.toString(e.pid()));
+        }
+        return new Deployment(name, LocalTarget.NAME, "unknown", DeploymentStatus.FAILED, e.getMessage(), "", "",
+                null, null, attrs);
     }
 
     private Deployment toDeployment(LocalState s, DeploymentStatus status, String reason) {
@@ -188,7 +272,12 @@ final class LocalDeployments implements Target {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, p -> Files.isDirectory(p)
                 && !p.getFileName().toString().startsWith("."))) {
             for (Path d : dirs) {
-                readQuietly(d).ifPresent(s -> all.add(observe(s)));
+                String name = d.getFileName().toString();
+                try {
+                    readQuietly(d).ifPresent(s -> all.add(observe(s)));
+                } catch (LocalState.DamagedStateException e) {
+                    all.add(damaged(name, e));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
@@ -200,26 +289,39 @@ final class LocalDeployments implements Target {
     @Override
     public boolean undeploy(String name, DeployContext ctx) {
         Path dir = stateDir(name);
-        if (!isValidName(name) || !Files.exists(dir)) {
+        if (!isValidName(name) || !Files.isDirectory(dir)) {
             return false;
         }
         try (StateLock lock = StateLock.acquire(root, name, ctx)) {
-            if (!Files.exists(dir)) {
-                return false; // another process removed it while we waited
+            if (!ownedByUs(dir)) {
+                LOG.debug("{} is no local deployment (no state, not made by mldeploy); leaving it", dir);
+                return false; // also when another process removed it while we waited
             }
-            Optional<LocalState> state = readQuietly(dir);
-            if (state.isPresent()) {
-                LocalState s = state.get();
-                Optional<ProcessHandle> live = ProcessControl.live(s.pid(), s.processStart());
-                if (live.isPresent()) {
-                    ctx.progress("stop", "", "stopping local model '" + name + "' (pid " + s.pid() + ")");
-                    stopProcess(s, live.get());
+            try {
+                Optional<LocalState> state = readQuietly(dir);
+                if (state.isPresent()) {
+                    LocalState s = state.get();
+                    Optional<ProcessHandle> live = ProcessControl.live(s.pid(), s.processStart());
+                    if (live.isPresent()) {
+                        ctx.progress("stop", "", "stopping local model '" + name + "' (pid " + s.pid() + ")");
+                        stopProcess(name, s.pid(), s.port(), live.get());
+                    }
+                } else {
+                    stopDamaged(name, dir, null); // killed before it recorded a process: there should be none
                 }
+            } catch (LocalState.DamagedStateException e) {
+                ctx.progress("stop", "", "its state is damaged (" + e.reason() + "); stopping the process that runs "
+                        + "its adapter, if any");
+                stopDamaged(name, dir, e);
             }
-            ctx.progress("delete", "", "removing " + dir);
-            deleteTree(dir);
+            ctx.progress("delete", "", "removing the state in " + dir);
+            removeState(dir);
             return true;
         }
+    }
+
+    private static boolean ownedByUs(Path dir) {
+        return Files.exists(dir.resolve(OWNED_MARKER)) || Files.exists(dir.resolve(LocalState.FILE));
     }
 
     @Override
@@ -234,7 +336,11 @@ final class LocalDeployments implements Target {
         // nothing held: deployments outlive this object by design
     }
 
-    /** The state in {@code dir}; a name that is no deployment name reads as none. */
+    /**
+     * The state in {@code dir}; a name that is no deployment name reads as none.
+     *
+     * @throws LocalState.DamagedStateException the state file is there but cannot be used
+     */
     private Optional<LocalState> readQuietly(Path dir) {
         if (!isValidName(dir.getFileName().toString())) {
             return Optional.empty();
@@ -246,28 +352,31 @@ final class LocalDeployments implements Target {
         return ModelSpec.NAME_PATTERN.matcher(name).matches() && name.length() <= ModelSpec.MAX_NAME_LENGTH;
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * Removes what mldeploy wrote in {@code dir} (named files only, never a whole tree), then {@code dir} itself
+     * when it is empty: a file someone else put there, and the directory holding it, stay.
+     */
+    static void removeState(Path dir) {
+        List<Path> files = new ArrayList<>();
+        for (String f : AdapterFiles.NAMES) {
+            files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(f));
+            files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(f + ".tmp"));
         }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // already gone
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
+        files.add(dir.resolve(LocalStarter.ADAPTER_DIR));
+        for (String f : List.of(LocalState.FILE, LocalState.FILE + ".tmp", LocalStarter.LOG_FILE,
+                LocalStarter.PREVIOUS_LOG_FILE, LocalStarter.PREVIOUS_LOG_FILE + ".tmp", OWNED_MARKER,
+                OWNED_MARKER + ".tmp")) {
+            files.add(dir.resolve(f));
+        }
+        files.add(dir);
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (DirectoryNotEmptyException e) {
+                LOG.warn("left {}: it holds files mldeploy did not write", f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + f, e);
+            }
         }
     }
 }

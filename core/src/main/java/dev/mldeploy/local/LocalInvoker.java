@@ -19,19 +19,47 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Sends requests to a local model process over one shared HTTP/1.1 client (kept-alive connections).
- * Thread-safe. When the process refuses the connection it re-reads the state once: a redeploy may have moved it
- * to another port. When the JDK client closed a pooled connection as it handed it out (its idle-connection cleanup
- * racing the request, seen as "connection closed locally") the request is sent once more.
+ * Sends requests to a local model process over one shared HTTP/1.1 client (kept-alive connections). Thread-safe.
+ *
+ * <p>A payload goes only to the process mldeploy started: before each request the recorded process must run (its pid
+ * with its start instant: a reused pid is another process), and before the first request to a process it must prove
+ * that it holds the deployment's token ({@link AdapterIdentity}) in answer to a {@code GET /ping} that carries no
+ * payload. Every answer must carry that proof too, or it is discarded. While the process runs it holds its port, so
+ * nothing else can take it; once it is gone nothing is sent to the port. When the process is not running the state
+ * is read again: a redeploy may have started another. When the JDK client closed a pooled connection as it handed it
+ * out (its idle-connection cleanup racing the request, seen as "connection closed locally") the request is sent once
+ * more.
  */
 final class LocalInvoker implements Invoker {
     static final String MODEL_ERROR_HEADER = "X-Mldeploy-Error";
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * The state requests go to, whether its process proved its identity, and (once it did) its start time in clock
+     * ticks, which one read of {@code /proc/<pid>/stat} checks before each request (null: no {@code /proc}).
+     */
+    private record Target(LocalState state, AdapterIdentity identity, URI uri, boolean verified, String ticks) {
+        static Target of(LocalState s) {
+            return new Target(s, s.identity(), URI.create(s.endpoint() + "/invocations"), false, null);
+        }
+
+        Target verifiedTarget(String ticks) {
+            return new Target(state, identity, uri, true, ticks);
+        }
+
+        /** Whether the recorded process still runs: the pid with its start instant, not a reused pid. */
+        boolean running() {
+            if (ticks != null) {
+                return ticks.equals(ProcessControl.startTicks(state.pid()));
+            }
+            return ProcessControl.live(state.pid(), state.processStart()).isPresent();
+        }
+    }
 
     private final String name;
     private final Supplier<Optional<LocalState>> reread;
     private final HttpClient http;
-    private volatile LocalState state;
-    private volatile URI uri;
+    private volatile Target target;
 
     LocalInvoker(LocalState state, Supplier<Optional<LocalState>> reread) {
         this.name = state.name();
@@ -42,12 +70,7 @@ final class LocalInvoker implements Invoker {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY)
                 .build();
-        use(state);
-    }
-
-    private void use(LocalState s) {
-        this.state = s;
-        this.uri = URI.create(s.endpoint() + "/invocations");
+        this.target = Target.of(state);
     }
 
     @Override
@@ -57,46 +80,79 @@ final class LocalInvoker implements Invoker {
 
     @Override
     public InferenceResponse invoke(InferenceRequest request) {
-        LocalState s = state;
+        Target t = trusted();
         try {
-            return send(s, request);
+            return send(t, request);
         } catch (IOException e) {
             IOException last = e;
             if (closedLocally(e)) {
                 // java.net.http's pool closed a kept-alive connection just as it handed it out, before the request
                 // reached the server (which saw only the close): send once more on a fresh connection
                 try {
-                    return send(s, request);
+                    return send(trusted(), request);
                 } catch (IOException e2) {
                     last = e2;
                 }
             }
-            // nothing listens, or the process behind a kept-alive connection died: find out where the model went
+            LocalState s = t.state();
             if (last instanceof ConnectException || ProcessControl.live(s.pid(), s.processStart()).isEmpty()) {
-                return unreachable(s, request, last);
+                // the process died (behind a kept-alive connection, or before we connected): a redeploy may have
+                // started another; trusted() checks it before anything is sent
+                Target now = trusted();
+                if (now.state() == s) {
+                    throw notRunning(s, last);
+                }
+                try {
+                    return send(now, request);
+                } catch (IOException e2) {
+                    throw failed(now.state(), e2);
+                }
             }
             throw failed(s, last);
         }
     }
 
-    /** The process at {@code s} cannot be reached: follow a redeploy, or say it was removed or is not running. */
-    private InferenceResponse unreachable(LocalState s, InferenceRequest request, IOException cause) {
-        Optional<LocalState> now = reread.get();
-        if (now.isEmpty()) {
-            throw new DeploymentNotFoundException(name, "local deployment '" + name + "' was undeployed; "
-                    + "deploy it again");
-        }
-        if (now.get().port() != s.port() || now.get().pid() != s.pid()) {
-            use(now.get()); // redeployed meanwhile: follow it
-            try {
-                return send(now.get(), request);
-            } catch (ConnectException e2) {
-                throw notRunning(now.get(), e2);
-            } catch (IOException e2) {
-                throw failed(now.get(), e2);
+    /**
+     * The target to send to, checked: its recorded process runs (pid and start instant) and has proved its identity.
+     * Follows a redeploy; throws when the deployment is gone, is not running, or its port answers for another.
+     */
+    private Target trusted() {
+        Target t = target;
+        LocalState s = t.state();
+        if (!t.running()) {
+            Optional<LocalState> now = reread.get();
+            if (now.isEmpty()) {
+                throw new DeploymentNotFoundException(name, "local deployment '" + name + "' was undeployed; "
+                        + "deploy it again");
             }
+            LocalState n = now.get();
+            if (n.pid() == s.pid() && n.port() == s.port() && n.token().equals(s.token())
+                    || ProcessControl.live(n.pid(), n.processStart()).isEmpty()) {
+                throw notRunning(n, null);
+            }
+            t = Target.of(n); // redeployed meanwhile: follow it
         }
-        throw notRunning(s, cause);
+        if (!t.verified() || t.state().processStart() == null) {
+            t = handshake(t);
+            target = t;
+        }
+        return t;
+    }
+
+    /** Asks the process to prove its identity, with no payload; throws when it cannot. */
+    private Target handshake(Target t) {
+        LocalState s = t.state();
+        ProcessControl.Probe probe = ProcessControl.probe(s.port(), HANDSHAKE_TIMEOUT, t.identity(), s.pid());
+        if (probe.proven()) {
+            // the full check (pid and start instant) passed just before; from now on its start ticks stand for it
+            String ticks = ProcessControl.startTicks(s.pid());
+            return t.verifiedTarget(ProcessControl.live(s.pid(), s.processStart()).isPresent() ? ticks : null);
+        }
+        if (probe.status() < 0) {
+            throw notRunning(s, null);
+        }
+        throw notOurs(s, "GET /ping answered HTTP " + probe.status() + " without proving it is that process; "
+                + "nothing was sent to it");
     }
 
     /** Whether the client itself closed the connection: the request never reached the model. */
@@ -109,9 +165,12 @@ final class LocalInvoker implements Invoker {
         return false;
     }
 
-    private InferenceResponse send(LocalState s, InferenceRequest request) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s == state ? uri : URI.create(s.endpoint() + "/invocations"))
+    private InferenceResponse send(Target t, InferenceRequest request) throws IOException {
+        LocalState s = t.state();
+        String nonce = AdapterIdentity.nonce();
+        HttpRequest.Builder b = HttpRequest.newBuilder(t.uri())
                 .timeout(Duration.ofMillis(s.requestTimeoutMs()))
+                .header(AdapterIdentity.AUTH_HEADER, t.identity().authorization(nonce))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.bodyUnsafe()));
         if (request.contentType() != null) {
             b.header("Content-Type", request.contentType());
@@ -127,6 +186,12 @@ final class LocalInvoker implements Invoker {
             throw new InvocationException("interrupted while invoking local model '" + name + "'", e);
         }
         int status = response.statusCode();
+        if (!t.identity().proves(nonce, s.pid(), response.headers().firstValue(AdapterIdentity.PID_HEADER).orElse(null),
+                response.headers().firstValue(AdapterIdentity.PROOF_HEADER).orElse(null))) {
+            target = Target.of(s); // prove again before the next request
+            throw notOurs(s, "its answer (HTTP " + status + ") did not prove it came from that process, and was "
+                    + "discarded");
+        }
         byte[] body = response.body();
         if (status == 200) {
             return new InferenceResponse(body, response.headers().firstValue("Content-Type").orElse(null),
@@ -135,8 +200,9 @@ final class LocalInvoker implements Invoker {
         if (status == 500 && response.headers().firstValue(MODEL_ERROR_HEADER).isPresent()) {
             Optional<? extends InvocationException> modelError = ModelErrorPayload.parse(LocalTarget.NAME, status,
                     body, s.logFile().toString(), null);
-            throw modelError.isPresent() ? modelError.get() : new InvocationException("local model '" + name + "' reported a model error "
-                            + "without the error body; see its log " + s.logFile(), null, status, false);
+            throw modelError.isPresent() ? modelError.get() : new InvocationException("local model '" + name
+                    + "' reported a model error without the error body; see its log " + s.logFile(), null, status,
+                    false);
         }
         String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
         throw new InvocationException("local model '" + name + "' answered HTTP " + status
@@ -145,9 +211,16 @@ final class LocalInvoker implements Invoker {
     }
 
     private InvocationException notRunning(LocalState s, IOException e) {
-        return new InvocationException("local model '" + name + "' is not running: nothing listens on "
-                + s.endpoint() + " (process pid " + s.pid() + "); deploy it again to restart it (its log: "
+        return new InvocationException("local model '" + name + "' is not running: its process (pid " + s.pid()
+                + ") is gone, so nothing was sent to " + s.endpoint() + "; deploy it again to restart it (its log: "
                 + s.logFile() + ")", e);
+    }
+
+    private InvocationException notOurs(LocalState s, String why) {
+        return new InvocationException("local model '" + name + "' is not running as mldeploy started it: "
+                + "the server on " + s.endpoint() + " is not its process (pid " + s.pid() + "): " + why
+                + ". Deploy it again to restart it (its log: " + s.logFile() + ")", null, -1,
+                false);
     }
 
     private InvocationException failed(LocalState s, IOException e) {

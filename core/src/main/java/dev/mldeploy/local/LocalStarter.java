@@ -19,13 +19,26 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a model process for the local target and waits until it answers {@code GET /ping}. */
+/**
+ * Starts a model process for the local target and waits until it answers {@code GET /ping}.
+ *
+ * <p>The process is recorded before it may do anything: it is spawned waiting for its token on stdin, the caller
+ * records it (pid, start instant, port, token) in the state, and only then gets the token and starts to bind its port
+ * and load the model. A deploying JVM killed before the token was written leaves a process that exits by itself
+ * when its stdin ends; killed after, a process the state names, which {@code list} and {@code undeploy} see.
+ */
 final class LocalStarter {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStarter.class);
     /** The adapter exits with this status when its port was taken before it could bind it. */
     static final int EXIT_PORT_IN_USE = 75;
     static final String ADAPTER_DIR = "adapter";
     static final String LOG_FILE = "server.log";
+    /** The log kept from the previous process, and the one the adapter rotates into. */
+    static final String PREVIOUS_LOG_FILE = "server.log.1";
+    /** The log is rotated when it grows past this (by the adapter: the Java side may be long gone). */
+    static final long LOG_MAX_BYTES = 5L * 1024 * 1024;
+    /** AWS variables that are settings, not credentials: the model process keeps them. */
+    private static final java.util.Set<String> KEPT_AWS = java.util.Set.of("AWS_REGION", "AWS_DEFAULT_REGION");
     private static final int PORT_ATTEMPTS = 5;
     private static final int TAIL_LINES = 20;
     private static final Duration POLL = Duration.ofMillis(200);
@@ -46,27 +59,35 @@ final class LocalStarter {
                 "--model-dir", modelDir.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port));
     }
 
-    /** What a start produced: the process, its port, and its start instant. */
-    record Started(ProcessHandle process, int port, Instant processStart, Path logFile) {
+    /** What a start produced: the process, its port, its start instant, and the identity it proves. */
+    record Started(ProcessHandle process, int port, Instant processStart, Path logFile, AdapterIdentity identity) {
     }
 
     /**
-     * Copies the adapter into {@code dir}, starts the process and waits for it to answer. On failure the process
-     * is killed and the exception carries the reason and the tail of its output; the caller removes the state.
+     * Copies the adapter into {@code dir}, starts the process, has {@code record} record it, and waits for it to
+     * answer. On failure the process is killed and the exception carries the reason and the tail of its output;
+     * the caller removes the state.
      */
-    Started start(ModelSpec spec, Path source, Path dir, DeployContext ctx) {
+    Started start(ModelSpec spec, Path source, Path dir, DeployContext ctx, java.util.function.Consumer<Started> record) {
         Path adapterDir = dir.resolve(ADAPTER_DIR);
         Path logFile = dir.resolve(LOG_FILE);
         writeAdapter(adapterDir);
+        newLog(logFile);
         for (int attempt = 1; ; attempt++) {
             int port = ProcessControl.freePort();
+            AdapterIdentity identity = AdapterIdentity.generate();
             Process process = spawn(spec, source, adapterDir, logFile, port, ctx);
             Thread killOnExit = new Thread(process::destroyForcibly, "mldeploy-local-start-" + spec.name());
-            Runtime.getRuntime().addShutdownHook(killOnExit); // a JVM killed mid-start leaves no process behind
+            Runtime.getRuntime().addShutdownHook(killOnExit); // a JVM stopped mid-start leaves no process behind
             try {
-                awaitReady(process, port, logFile, ctx);
-                Instant started = process.toHandle().info().startInstant().orElse(null);
-                return new Started(process.toHandle(), port, started, logFile);
+                Started started = new Started(process.toHandle(), port,
+                        process.toHandle().info().startInstant().orElse(null), logFile, identity);
+                record.accept(started);
+                ctx.progress("start", "recorded", "pid " + process.pid() + " recorded in " + dir.resolve(LocalState.FILE)
+                        + "; handing it its token");
+                handOver(process, identity);
+                awaitReady(process, port, logFile, identity, ctx);
+                return started;
             } catch (PortTaken e) {
                 if (attempt == PORT_ATTEMPTS) {
                     throw new DeploymentFailedException("local model '" + spec.name() + "' could not bind a port on "
@@ -87,20 +108,70 @@ final class LocalStarter {
         }
     }
 
+    /** Keeps the previous process's log as {@code server.log.1} and starts an empty one, 0600. */
+    private static void newLog(Path logFile) {
+        try {
+            if (Files.exists(logFile)) {
+                Files.move(logFile, logFile.resolveSibling(PREVIOUS_LOG_FILE),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            PrivateFiles.createEmpty(logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the log " + logFile, e);
+        }
+    }
+
+    /** Writes the token to the waiting process's stdin and closes it: only now does it bind and load the model. */
+    private static void handOver(Process process, AdapterIdentity identity) {
+        try (java.io.OutputStream in = process.getOutputStream()) {
+            in.write((identity.token() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // it exited already: awaitReady reports how
+            LOG.debug("could not hand the token to pid {}: {}", process.pid(), e.toString());
+        }
+    }
+
+    /**
+     * The model process's environment: the deploying process's, without its AWS settings and credentials (except
+     * what {@link LocalTarget#passEnvironment()} names) and without {@code MLDEPLOY_*}; then the spec's; then the
+     * adapter's own settings.
+     */
+    static void environment(Map<String, String> env, Map<String, String> inherited, LocalTarget config,
+                            ModelSpec spec, Path logFile) {
+        env.keySet().removeIf(k -> k.startsWith("MLDEPLOY_") || k.startsWith("AWS_") && !KEPT_AWS.contains(k));
+        boolean awsPassed = false;
+        for (String name : config.passEnvironment()) {
+            String value = inherited.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+            awsPassed |= name.startsWith("AWS_");
+        }
+        if (!awsPassed) {
+            // without this, botocore would read the caller's ~/.aws/credentials
+            String empty = File.separatorChar == '/' ? "/dev/null" : "NUL";
+            env.put("AWS_SHARED_CREDENTIALS_FILE", empty);
+            env.put("AWS_CONFIG_FILE", empty);
+        }
+        env.putAll(spec.environment());
+        env.put("PYTHONUNBUFFERED", "1");
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        env.put("MLDEPLOY_SETSID", "1");
+        env.put("MLDEPLOY_TOKEN_STDIN", "1");
+        env.put("MLDEPLOY_LOG_FILE", logFile.toString());
+        env.put("MLDEPLOY_LOG_MAX_BYTES", Long.toString(LOG_MAX_BYTES));
+        env.put("MLDEPLOY_MAX_REQUEST_BYTES", Long.toString(LocalTarget.MAX_REQUEST_BYTES));
+    }
+
     private Process spawn(ModelSpec spec, Path source, Path adapterDir, Path logFile, int port,
                           DeployContext ctx) {
         List<String> command = command(adapterDir, source, port);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(source.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '/' ? "/dev/null" : "NUL")))
-                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.putAll(spec.environment());
-        env.put("PYTHONUNBUFFERED", "1");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
-        env.put("MLDEPLOY_SETSID", "1");
-        env.put("MLDEPLOY_MAX_REQUEST_BYTES", Long.toString(LocalTarget.MAX_REQUEST_BYTES));
+        environment(pb.environment(), System.getenv(), config, spec, logFile);
         ctx.progress("start", "", "starting " + config.python() + " " + config.contract().script()
                 + " on 127.0.0.1:" + port);
         LOG.debug("starting local model '{}': {}", spec.name(), command);
@@ -127,7 +198,7 @@ final class LocalStarter {
         }
     }
 
-    private void awaitReady(Process process, int port, Path logFile, DeployContext ctx) {
+    private void awaitReady(Process process, int port, Path logFile, AdapterIdentity identity, DeployContext ctx) {
         String name = ctx.deploymentName();
         long startupEnd = System.nanoTime() + config.startupTimeout().toNanos();
         try {
@@ -137,8 +208,9 @@ final class LocalStarter {
                         if (!process.isAlive()) {
                             return new Poll(Phase.EXITED, process.exitValue(), -1);
                         }
-                        int status = ProcessControl.ping(port, PING_TIMEOUT);
-                        if (status == 200) {
+                        ProcessControl.Probe probe = ProcessControl.probe(port, PING_TIMEOUT, identity, process.pid());
+                        int status = probe.proven() ? probe.status() : -1; // an answer from another is none
+                        if (probe.ready()) {
                             return new Poll(Phase.READY, 0, status);
                         }
                         if (!process.isAlive()) { // it may have died while we pinged
@@ -200,11 +272,9 @@ final class LocalStarter {
 
     static void writeAdapter(Path adapterDir) {
         try {
-            Files.createDirectories(adapterDir);
+            PrivateFiles.createDirectory(adapterDir);
             for (Map.Entry<String, byte[]> f : AdapterFiles.files().entrySet()) {
-                Path tmp = adapterDir.resolve(f.getKey() + ".tmp");
-                Files.write(tmp, f.getValue());
-                Files.move(tmp, adapterDir.resolve(f.getKey()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                PrivateFiles.write(adapterDir.resolve(f.getKey()), f.getValue());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the adapter to " + adapterDir, e);

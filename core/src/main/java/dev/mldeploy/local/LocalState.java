@@ -4,16 +4,16 @@ import dev.mldeploy.MlDeployException;
 import dev.mldeploy.internal.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What {@code <home>/local/<name>/state.json} records about one local deployment.
@@ -30,12 +30,16 @@ import java.util.Optional;
  * @param source             the model directory it serves
  * @param python             the Python executable
  * @param requestTimeoutMs   how long an invocation may take
+ * @param token              the secret the process proves its identity with ({@link AdapterIdentity})
  */
 record LocalState(String name, long pid, Instant processStart, int port, String specHash,
                   LocalTarget.Contract contract, Instant createdAt, Instant updatedAt, Path logFile, Path source,
-                  String python, long requestTimeoutMs) {
+                  String python, long requestTimeoutMs, String token) {
     static final String FILE = "state.json";
-    private static final int FORMAT = 1;
+    /** 2: with the token. Format 1 (no token) is read as damaged: its process cannot prove it is ours. */
+    static final int FORMAT = 2;
+    private static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(\\d{1,10})\\s*[,}\\s]");
+    private static final Pattern START = Pattern.compile("\"processStart\"\\s*:\\s*\"([0-9TZ:.+-]{10,40})\"");
 
     LocalState {
         Objects.requireNonNull(name, "name");
@@ -46,6 +50,17 @@ record LocalState(String name, long pid, Instant processStart, int port, String 
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(python, "python");
+        Objects.requireNonNull(token, "token");
+    }
+
+    AdapterIdentity identity() {
+        return new AdapterIdentity(token);
+    }
+
+    /** Hides the token. */
+    @Override
+    public String toString() {
+        return "LocalState[name=" + name + ", pid=" + pid + ", port=" + port + ", specHash=" + specHash + "]";
     }
 
     String endpoint() {
@@ -67,66 +82,128 @@ record LocalState(String name, long pid, Instant processStart, int port, String 
         m.put("source", source.toString());
         m.put("python", python);
         m.put("requestTimeoutMs", requestTimeoutMs);
+        m.put("token", token);
         return Json.writePretty(m) + "\n";
     }
 
     static LocalState fromJson(String json) {
         Map<String, Object> m = Json.parseObject(json);
-        Object start = m.get("processStart");
-        return new LocalState(str(m, "name"), num(m, "pid"), start == null ? null : Instant.parse(start.toString()),
-                (int) num(m, "port"), str(m, "specHash"), LocalTarget.Contract.of(str(m, "contract")),
-                Instant.parse(str(m, "createdAt")), Instant.parse(str(m, "updatedAt")), Path.of(str(m, "logFile")),
-                Path.of(str(m, "source")), str(m, "python"), num(m, "requestTimeoutMs"));
+        Object format = m.get("format");
+        if (!(format instanceof Number f) || f.longValue() != FORMAT) {
+            throw new IllegalArgumentException("format " + format + " is not " + FORMAT + " (written by "
+                    + (format instanceof Number f && f.longValue() < FORMAT ? "an earlier" : "another")
+                    + " version of mldeploy)");
+        }
+        String start = optionalStr(m, "processStart");
+        long port = num(m, "port");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("'port' " + port + " is not a port");
+        }
+        return new LocalState(str(m, "name"), num(m, "pid"), start == null ? null : Instant.parse(start), (int) port,
+                str(m, "specHash"), LocalTarget.Contract.of(str(m, "contract")), Instant.parse(str(m, "createdAt")),
+                Instant.parse(str(m, "updatedAt")), Path.of(str(m, "logFile")), Path.of(str(m, "source")),
+                str(m, "python"), num(m, "requestTimeoutMs"), str(m, "token"));
     }
 
-    /** The state in {@code dir}, or empty when there is none. */
+    /**
+     * The state in {@code dir}, or empty when there is none.
+     *
+     * @throws DamagedStateException the file is there but cannot be used: what could be read of it comes along
+     */
     static Optional<LocalState> read(Path dir) {
         Path file = dir.resolve(FILE);
-        String json;
+        byte[] bytes;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new MlDeployException("cannot read local deployment state " + file + ": " + e, e);
+            throw new DamagedStateException(file, "cannot be read: " + e, 0, null, e);
         }
+        String json = new String(bytes, StandardCharsets.UTF_8);
         try {
             return Optional.of(fromJson(json));
-        } catch (RuntimeException e) {
-            throw new MlDeployException("local deployment state " + file + " is damaged (" + e.getMessage()
-                    + "); undeploy the deployment or delete " + dir, e);
+        } catch (RuntimeException | StackOverflowError e) {
+            long pid = 0;
+            Instant start = null;
+            Matcher p = PID.matcher(json);
+            if (p.find()) {
+                pid = Long.parseLong(p.group(1));
+            }
+            Matcher st = START.matcher(json);
+            if (st.find()) {
+                try {
+                    start = Instant.parse(st.group(1));
+                } catch (RuntimeException ignored) {
+                    // unknown: the process is then recognised by its command line alone
+                }
+            }
+            throw new DamagedStateException(file, "is damaged (" + e.getMessage() + ")", pid, start, e);
         }
     }
 
-    /** Writes the state into {@code dir} atomically: a reader sees the old file or the new one, never half. */
+    /** Writes the state into {@code dir} atomically (0600): a reader sees the old file or the new one, never half. */
     void write(Path dir) {
         Path file = dir.resolve(FILE);
-        Path tmp = dir.resolve(FILE + ".tmp");
         try {
-            Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            PrivateFiles.write(file, toJson().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new MlDeployException("cannot write local deployment state " + file + ": " + e, e);
         }
     }
 
-    private static String str(Map<String, Object> m, String key) {
+    private static String optionalStr(Map<String, Object> m, String key) {
         Object v = m.get(key);
+        if (v != null && !(v instanceof String)) {
+            throw new IllegalArgumentException("'" + key + "' is not a string");
+        }
+        return (String) v;
+    }
+
+    private static String str(Map<String, Object> m, String key) {
+        String v = optionalStr(m, key);
         if (v == null) {
             throw new IllegalArgumentException("'" + key + "' is missing");
         }
-        return v.toString();
+        return v;
     }
 
     private static long num(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("'" + key + "' is not a number");
+        if (!(v instanceof Number n) || n.doubleValue() != n.longValue()) {
+            throw new IllegalArgumentException("'" + key + "' is not a whole number");
         }
         return n.longValue();
+    }
+
+    /** A state file that is there but cannot be used; carries the pid and start instant if they could be read. */
+    static final class DamagedStateException extends MlDeployException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+        private final long pid;
+        private final transient Instant processStart;
+
+        DamagedStateException(Path file, String reason, long pid, Instant processStart, Throwable cause) {
+            super("local deployment state " + file + " " + reason + "; undeploy the deployment to stop its process "
+                    + "and remove its state, then deploy again", cause);
+            this.reason = reason;
+            this.pid = pid;
+            this.processStart = processStart;
+        }
+
+        /** Why the file cannot be used. */
+        String reason() {
+            return reason;
+        }
+
+        /** The pid the file names, 0 when it could not be read. */
+        long pid() {
+            return pid;
+        }
+
+        /** The start instant the file names, null when it could not be read. */
+        Instant processStart() {
+            return processStart;
+        }
     }
 }

@@ -14,8 +14,17 @@ import java.util.function.Consumer;
 
 /**
  * The local target, configured: runs the model as a {@code python3} process on 127.0.0.1 through the adapter
- * shipped in the SDK (the same one the SageMaker container runs), with its state (pid, port, spec hash) in
- * {@code <home>/local/<name>/} so that another process can describe, invoke or undeploy it.
+ * shipped in the SDK (the same one the SageMaker container runs), with its state (pid and start instant, port, spec
+ * hash, a per-deployment token) in {@code <home>/local/<name>/} (directories 0700, files 0600) so that another
+ * process can describe, invoke or undeploy it.
+ *
+ * <p>Only the process mldeploy started gets a payload: its pid and start instant are checked before each request,
+ * and it proves it holds the token (HMAC of a nonce) before the first one and in every answer; the token reaches it
+ * on stdin, never through the environment. The process is recorded before it loads the model, so a deploy killed at
+ * any point leaves nothing {@code list} and {@code undeploy} cannot see. {@code undeploy} removes only the files
+ * mldeploy wrote. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
+ * Its {@code server.log} is kept under about 5 MB by the adapter, which rotates it
+ * into {@code server.log.1}.
  *
  * <pre>{@code
  * ModelDeployer deployer = ModelDeployer.builder()
@@ -38,6 +47,11 @@ public final class LocalTarget implements TargetProvider {
     public static final String ENV_PYTHON = "MLDEPLOY_PYTHON";
     /** Environment variable choosing the contract: {@code sagemaker} (default) or {@code lambda}. */
     public static final String ENV_CONTRACT = "MLDEPLOY_LOCAL_CONTRACT";
+    /**
+     * Environment variable naming, comma-separated, the variables of the deploying process the model process may
+     * inherit although they are withheld by default ({@link Builder#passEnvironment(java.util.Collection)}).
+     */
+    public static final String ENV_PASS_ENV = "MLDEPLOY_LOCAL_PASS_ENV";
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
     public static final String DEFAULT_PYTHON = "python3";
@@ -82,8 +96,10 @@ public final class LocalTarget implements TargetProvider {
     private final Duration startupTimeout;
     private final Duration stopGracePeriod;
     private final Contract contract;
+    private final java.util.SortedSet<String> passEnvironment;
 
     private LocalTarget(Builder b) {
+        this.passEnvironment = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(b.passEnvironment));
         this.home = b.home.toAbsolutePath().normalize();
         this.python = b.python;
         this.startupTimeout = b.startupTimeout;
@@ -119,12 +135,14 @@ public final class LocalTarget implements TargetProvider {
         });
         ctx.env(ENV_PYTHON).ifPresent(b::python);
         ctx.env(ENV_CONTRACT).ifPresent(c -> b.contract(Contract.of(c)));
+        ctx.env(ENV_PASS_ENV).ifPresent(names -> b.passEnvironment(Arrays.stream(names.split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList()));
         return b.build();
     }
 
     public Builder toBuilder() {
         return new Builder().home(home).python(python).startupTimeout(startupTimeout)
-                .stopGracePeriod(stopGracePeriod).contract(contract);
+                .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment);
     }
 
     /** A copy with {@code change} applied to a builder of this configuration. */
@@ -163,6 +181,19 @@ public final class LocalTarget implements TargetProvider {
         return contract;
     }
 
+    /**
+     * The deploying process's variables the model process inherits although withheld by default. By default the
+     * model process gets the deploying process's environment without its AWS settings and credentials (every
+     * {@code AWS_*} variable but {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; {@code AWS_CONFIG_FILE} and
+     * {@code AWS_SHARED_CREDENTIALS_FILE} point at an empty file, so that {@code ~/.aws} is not read either) and
+     * without {@code MLDEPLOY_*}, plus the spec's environment. A model that must call AWS locally names what it
+     * needs here (for example {@code AWS_PROFILE}); naming any {@code AWS_*} variable also leaves {@code ~/.aws}
+     * readable.
+     */
+    public java.util.SortedSet<String> passEnvironment() {
+        return passEnvironment;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -183,7 +214,8 @@ public final class LocalTarget implements TargetProvider {
     @Override
     public String toString() {
         return "LocalTarget{home=" + home + ", python=" + python + ", startupTimeout=" + startupTimeout
-                + ", stopGracePeriod=" + stopGracePeriod + ", contract=" + contract.id() + "}";
+                + ", stopGracePeriod=" + stopGracePeriod + ", contract=" + contract.id() + ", passEnvironment="
+                + passEnvironment + "}";
     }
 
     /** Builds a {@link LocalTarget}. Not thread-safe. */
@@ -193,8 +225,28 @@ public final class LocalTarget implements TargetProvider {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
         private Contract contract = Contract.SAGEMAKER;
+        private final java.util.Set<String> passEnvironment = new java.util.TreeSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * The deploying process's variables the model process inherits although withheld by default (see
+         * {@link LocalTarget#passEnvironment()}); {@value LocalTarget#ENV_PASS_ENV}. Replaces any set before.
+         */
+        public Builder passEnvironment(java.util.Collection<String> names) {
+            Objects.requireNonNull(names, "passEnvironment");
+            java.util.Set<String> checked = new java.util.TreeSet<>();
+            for (String n : names) {
+                if (n == null || !n.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new InvalidConfigurationException("'" + n + "' is no environment variable name; "
+                            + ENV_PASS_ENV + " takes names separated by commas, like AWS_PROFILE,AWS_REGION");
+                }
+                checked.add(n);
+            }
+            passEnvironment.clear();
+            passEnvironment.addAll(checked);
+            return this;
         }
 
         /** The mldeploy home ({@value LocalTarget#ENV_HOME}); state goes to {@code <home>/local/<name>/}. */

@@ -42,6 +42,23 @@ final class ProcessControl {
         return handle;
     }
 
+    /**
+     * The start time of {@code pid} in clock ticks since boot (field 22 of {@code /proc/<pid>/stat}) while it runs
+     * and is no zombie; null when it does not run or there is no {@code /proc}. One small read: the check the invoker
+     * repeats before every request, once {@link #live} made the full one.
+     */
+    static String startTicks(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int close = s.lastIndexOf(')');
+            String[] f = s.substring(close + 2).split(" ");
+            // f[0] is field 3 (the state), so field 22 is f[19]
+            return f.length > 19 && !f[0].equals("Z") && !f[0].equals("X") ? f[19] : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Alive and not a zombie (a zombie keeps its /proc entry, and Java calls it alive, until it is reaped). */
     static boolean running(ProcessHandle p) {
         if (!p.isAlive()) {
@@ -62,34 +79,98 @@ final class ProcessControl {
     }
 
     /**
-     * Sends {@code GET /ping} to 127.0.0.1:{@code port}.
+     * The process {@code pid} if it runs, started at {@code start} (when known) and runs the adapter in
+     * {@code adapterDir}: for a damaged state, whose start instant may be unreadable, the command line is the proof
+     * that the pid was not reused by another program.
+     */
+    static Optional<ProcessHandle> ours(long pid, Instant start, Path adapterDir) {
+        return live(pid, start).filter(p -> runsAdapter(p, adapterDir));
+    }
+
+    /** Running processes whose command line runs the adapter in {@code adapterDir} (only a deployment's own do). */
+    static List<ProcessHandle> runningAdapter(Path adapterDir) {
+        return ProcessHandle.allProcesses().filter(ProcessControl::running).filter(p -> runsAdapter(p, adapterDir))
+                .toList();
+    }
+
+    private static boolean runsAdapter(ProcessHandle p, Path adapterDir) {
+        String prefix = adapterDir.toAbsolutePath().normalize() + java.io.File.separator;
+        return p.info().arguments().map(args -> java.util.Arrays.stream(args).anyMatch(a -> a.startsWith(prefix)))
+                .orElse(false);
+    }
+
+    /** What {@code GET /ping} answered: the HTTP status (-1: nothing) and whether the answer proved its identity. */
+    record Probe(int status, boolean proven) {
+        static final Probe NOTHING = new Probe(-1, false);
+
+        boolean ready() {
+            return proven && status == 200;
+        }
+    }
+
+    /**
+     * Sends {@code GET /ping} to 127.0.0.1:{@code port}, without identity.
      *
      * @return the HTTP status, or -1 when nothing answered (refused, reset, timed out)
      */
     static int ping(int port, Duration timeout) {
+        return probe(port, timeout, null, -1).status();
+    }
+
+    /**
+     * Sends {@code GET /ping} to 127.0.0.1:{@code port} with a fresh nonce authorized by {@code identity}, and checks
+     * that the answer proves it comes from process {@code pid} holding the same token. No body is sent.
+     */
+    static Probe probe(int port, Duration timeout, AdapterIdentity identity, long pid) {
         int ms = (int) Math.max(1, timeout.toMillis());
+        String nonce = AdapterIdentity.nonce();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(LOOPBACK, port), ms);
             s.setSoTimeout(ms);
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();
-            out.write(("GET /ping HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+            String auth = identity == null ? "" : AdapterIdentity.AUTH_HEADER + ": " + identity.authorization(nonce)
+                    + "\r\n";
+            out.write(("GET /ping HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + auth + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0 && c != '\n' && line.length() < 200) {
-                line.append((char) c);
+            String[] parts = readLine(in).trim().split(" ");
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                return Probe.NOTHING;
             }
-            String[] parts = line.toString().trim().split(" ");
-            if (parts.length >= 2 && parts[0].startsWith("HTTP/")) {
-                return Integer.parseInt(parts[1]);
+            int status = Integer.parseInt(parts[1]);
+            String pidHeader = null;
+            String proof = null;
+            for (int i = 0; i < 50; i++) {
+                String line = readLine(in);
+                if (line.isBlank()) {
+                    break;
+                }
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    String key = line.substring(0, colon).trim();
+                    String value = line.substring(colon + 1).trim();
+                    if (key.equalsIgnoreCase(AdapterIdentity.PID_HEADER)) {
+                        pidHeader = value;
+                    } else if (key.equalsIgnoreCase(AdapterIdentity.PROOF_HEADER)) {
+                        proof = value;
+                    }
+                }
             }
-            return -1;
+            return new Probe(status, identity != null && identity.proves(nonce, pid, pidHeader, proof));
         } catch (IOException | NumberFormatException e) {
-            return -1;
+            return Probe.NOTHING;
         }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n' && line.length() < 500) {
+            line.append((char) c);
+        }
+        return line.toString();
     }
 
     /** A port that is free on 127.0.0.1 right now (another process may still take it before we bind it). */

@@ -18,7 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Serializes changes to one local deployment across threads and processes: a {@link ReentrantLock} per lock file
  * inside this JVM (file locks are held per JVM, not per thread) plus an OS file lock on
- * {@code <home>/local/.locks/<name>.lock} between processes. The lock file stays; it is empty.
+ * {@code <home>/local/.locks/<name>.lock} between processes. The holder deletes the lock file before it releases
+ * the lock, so none is left behind; a process that opened the file before it was deleted finds, once it holds the
+ * lock, that the file it locked is deleted, and starts again on a new file.
  */
 final class StateLock implements AutoCloseable {
     /** One in-JVM lock per lock file: two targets on the same home must exclude each other too. */
@@ -28,11 +30,13 @@ final class StateLock implements AutoCloseable {
     private final ReentrantLock jvmLock;
     private final FileChannel channel;
     private final FileLock fileLock;
+    private final Path file;
 
-    private StateLock(ReentrantLock jvmLock, FileChannel channel, FileLock fileLock) {
+    private StateLock(ReentrantLock jvmLock, FileChannel channel, FileLock fileLock, Path file) {
         this.jvmLock = jvmLock;
         this.channel = channel;
         this.fileLock = fileLock;
+        this.file = file;
     }
 
     /** Takes the lock for {@code name} under {@code stateRoot}, waiting within the context's deadline. */
@@ -55,9 +59,10 @@ final class StateLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            PrivateFiles.createDirectory(stateRoot);
+            PrivateFiles.createDirectory(file.getParent());
             while (true) {
+                channel = open(file);
                 FileLock lock;
                 try {
                     lock = channel.tryLock();
@@ -65,8 +70,15 @@ final class StateLock implements AutoCloseable {
                     lock = null;
                 }
                 if (lock != null) {
-                    return new StateLock(jvmLock, channel, lock);
+                    if (stillAt(file, channel)) {
+                        return new StateLock(jvmLock, channel, lock, file);
+                    }
+                    closeQuietly(channel); // its holder deleted the file we locked: lock the one there now
+                    channel = null;
+                    continue;
                 }
+                closeQuietly(channel);
+                channel = null;
                 if (!reported) {
                     ctx.progress("lock", "", "waiting for another process deploying or undeploying '" + name + "'");
                     reported = true;
@@ -84,8 +96,58 @@ final class StateLock implements AutoCloseable {
         }
     }
 
+    private static FileChannel open(Path file) throws IOException {
+        while (true) {
+            try {
+                return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PrivateFiles.attrs(file));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                try {
+                    return FileChannel.open(file, StandardOpenOption.WRITE);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // its holder deleted it between our two opens: create it
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether {@code file} is still the file {@code channel} locked, checked without opening the file again (closing
+     * any descriptor of a file releases all of this process's POSIX locks on it). A holder deletes the file before
+     * it releases it, and nobody renames it, so ours was replaced exactly when our descriptor reads as deleted in
+     * {@code /proc/self/fd}; only this thread has the file open in this JVM (the in-JVM lock is held). Without
+     * {@code /proc} the check is whether the file still exists.
+     */
+    private static boolean stillAt(Path file, FileChannel channel) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return true;
+        }
+        String deleted = file.getParent().toRealPath().resolve(file.getFileName()) + " (deleted)";
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            for (Path fd : entries) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().equals(deleted)) {
+                        return false;
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return Files.exists(file);
+    }
+
     @Override
     public void close() {
+        try {
+            Files.deleteIfExists(file); // while we hold the lock: whoever waits on this file will see it is gone
+        } catch (IOException e) {
+            // left behind; the next holder removes it
+        }
         try {
             fileLock.release();
         } catch (IOException e) {

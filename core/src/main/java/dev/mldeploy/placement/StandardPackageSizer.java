@@ -23,7 +23,7 @@ final class StandardPackageSizer implements PackageSizer {
     @Override
     public OptionalLong packageBytes(ModelSpec spec) {
         if (spec.source().isPresent()) {
-            return OptionalLong.of(SourceTree.of(spec.source().get()).totalBytes() + adapter());
+            return OptionalLong.of(SourceTree.of(spec).totalBytes() + adapter());
         }
         return spec.declaredPackageBytes();
     }

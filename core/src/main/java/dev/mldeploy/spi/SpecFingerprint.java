@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The fingerprint of what a deployment runs: the model directory's content, the adapter, the Python version,
- * resources, environment, tags and features, plus the target's own settings (instance type, memory, ...).
+ * The fingerprint of what a deployment runs: the model directory's packaged content ({@link SourceTree#sha256()}:
+ * excluded files such as {@code .env} do not count), the adapter, the Python version, resources, environment, tags,
+ * features and the spec's excludes, plus the target's own settings (instance type, memory, ...).
  * The traffic profile is left out: it informs placement and cost, not what runs. Equal fingerprints mean
  * "nothing to change".
  */
@@ -25,6 +26,10 @@ public final class SpecFingerprint {
         parts.put("python", spec.pythonVersion());
         parts.put("resources", spec.resources().toString());
         parts.put("features", spec.features().toString());
+        if (!spec.excludes().isEmpty()) {
+            // only when given, so that specs without excludes keep the fingerprints they had
+            parts.put("excludes", String.join("\n", spec.excludes()));
+        }
         spec.environment().forEach((k, v) -> parts.put("env." + k, v));
         spec.tags().forEach((k, v) -> parts.put("tag." + k, v));
         settings.forEach((k, v) -> parts.put("target." + k, v));

@@ -20,7 +20,7 @@ class LocalStateTest {
     private LocalState state(Instant processStart) {
         return new LocalState("m", 4242, processStart, 50123, "abc123", LocalTarget.Contract.LAMBDA,
                 Instant.parse("2026-01-02T03:04:05.678Z"), Instant.parse("2026-01-03T00:00:00Z"),
-                dir.resolve("server.log"), Path.of("/models/m"), "python3", 20_000);
+                dir.resolve("server.log"), Path.of("/models/m"), "python3", 20_000, "ab".repeat(32));
     }
 
     @Test
@@ -54,5 +54,49 @@ class LocalStateTest {
         MlDeployException e = assertThrows(MlDeployException.class, () -> LocalState.read(dir));
 
         assertTrue(e.getMessage().contains("damaged") && e.getMessage().contains("undeploy"), e.getMessage());
+    }
+
+    @Test
+    void read_whenTruncated_stillTellsThePidAndStartItRecorded() throws IOException {
+        LocalState s = state(Instant.parse("2026-01-03T00:00:00.12Z"));
+        String json = s.toJson();
+        Files.writeString(dir.resolve(LocalState.FILE), json.substring(0, json.indexOf("\"specHash\"")));
+
+        LocalState.DamagedStateException e = assertThrows(LocalState.DamagedStateException.class,
+                () -> LocalState.read(dir));
+
+        assertEquals(4242, e.pid());
+        assertEquals(Instant.parse("2026-01-03T00:00:00.12Z"), e.processStart());
+    }
+
+    @Test
+    void read_whenFormatUnknownOrTypesWrong_isDamagedSayingWhy() throws IOException {
+        String json = state(null).toJson();
+        for (String[] c : new String[][] {
+                {json.replace("\"format\" : 2", "\"format\" : 3").replace("\"format\": 2", "\"format\": 3"),
+                        "format 3"},
+                {json.replace("\"format\" : 2", "\"format\" : 1").replace("\"format\": 2", "\"format\": 1"),
+                        "earlier"},
+                {json.replace("\"python3\"", "7"), "'python' is not a string"},
+                {json.replace("50123", "70000"), "not a port"},
+                {"[1, 2]", "damaged"},
+                {"\u0000\u0001", "damaged"}}) {
+            Files.writeString(dir.resolve(LocalState.FILE), c[0]);
+
+            LocalState.DamagedStateException e = assertThrows(LocalState.DamagedStateException.class,
+                    () -> LocalState.read(dir), c[1]);
+
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void write_isOwnerOnlyAndHidesTheTokenFromToString() throws IOException {
+        LocalState s = state(null);
+        s.write(dir);
+
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(LocalState.FILE))));
+        assertFalse(s.toString().contains(s.token()), s.toString());
     }
 }

@@ -52,10 +52,17 @@ class LocalTargetIT extends LocalItBase {
         assertTrue(events.stream().anyMatch(e -> e.phase().equals("start")), "progress: " + events);
         assertTrue(events.stream().anyMatch(e -> e.phase().equals("health-check")), "progress: " + events);
 
+        HttpResponse<String> stranger = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                d.endpoint() + "/ping")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, stranger.statusCode(), "a client without the deployment's token is refused");
+        String nonce = AdapterIdentity.nonce();
         HttpResponse<String> ping = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(d.endpoint()
-                + "/ping")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                + "/ping")).header(AdapterIdentity.AUTH_HEADER, s.identity().authorization(nonce)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ping.statusCode());
         assertEquals("", ping.body());
+        assertTrue(s.identity().proves(nonce, pid(r), ping.headers().firstValue(AdapterIdentity.PID_HEADER)
+                .orElse(null), ping.headers().firstValue(AdapterIdentity.PROOF_HEADER).orElse(null)));
 
         try (InferenceClient client = deployer.client("echo")) {
             InferenceResponse json = client.invoke(InferenceRequest.json("{\"text\": \"hi\"}"));

@@ -124,4 +124,44 @@ class LocalTargetTest {
             assertFalse(t.undeploy("../outside", ctx));
         }
     }
+
+    @Test
+    void fromEnvironment_readsThePassEnvironmentList() {
+        LocalTarget t = LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_PASS_ENV, " AWS_PROFILE, HF_TOKEN ,"));
+
+        assertEquals(java.util.Set.of("AWS_PROFILE", "HF_TOKEN"), t.passEnvironment());
+        assertEquals(t.passEnvironment(), t.toBuilder().build().passEnvironment());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_PASS_ENV, "AWS PROFILE")));
+        assertTrue(e.getMessage().contains(LocalTarget.ENV_PASS_ENV), e.getMessage());
+    }
+
+    @Test
+    void environment_withholdsTheCallersAwsSettingsAndMldeploysOwnUnlessPassed() {
+        Map<String, String> caller = Map.of("AWS_ACCESS_KEY_ID", "AKIA", "AWS_SECRET_ACCESS_KEY", "s",
+                "AWS_SESSION_TOKEN", "t", "AWS_PROFILE", "p", "AWS_WEB_IDENTITY_TOKEN_FILE", "/f",
+                "AWS_REGION", "eu-west-1", "MLDEPLOY_HOME", "/h", "PATH", "/bin");
+        dev.mldeploy.ModelSpec spec = dev.mldeploy.ModelSpec.builder("m").source(dev.mldeploy.kit.TestModels.copy("echo", home)).putEnvironment("MINE", "1")
+                .build();
+
+        Map<String, String> env = new java.util.HashMap<>(caller);
+        LocalStarter.environment(env, caller, LocalTarget.builder().build(), spec, home.resolve("server.log"));
+
+        for (String k : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                "AWS_WEB_IDENTITY_TOKEN_FILE", "MLDEPLOY_HOME")) {
+            assertFalse(env.containsKey(k), k);
+        }
+        assertEquals("eu-west-1", env.get("AWS_REGION"));
+        assertEquals("/bin", env.get("PATH"));
+        assertEquals("1", env.get("MINE"));
+        assertEquals("/dev/null", env.get("AWS_SHARED_CREDENTIALS_FILE"));
+        assertEquals("/dev/null", env.get("AWS_CONFIG_FILE"));
+
+        Map<String, String> passed = new java.util.HashMap<>(caller);
+        LocalStarter.environment(passed, caller, LocalTarget.builder().passEnvironment(List.of("AWS_PROFILE"))
+                .build(), spec, home.resolve("server.log"));
+        assertEquals("p", passed.get("AWS_PROFILE"));
+        assertFalse(passed.containsKey("AWS_ACCESS_KEY_ID"));
+        assertFalse(passed.containsKey("AWS_SHARED_CREDENTIALS_FILE"), "asked for AWS: ~/.aws stays readable");
+    }
 }

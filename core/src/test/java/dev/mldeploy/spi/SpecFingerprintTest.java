@@ -58,4 +58,22 @@ class SpecFingerprintTest {
         assertEquals(64, base.length());
         assertEquals(base.substring(0, 12), SpecFingerprint.shortForm(base));
     }
+
+    @Test
+    void fingerprint_ignoresChangesToExcludedFiles_andCountsTheSpecsExcludes() throws IOException {
+        Path dir = TestModels.copy(TestModels.ECHO, tmp);
+        Files.writeString(dir.resolve(".env"), "TOKEN=one");
+        Files.writeString(dir.resolve("notes.txt"), "n");
+        ModelSpec spec = ModelSpec.builder("m").source(dir).build();
+        String base = fingerprint(spec, Map.of());
+
+        Files.writeString(dir.resolve(".env"), "TOKEN=two");
+        assertEquals(base, fingerprint(spec, Map.of()), ".env is not packaged, so it cannot change what runs");
+
+        ModelSpec excluding = spec.toBuilder().exclude("notes.txt").build();
+        String withExclude = SpecFingerprint.of(excluding, SourceTree.of(excluding), Map.of());
+        assertNotEquals(base, withExclude);
+        assertNotEquals(withExclude, SpecFingerprint.of(excluding, SourceTree.of(dir), Map.of()),
+                "the excludes count even apart from the files they leave out");
+    }
 }

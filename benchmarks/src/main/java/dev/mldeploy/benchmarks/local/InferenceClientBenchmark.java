@@ -120,17 +120,18 @@ public final class InferenceClientBenchmark {
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY).build();
         byte[] bytes = BODY.getBytes(StandardCharsets.UTF_8);
+        String auth = authorization(deployer);
         Caller baseline = () -> {
             HttpResponse<byte[]> r;
             try {
-                r = http.send(plainRequest(uri, bytes), HttpResponse.BodyHandlers.ofByteArray());
+                r = http.send(plainRequest(uri, bytes, auth), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 if (!closedLocally(e)) {
                     throw e;
                 }
                 // the JDK's pool closed a kept-alive connection as it handed it out, before the request left;
                 // the local target's client resends once on a fresh connection, and so does the baseline
-                r = http.send(plainRequest(uri, bytes), HttpResponse.BodyHandlers.ofByteArray());
+                r = http.send(plainRequest(uri, bytes, auth), HttpResponse.BodyHandlers.ofByteArray());
             }
             check(r.statusCode() == 200 ? new String(r.body(), StandardCharsets.UTF_8) : "HTTP " + r.statusCode());
         };
@@ -151,8 +152,22 @@ public final class InferenceClientBenchmark {
         return rows;
     }
 
-    private static HttpRequest plainRequest(URI uri, byte[] body) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+    /**
+     * The X-Mldeploy-Auth header the local model server requires (see mldeploy_serve.py), made once from the token in
+     * the deployment's state: the baseline sends it on every request without checking the answer's proof.
+     */
+    private static String authorization(ModelDeployer deployer) throws Exception {
+        Path state = Path.of(deployer.describe("sentiment-bench").attributes().get("stateDir"), "state.json");
+        String token = (String) dev.mldeploy.internal.Json.parseObject(Files.readString(state)).get("token");
+        String nonce = "00000000000000000000000000000000";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+        return nonce + " " + java.util.HexFormat.of().formatHex(mac.doFinal(("request\n" + nonce)
+                .getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static HttpRequest plainRequest(URI uri, byte[] body, String auth) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("X-Mldeploy-Auth", auth)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }

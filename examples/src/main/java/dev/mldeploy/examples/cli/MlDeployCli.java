@@ -75,6 +75,8 @@ public final class MlDeployCli implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.log.dev.mldeploy", "debug");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // JGit (ignore rules only) logs an invalid .mldeployignore pattern with a stack trace; mldeploy refuses it
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jgit", "off");
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int status = execute(args, out, err, System.out, System.getenv(), List.of());

@@ -3,6 +3,9 @@ package dev.mldeploy.examples.cli;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.PackageEntryNames;
+import dev.mldeploy.spi.Packager;
+import dev.mldeploy.spi.SourceTree;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,11 +21,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code mldeploy package}: writes what a target would deploy, without any remote call. */
+/**
+ * {@code mldeploy package}: writes what a target would deploy, without any remote call, and lists what went in and
+ * what was left out (and by which rule). The output directory is replaced only once the new package is complete
+ * ({@link PackageOutput}); a failed package leaves a previous one as it was.
+ */
 @Command(name = "package", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Writes what the target would deploy for the model in DIR (model.tar.gz and a Dockerfile for "
-                + "sagemaker, the function zip for lambda) into the output directory. Calls nothing remote.")
+        description = {"Writes what the target would deploy for the model in DIR (model.tar.gz and a Dockerfile for "
+                + "sagemaker, the function zip for lambda) into the output directory, and lists the model files it "
+                + "packaged and those it left out. Calls nothing remote.",
+                "Left out by default: .env and .env.*, .aws/, .ssh/, .netrc, .npmrc, .pypirc, .docker/, version "
+                        + "control (.git, .hg, .svn, .bzr, CVS), .venv/ and venv/, __pycache__/ and *.pyc, editor "
+                        + "and OS litter. A .mldeployignore file in DIR adds gitignore patterns ('!' re-includes).",
+                "The output directory is replaced only when the new package is complete; it must be outside DIR, "
+                        + "and if it exists, empty or an earlier package output."})
 final class PackageCommand implements Callable<Integer> {
+    /** Text output lists at most this many names per section; JSON lists all. */
+    static final int MAX_LISTED = 50;
+
     @ParentCommand
     MlDeployCli cli;
     @Spec
@@ -43,25 +59,107 @@ final class PackageCommand implements Callable<Integer> {
     public Integer call() {
         ModelSpec modelSpec = ModelSpec.builder(name != null ? name : PlanCommand.dirName(model)).source(model)
                 .build();
+        // every refusal comes before anything is written
+        Packager.requireOutsideSource(modelSpec.requireSource(), outDir);
+        PackageOutput output = PackageOutput.at(outDir);
+        SourceTree tree = SourceTree.of(modelSpec);
         List<Path> files;
         try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
-            files = deployer.packageModel(modelSpec, target, outDir);
+            files = output.write(target, dir -> deployer.packageModel(modelSpec, target, dir));
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {
-            List<Object> list = files.stream().map(f -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("path", f.toString());
-                m.put("bytes", size(f));
-                return (Object) m;
-            }).toList();
-            o.println(Json.writePretty(Map.of("target", target, "files", list)));
+            o.println(Json.writePretty(json(output.path(), files, tree)));
         } else {
-            o.println("wrote " + files.size() + " file" + (files.size() == 1 ? "" : "s") + " for " + target + ":");
-            files.forEach(f -> o.printf("  %s (%d bytes)%n", f, size(f)));
+            o.print(text(output.path(), files, tree));
         }
         o.flush();
         return 0;
+    }
+
+    private Map<String, Object> json(Path outPath, List<Path> files, SourceTree tree) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", target);
+        m.put("out", outPath.toString());
+        m.put("files", files.stream().map(f -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("path", f.toString());
+            e.put("bytes", size(f));
+            return (Object) e;
+        }).toList());
+        m.put("packaged", tree.entries().stream().map(e -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("path", e.path());
+            x.put("bytes", e.size());
+            return (Object) x;
+        }).toList());
+        m.put("excluded", tree.excluded().stream().map(e -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("path", e.path());
+            x.put("directory", e.directory());
+            x.put("reason", reason(e.reason()));
+            x.put("pattern", e.pattern());
+            x.put("line", e.line() == 0 ? null : e.line());
+            return (Object) x;
+        }).toList());
+        return m;
+    }
+
+    private String text(Path outPath, List<Path> files, SourceTree tree) {
+        StringBuilder sb = new StringBuilder();
+        String nl = System.lineSeparator();
+        sb.append("wrote ").append(plural(files.size(), "file")).append(" for ").append(target).append(" to ")
+                .append(outPath).append(':').append(nl);
+        files.forEach(f -> sb.append(String.format("  %s (%d bytes)%n", f, size(f))));
+        sb.append("packaged ").append(plural(tree.entries().size(), "model file")).append(" (")
+                .append(tree.totalBytes()).append(" bytes):").append(nl);
+        tree.entries().stream().limit(MAX_LISTED).forEach(e -> sb.append("  ").append(shown(e.path())).append(nl));
+        more(sb, tree.entries().size());
+        List<SourceTree.Excluded> byDefault = tree.excludedByDefault();
+        List<SourceTree.Excluded> byRule = tree.excluded().stream()
+                .filter(e -> e.reason() != SourceTree.ExcludeReason.DEFAULT).toList();
+        sb.append("left out by default: ").append(byDefault.isEmpty() ? "nothing" : plural(byDefault.size(), "entry"))
+                .append(nl);
+        byDefault.stream().limit(MAX_LISTED).forEach(e -> excludedLine(sb, e));
+        more(sb, byDefault.size());
+        if (!byRule.isEmpty()) {
+            sb.append("left out by ").append(SourceTree.IGNORE_FILE).append(" or the spec: ")
+                    .append(plural(byRule.size(), "entry")).append(nl);
+            byRule.stream().limit(MAX_LISTED).forEach(e -> excludedLine(sb, e));
+            more(sb, byRule.size());
+        }
+        return sb.toString();
+    }
+
+    private static void more(StringBuilder sb, int listed) {
+        if (listed > MAX_LISTED) {
+            sb.append("  ... and ").append(listed - MAX_LISTED).append(" more (--output json lists every one)")
+                    .append(System.lineSeparator());
+        }
+    }
+
+    private static void excludedLine(StringBuilder sb, SourceTree.Excluded e) {
+        sb.append("  ").append(shown(e.path())).append(e.directory() ? "/" : "").append("  (").append(e.describe())
+                .append(')').append(System.lineSeparator());
+    }
+
+    /** A name as it is, or quoted and escaped when it holds what a terminal would interpret. */
+    private static String shown(String path) {
+        boolean plain = path.chars().noneMatch(c -> Character.isISOControl(c) || c == '\\' || c == '"');
+        return plain ? path : PackageEntryNames.display(path);
+    }
+
+    private static String reason(SourceTree.ExcludeReason r) {
+        return switch (r) {
+            case DEFAULT -> "default";
+            case IGNORE_FILE -> SourceTree.IGNORE_FILE;
+            case SPEC -> "spec";
+        };
+    }
+
+    private static String plural(int n, String noun) {
+        String p = noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
+        return n + " " + (n == 1 ? noun : p);
     }
 
     private static long size(Path f) {

@@ -1,5 +1,6 @@
 package dev.mldeploy.lambda.internal;
 
+import dev.mldeploy.spi.PackageEntryNames;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,9 @@ import java.util.zip.Deflater;
  * Writes a zip whose bytes depend only on its entries' names, contents and modes: entries sorted by name, every
  * timestamp 1980-01-01 00:00, no extra fields, UTF-8 names, and the POSIX mode in the external attributes (made by
  * Unix), which {@link java.util.zip.ZipOutputStream} cannot write. Lambda extracts files with these modes, so a
- * file is readable by the runtime user. Same input, same bytes, same CodeSha256. Not thread-safe.
+ * file is readable by the runtime user. Same input, same bytes, same CodeSha256. Every name must pass
+ * {@link PackageEntryNames} (checked when an entry is made, whatever the caller checked), so no entry can land
+ * outside the directory the zip is extracted to. Not thread-safe.
  */
 public final class DeterministicZip {
     /** rw-r--r-- regular file. */
@@ -42,6 +45,7 @@ public final class DeterministicZip {
     public record Entry(String name, Path file, byte[] bytes, int mode) {
         public Entry {
             Objects.requireNonNull(name, "name");
+            PackageEntryNames.requireSafe(name);
             if ((file == null) == (bytes == null)) {
                 throw new IllegalArgumentException("an entry has a file or bytes");
             }

@@ -72,7 +72,7 @@ public final class FunctionDeployer {
                     + "(--role-arn, MLDEPLOY_ROLE_ARN, LambdaTarget.builder().roleArn(...)) or let mldeploy create "
                     + "one (--create-role, MLDEPLOY_LAMBDA_CREATE_ROLE=true)");
         }
-        SourceTree tree = SourceTree.of(spec.requireSource());
+        SourceTree tree = SourceTree.of(spec);
         String hash = SpecFingerprint.of(spec, tree, settings.fingerprintParts(config.roleArn().orElse("create")));
         LambdaPackager.Package pkg = null;
         if (!settings.isImage()) {

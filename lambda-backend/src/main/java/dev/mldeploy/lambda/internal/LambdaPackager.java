@@ -4,6 +4,7 @@ import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.SourceTree;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,7 +81,11 @@ public final class LambdaPackager {
             return new Package(zip, Files.size(zip), unzipped, Base64.getEncoder().encodeToString(digest),
                     HexFormat.of().formatHex(digest));
         } catch (IOException e) {
+            deleteQuietly(zip);
             throw new MlDeployException("cannot write the Lambda package " + zip + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(zip); // no half-written zip left behind
+            throw e;
         }
     }
 
@@ -96,7 +101,8 @@ public final class LambdaPackager {
 
     /** {@link dev.mldeploy.spi.Packager}: writes {@code <outDir>/<name>-lambda.zip}. */
     public static List<Path> writeTo(ModelSpec spec, Path outDir) {
-        SourceTree tree = SourceTree.of(spec.requireSource());
+        Packager.requireOutsideSource(spec.requireSource(), outDir);
+        SourceTree tree = SourceTree.of(spec);
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -125,6 +131,14 @@ public final class LambdaPackager {
             }
         }
         return md.digest();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(LambdaPackager.class).warn("cannot delete {}: {}", file, e.toString());
+        }
     }
 
     private static String mb(long bytes) {

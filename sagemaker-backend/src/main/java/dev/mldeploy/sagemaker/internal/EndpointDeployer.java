@@ -59,7 +59,7 @@ public final class EndpointDeployer {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate());
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
         String name = spec.name();
-        SourceTree tree = SourceTree.of(spec.requireSource());
+        SourceTree tree = SourceTree.of(spec);
         String hash = SpecFingerprint.of(spec, tree, plan.fingerprintSettings());
         String endpoint = Naming.endpointName(name);
         String versioned = Naming.versionedName(name, hash);

@@ -2,6 +2,7 @@ package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.spi.PackageEntryNames;
 import dev.mldeploy.spi.SourceTree;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -88,7 +89,10 @@ public final class ModelPackager {
                 throw new InvalidSpecException("model directory " + tree.root() + " has " + e.path()
                         + ", a file name the mldeploy serving adapter uses; rename it");
             }
-            entries.add(new Entry(CODE_DIR + e.path(), e.file(), null, e.size(), e.executable()));
+            // SourceTree checked the name; checked again here because these paths also become S3 keys that
+            // SageMaker downloads under /opt/ml/model (the uncompressed artifact)
+            entries.add(new Entry(PackageEntryNames.requireSafe(CODE_DIR + e.path()), e.file(), null, e.size(),
+                    e.executable()));
         }
         for (Map.Entry<String, byte[]> a : AdapterFiles.files().entrySet()) {
             entries.add(new Entry(CODE_DIR + a.getKey(), null, a.getValue(), a.getValue().length, false));

@@ -27,12 +27,14 @@ public final class SageMakerPackager implements Packager {
 
     @Override
     public List<Path> write(ModelSpec spec, Path outDir) {
-        SourceTree tree = SourceTree.of(spec.requireSource());
+        Packager.requireOutsideSource(spec.requireSource(), outDir);
+        SourceTree tree = SourceTree.of(spec);
         try {
             Files.createDirectories(outDir);
             List<Path> written = new ArrayList<>();
             Path requirements = tree.root().resolve("requirements.txt");
-            boolean withRequirements = Files.isRegularFile(requirements);
+            // only when it is packaged: an excluded requirements.txt stays out of the build context too
+            boolean withRequirements = tree.entries().stream().anyMatch(e -> e.path().equals("requirements.txt"));
             written.add(write(outDir.resolve("Dockerfile"), DockerfileWriter.dockerfile(spec, withRequirements)
                     .getBytes(StandardCharsets.UTF_8)));
             written.add(write(outDir.resolve("mldeploy_hooks.py"), AdapterFiles.file("mldeploy_hooks.py")));

@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.spi.PackageEntryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +10,8 @@ import java.util.Arrays;
 /**
  * Writes a POSIX ustar archive with fixed metadata (mtime 0, uid/gid 0, no user or group names, mode 0644 or
  * 0755), so the same entries give the same bytes. Names over 100 bytes and sizes of 8 GiB or more use a PAX
- * extended header. Not thread-safe. Not API.
+ * extended header. Every name must pass {@link PackageEntryNames} (checked here too, whatever the caller checked),
+ * so no entry can land outside the directory the archive is extracted to. Not thread-safe. Not API.
  */
 final class TarWriter {
     private static final int BLOCK = 512;
@@ -48,6 +50,7 @@ final class TarWriter {
     }
 
     private void writeHeader(String name, long size, boolean executable) throws IOException {
+        PackageEntryNames.requireSafe(name);
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         boolean pax = nameBytes.length > 100 || size > MAX_OCTAL_SIZE;
         if (pax) {
