@@ -106,7 +106,16 @@ public interface ModelDeployer extends AutoCloseable {
     boolean undeploy(String name);
 
     /** Same as {@link #undeploy(String)}, reporting progress while it waits. */
-    boolean undeploy(String name, ProgressListener listener);
+    default boolean undeploy(String name, ProgressListener listener) {
+        return undeploy(name, listener, DeployOptions.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Same as {@link #undeploy(String, ProgressListener)}, giving up after {@code timeout}.
+     *
+     * @throws OperationTimeoutException it did not finish within {@code timeout}
+     */
+    boolean undeploy(String name, ProgressListener listener, java.time.Duration timeout);
 
     /**
      * A client for the deployment named {@code name}.

@@ -61,9 +61,19 @@ public final class ModelSpec {
         this.resources = b.resources;
         this.environment = validateEnvironment(b.environment);
         this.tags = validateTags(b.tags);
-        this.traffic = b.traffic;
+        this.traffic = validateTraffic(b.traffic, b.resources);
         this.features = b.features;
         this.excludes = List.copyOf(b.excludes);
+    }
+
+    /** An average request cannot take longer than the longest one may. */
+    private static TrafficProfile validateTraffic(TrafficProfile traffic, Resources resources) {
+        if (traffic.averageInferenceTime().compareTo(resources.maxInferenceTime()) > 0) {
+            throw new InvalidSpecException("the average inference time (" + traffic.averageInferenceTime().toMillis()
+                    + " ms) is longer than the maximum (" + resources.maxInferenceTime().toMillis() + " ms); lower "
+                    + "the average or raise the maximum (--avg-inference-ms, --max-inference-ms)");
+        }
+        return traffic;
     }
 
     /** A builder for a model named {@code name}. */

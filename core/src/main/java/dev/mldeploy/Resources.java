@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param memoryMb           memory for the model process, in MB (at least 1)
  * @param ephemeralStorageMb scratch disk, in MB (at least 1)
- * @param maxInferenceTime   the longest one request may take (positive)
+ * @param maxInferenceTime   the longest one request may take (positive, at most {@link #MAX_INFERENCE_TIME_LIMIT})
  * @param gpu                whether the model needs a GPU
  * @param architecture       the CPU architecture
  */
@@ -19,6 +19,11 @@ public record Resources(int memoryMb, int ephemeralStorageMb, Duration maxInfere
     public static final int DEFAULT_MEMORY_MB = 1024;
     public static final int DEFAULT_EPHEMERAL_STORAGE_MB = 512;
     public static final Duration DEFAULT_MAX_INFERENCE_TIME = Duration.ofSeconds(10);
+    /**
+     * 24 h: longer than any AWS inference service takes one request (SageMaker asynchronous inference: 1 h), and
+     * small enough that millisecond arithmetic on it never overflows.
+     */
+    public static final Duration MAX_INFERENCE_TIME_LIMIT = Duration.ofHours(24);
 
     public Resources {
         Objects.requireNonNull(maxInferenceTime, "maxInferenceTime");
@@ -31,6 +36,10 @@ public record Resources(int memoryMb, int ephemeralStorageMb, Duration maxInfere
         }
         if (maxInferenceTime.isNegative() || maxInferenceTime.isZero()) {
             throw new InvalidSpecException("maxInferenceTime must be positive, was " + maxInferenceTime);
+        }
+        if (maxInferenceTime.compareTo(MAX_INFERENCE_TIME_LIMIT) > 0) {
+            throw new InvalidSpecException("maxInferenceTime must be at most " + MAX_INFERENCE_TIME_LIMIT.toHours()
+                    + " h, was " + maxInferenceTime);
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -191,12 +192,20 @@ public final class DefaultModelDeployer implements ModelDeployer {
         return undeploy(name, ProgressListener.none());
     }
 
+    /**
+     * On one target, removes what is there. With {@code auto}: a name found on two targets is an error naming both
+     * (removing both would be a guess); found on one, that one is undeployed; found on none, every target is asked
+     * to remove what a cut-off deploy may have left under the name.
+     */
     @Override
-    public boolean undeploy(String name, ProgressListener listener) {
+    public boolean undeploy(String name, ProgressListener listener, java.time.Duration timeout) {
         ensureOpen();
+        Objects.requireNonNull(timeout, "timeout");
+        List<String> on = AUTO.equals(defaultTarget) ? List.copyOf(findAll(name).keySet()) : List.of();
+        List<String> from = on.size() == 1 ? on : searchedTargets();
         boolean removed = false;
-        for (String t : searchedTargets()) {
-            removed |= target(t).undeploy(name, DeployContext.of(name, t, listener, DeployOptions.DEFAULT_TIMEOUT));
+        for (String t : from) {
+            removed |= target(t).undeploy(name, DeployContext.of(name, t, listener, timeout));
         }
         return removed;
     }
@@ -213,15 +222,26 @@ public final class DefaultModelDeployer implements ModelDeployer {
         return client;
     }
 
+    /** The deployment named {@code name} on the searched targets; on two or more (auto), an error naming them. */
     private Optional<Map.Entry<String, Deployment>> find(String name) {
+        Map<String, Deployment> found = findAll(name);
+        return found.entrySet().stream().findFirst();
+    }
+
+    /** Every searched target's deployment named {@code name}, in search order; two or more are an error. */
+    private Map<String, Deployment> findAll(String name) {
         ensureOpen();
+        Map<String, Deployment> found = new LinkedHashMap<>();
         for (String t : searchedTargets()) {
-            Optional<Deployment> d = target(t).describe(name);
-            if (d.isPresent()) {
-                return Optional.of(Map.entry(t, d.get()));
-            }
+            target(t).describe(name).ifPresent(d -> found.put(t, d));
         }
-        return Optional.empty();
+        if (found.size() > 1) {
+            List<String> on = List.copyOf(found.keySet());
+            throw new InvalidConfigurationException("deployment '" + name + "' exists on " + on.size()
+                    + " targets: " + String.join(" and ", on) + "; name the one you mean (--target "
+                    + on.get(0) + ", or ModelDeployer.Builder.defaultTarget)");
+        }
+        return found;
     }
 
     private DeploymentNotFoundException notFound(String name) {

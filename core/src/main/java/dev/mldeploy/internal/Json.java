@@ -15,10 +15,18 @@ import java.util.Map;
  * {@code Long} when integral and in range, else {@code BigDecimal}; strings, booleans and {@code null} as
  * themselves. Writes those, plus any {@link Number}, {@link CharSequence}, {@link Enum}, {@link Collection} and
  * Java arrays of objects.
+ *
+ * <p>The reader recurses once per nested array or object, so it refuses input nested deeper than
+ * {@link #MAX_DEPTH} with an {@link IllegalArgumentException} instead of running out of stack (a model's answer
+ * of 400 KB of {@code [} must not end in a {@link StackOverflowError}).
  */
 public final class Json {
+    /** Deepest nesting of arrays and objects {@link #parse} accepts (Jackson's default limit is 1,000). */
+    public static final int MAX_DEPTH = 512;
+
     private final String s;
     private int i;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
@@ -190,12 +198,20 @@ public final class Json {
         }
     }
 
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " arrays or objects");
+        }
+    }
+
     private Map<String, Object> object() {
+        enter();
         Map<String, Object> m = new LinkedHashMap<>();
         i++;
         ws();
         if (peek() == '}') {
             i++;
+            depth--;
             return m;
         }
         while (true) {
@@ -211,6 +227,7 @@ public final class Json {
             ws();
             char c = next();
             if (c == '}') {
+                depth--;
                 return m;
             }
             if (c != ',') {
@@ -220,11 +237,13 @@ public final class Json {
     }
 
     private List<Object> array() {
+        enter();
         List<Object> l = new ArrayList<>();
         i++;
         ws();
         if (peek() == ']') {
             i++;
+            depth--;
             return l;
         }
         while (true) {
@@ -233,6 +252,7 @@ public final class Json {
             ws();
             char c = next();
             if (c == ']') {
+                depth--;
                 return l;
             }
             if (c != ',') {

@@ -108,9 +108,11 @@ public final class LambdaProfile implements PlacementProfile {
             reasons.add("ephemeral storage " + Fmt.num(res.ephemeralStorageMb()) + " MB is over Lambda's "
                     + Fmt.num(LambdaLimits.MAX_EPHEMERAL_STORAGE_MB) + " MB /tmp maximum");
         }
-        if (traffic.payloadBytes() > LambdaLimits.MAX_SYNC_PAYLOAD_BYTES) {
-            reasons.add("payload " + Fmt.bytes(traffic.payloadBytes()) + " is over Lambda's "
-                    + Fmt.limit(LambdaLimits.MAX_SYNC_PAYLOAD_BYTES) + " synchronous request/response limit");
+        if (traffic.payloadBytes() > LambdaLimits.MAX_SYNC_RAW_PAYLOAD_BYTES) {
+            reasons.add("payload " + Fmt.bytes(traffic.payloadBytes()) + " is over the "
+                    + Fmt.bytes(LambdaLimits.MAX_SYNC_RAW_PAYLOAD_BYTES) + " body mldeploy can send to Lambda (its "
+                    + Fmt.limit(LambdaLimits.MAX_SYNC_PAYLOAD_BYTES) + " synchronous request limit holds the body "
+                    + "base64-encoded in a JSON envelope)");
         }
         SageMakerOnly.reasons(spec, "Lambda", reasons);
         if (!LambdaLimits.supportsPython(spec.pythonVersion())) {
@@ -150,10 +152,10 @@ public final class LambdaProfile implements PlacementProfile {
                     Integer.toString(options.provisionedConcurrency()));
         }
 
-        long concurrency = peakConcurrency(traffic);
+        Load load = Load.of(traffic);
+        long concurrency = load.concurrency();
         if (concurrency > LambdaLimits.DEFAULT_CONCURRENCY_QUOTA) {
-            notes.add("peak " + Fmt.num(BigDecimal.valueOf(traffic.peakRequestsPerSecond())) + " requests/s x "
-                    + Fmt.duration(traffic.averageInferenceTime()) + " needs " + Fmt.num(concurrency)
+            notes.add(load.describe() + " x " + Fmt.duration(traffic.averageInferenceTime()) + " needs " + Fmt.num(concurrency)
                     + " concurrent executions, over the default regional quota of "
                     + Fmt.num(LambdaLimits.DEFAULT_CONCURRENCY_QUOTA) + "; ask AWS to raise it");
         }
@@ -171,11 +173,9 @@ public final class LambdaProfile implements PlacementProfile {
                 settings);
     }
 
-    /** Concurrent requests at the peak: ceil(peak requests/s x average seconds), at least 1. */
+    /** Concurrent requests: ceil(requests/s x average seconds), at least 1, the rate from {@link Load}. */
     static long peakConcurrency(TrafficProfile traffic) {
-        BigDecimal c = BigDecimal.valueOf(traffic.peakRequestsPerSecond())
-                .multiply(Fmt.seconds(traffic.averageInferenceTime())).setScale(0, RoundingMode.CEILING);
-        return Math.max(1, c.longValue());
+        return Load.of(traffic).concurrency();
     }
 
     private static long ceilSeconds(Duration d) {

@@ -1,11 +1,14 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.InvalidConfigurationException;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Cost options placement uses: the Lambda free tier, provisioned concurrency, and a SageMaker instance type and
- * count to price instead of the cheapest fitting one. Immutable and thread-safe; the builder is not.
+ * count to price instead of the cheapest fitting one. Immutable and thread-safe; the builder is not, and refuses an
+ * impossible value (a negative concurrency, an instance count below 1, more hours than a month has) with an
+ * {@link InvalidConfigurationException} that names the option.
  */
 public final class PlacementOptions {
     private final boolean freeTier;
@@ -61,7 +64,7 @@ public final class PlacementOptions {
         return Optional.ofNullable(instanceType);
     }
 
-    /** The SageMaker instance count to price, when the caller chose one (0 means: size it from traffic). */
+    /** The SageMaker instance count to price, when the caller chose one (0 means: not chosen, size it from traffic). */
     public int instanceCount() {
         return instanceCount;
     }
@@ -89,9 +92,10 @@ public final class PlacementOptions {
             return this;
         }
 
+        /** Lambda provisioned concurrency to price, at least 0 (none). */
         public Builder provisionedConcurrency(int count) {
             if (count < 0) {
-                throw new IllegalArgumentException("provisioned concurrency must be at least 0, was " + count);
+                throw new InvalidConfigurationException("provisioned concurrency must be at least 0, was " + count);
             }
             this.provisionedConcurrency = count;
             return this;
@@ -99,7 +103,7 @@ public final class PlacementOptions {
 
         public Builder provisionedHoursPerMonth(double hours) {
             if (!(hours >= 0) || hours > PriceTables.HOURS_PER_MONTH) {
-                throw new IllegalArgumentException("provisioned hours must be 0 to " + PriceTables.HOURS_PER_MONTH
+                throw new InvalidConfigurationException("provisioned hours must be 0 to " + PriceTables.HOURS_PER_MONTH
                         + " a month, was " + hours);
             }
             this.provisionedHoursPerMonth = hours;
@@ -111,9 +115,11 @@ public final class PlacementOptions {
             return this;
         }
 
+        /** The SageMaker instance count to price, at least 1 (leave it unset to size it from traffic). */
         public Builder instanceCount(int count) {
-            if (count < 0) {
-                throw new IllegalArgumentException("instance count must be at least 0, was " + count);
+            if (count < 1) {
+                throw new InvalidConfigurationException("instance count must be at least 1, was " + count
+                        + " (leave it out to size it from traffic)");
             }
             this.instanceCount = count;
             return this;

@@ -4,8 +4,6 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.Resources;
 import dev.mldeploy.TrafficProfile;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,9 @@ import java.util.Optional;
  * <p>Instance type: the one in {@link PlacementOptions#instanceType()} when given (an unknown name is a reason that
  * lists the known ones), otherwise the cheapest type in the price table whose memory holds the spec's memory and
  * which has a GPU when the spec needs one. Instance count: {@link PlacementOptions#instanceCount()} when given,
- * otherwise {@code ceil(peak requests/s x average inference seconds / vCPUs)} (one request per vCPU at a time),
- * at least 1 and at least one per A/B variant. Settings: {@code instanceType}, {@code instanceCount},
+ * otherwise {@code ceil(requests/s x average inference seconds / vCPUs)} (one request per vCPU at a time), where the
+ * rate is the busier of the peak and the month's average ({@link Load}), at least 1 and at least one per A/B
+ * variant; a count beyond what SageMaker can configure (a 32-bit integer) is a reason. Settings: {@code instanceType}, {@code instanceCount},
  * {@code variants} (when over 1). Immutable; thread-safe.
  */
 public final class SageMakerRealTimeProfile implements PlacementProfile {
@@ -72,12 +71,19 @@ public final class SageMakerRealTimeProfile implements PlacementProfile {
                     reasons.add(variants + " A/B variants need at least " + variants + " instances (one each); "
                             + "the instance count is " + count);
                 }
+                long needed = sizedCount(traffic, t);
+                if (needed > count) {
+                    notes.add("the traffic needs " + Fmt.num(needed) + " instances (" + sizing(traffic, t)
+                            + "); " + count + " were asked for, so requests will queue at the peak");
+                }
             } else {
                 long sized = sizedCount(traffic, t);
+                if (sized > Integer.MAX_VALUE) {
+                    reasons.add("the traffic needs " + Fmt.num(sized) + " " + t.name() + " instances ("
+                            + sizing(traffic, t) + "), more than an endpoint can be configured with");
+                }
                 count = (int) Math.min(Integer.MAX_VALUE, Math.max(variants, sized));
-                notes.add("instance count " + count + ": ceil(peak " + Fmt.num(BigDecimal.valueOf(
-                        traffic.peakRequestsPerSecond())) + " requests/s x " + Fmt.duration(
-                        traffic.averageInferenceTime()) + " / " + t.vcpus() + " vCPUs) = " + sized
+                notes.add("instance count " + count + ": " + sizing(traffic, t) + " = " + Fmt.num(sized)
                         + (variants > 1 ? ", at least one per variant (" + variants + ")" : "")
                         + ", at least 1");
             }
@@ -128,12 +134,14 @@ public final class SageMakerRealTimeProfile implements PlacementProfile {
         return t;
     }
 
-    /** ceil(peak requests/s x average seconds / vCPUs), at least 1. */
+    /** ceil(requests/s x average seconds / vCPUs), at least 1, the rate from {@link Load}. */
     static long sizedCount(TrafficProfile traffic, PriceTables.InstanceType type) {
-        BigDecimal busy = BigDecimal.valueOf(traffic.peakRequestsPerSecond())
-                .multiply(Fmt.seconds(traffic.averageInferenceTime()));
-        long n = busy.divide(BigDecimal.valueOf(type.vcpus()), 0, RoundingMode.CEILING).longValue();
-        return Math.max(1, n);
+        return Load.of(traffic).units(type.vcpus());
+    }
+
+    private static String sizing(TrafficProfile traffic, PriceTables.InstanceType type) {
+        return "ceil(" + Load.of(traffic).describe() + " x " + Fmt.duration(traffic.averageInferenceTime()) + " / "
+                + type.vcpus() + " vCPUs)";
     }
 
     private static String gpuTypes() {

@@ -4,7 +4,6 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.Resources;
 import dev.mldeploy.TrafficProfile;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,8 @@ import java.util.Map;
  * and priced per GB-second of the memory setting.
  *
  * <p>Settings: {@code memoryMb} (the spec's memory rounded up to the next 1 GB step, at least 1,024) and
- * {@code maxConcurrency} ({@code ceil(peak requests/s x average inference seconds)}, 1 to 200). Immutable;
+ * {@code maxConcurrency} ({@code ceil(requests/s x average inference seconds)}, the rate the busier of the peak and
+ * the month's average ({@link Load}), 1 to 200; more is a reason). Immutable;
  * thread-safe.
  */
 public final class SageMakerServerlessProfile implements PlacementProfile {
@@ -60,9 +60,10 @@ public final class SageMakerServerlessProfile implements PlacementProfile {
                     + Fmt.limit(SageMakerLimits.Serverless.MAX_PAYLOAD_BYTES) + " request limit");
         }
         SageMakerOnly.reasons(spec, "SageMaker serverless", reasons);
-        long concurrency = LambdaProfile.peakConcurrency(traffic);
+        Load load = Load.of(traffic);
+        long concurrency = load.concurrency();
         if (concurrency > SageMakerLimits.Serverless.MAX_CONCURRENCY) {
-            reasons.add("peak " + Fmt.num(BigDecimal.valueOf(traffic.peakRequestsPerSecond())) + " requests/s x "
+            reasons.add(load.describe() + " x "
                     + Fmt.duration(traffic.averageInferenceTime()) + " needs " + Fmt.num(concurrency)
                     + " concurrent requests, over SageMaker serverless's maximum concurrency of "
                     + SageMakerLimits.Serverless.MAX_CONCURRENCY + " per endpoint");

@@ -244,4 +244,71 @@ class DefaultModelDeployerTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.deploy(spec("m")));
         assertSame(IllegalStateException.class, e.getClass());
     }
+
+    private static Deployment deployed(String name, String target) {
+        return new Deployment(name, target, "fake", DeploymentStatus.IN_SERVICE, "", "h", "", null, null, Map.of());
+    }
+
+    private ModelDeployer autoOver(Target cloud, Target local) {
+        return ModelDeployer.builder().discoverProviders(false).provider(provider("cloud", cloud))
+                .provider(provider("local", local)).defaultTarget(ModelDeployer.AUTO).build();
+    }
+
+    @Test
+    void describeInvokeUndeploy_whenAutoFindsTheNameOnTwoTargets_failNamingBoth_andRemoveNothing() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        when(cloud.describe("m")).thenReturn(Optional.of(deployed("m", "cloud")));
+        when(local.describe("m")).thenReturn(Optional.of(deployed("m", "local")));
+        try (ModelDeployer d = autoOver(cloud, local)) {
+            for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> d.describe("m"), () -> d.client("m"), () -> d.undeploy("m"))) {
+                InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, call);
+                assertEquals("deployment 'm' exists on 2 targets: cloud and local; name the one you mean "
+                        + "(--target cloud, or ModelDeployer.Builder.defaultTarget)", e.getMessage());
+            }
+        }
+        verify(cloud, never()).undeploy(any(), any());
+        verify(local, never()).undeploy(any(), any());
+        verify(cloud, never()).invoker(any());
+    }
+
+    @Test
+    void undeploy_whenAutoFindsTheNameOnOneTarget_removesItThereOnly_withTheGivenTimeout() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        when(local.describe("m")).thenReturn(Optional.of(deployed("m", "local")));
+        when(local.undeploy(eq("m"), any())).thenReturn(true);
+        try (ModelDeployer d = autoOver(cloud, local)) {
+            assertTrue(d.undeploy("m", dev.mldeploy.ProgressListener.none(), Duration.ofSeconds(7)));
+        }
+        ArgumentCaptor<DeployContext> ctx = ArgumentCaptor.forClass(DeployContext.class);
+        verify(local).undeploy(eq("m"), ctx.capture());
+        Duration remaining = ctx.getValue().remaining();
+        assertTrue(remaining.compareTo(Duration.ofSeconds(7)) <= 0 && remaining.compareTo(Duration.ofMinutes(1)) < 0,
+                "the deadline is the 7 s given, not the 30 min default: " + remaining);
+        verify(cloud, never()).undeploy(any(), any());
+    }
+
+    @Test
+    void undeploy_whenAutoFindsTheNameNowhere_asksEveryTargetToRemoveLeftovers() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        when(cloud.undeploy(eq("m"), any())).thenReturn(true);
+        try (ModelDeployer d = autoOver(cloud, local)) {
+            assertTrue(d.undeploy("m"), "the cloud target removed what a cut-off deploy left");
+        }
+        verify(cloud).undeploy(eq("m"), any());
+        verify(local).undeploy(eq("m"), any());
+    }
+
+    @Test
+    void describe_whenAutoFindsTheNameOnOneTarget_returnsIt() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        when(local.describe("m")).thenReturn(Optional.of(deployed("m", "local")));
+        try (ModelDeployer d = autoOver(cloud, local)) {
+            assertEquals("local", d.describe("m").target());
+        }
+    }
 }

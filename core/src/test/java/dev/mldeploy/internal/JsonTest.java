@@ -118,4 +118,35 @@ class JsonTest {
         assertEquals(m, Json.parse(Json.write(m)));
         assertEquals(m, Json.parse(Json.writePretty(m)));
     }
+
+    @Test
+    void parse_when400KbOfOpenBrackets_refusesTheNestingInsteadOfOverflowingTheStack() {
+        String text = "[".repeat(400 * 1024);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(text));
+        assertTrue(e.getMessage().contains("nested deeper than " + Json.MAX_DEPTH), e.getMessage());
+    }
+
+    @Test
+    void parse_whenNestedExactlyToTheLimit_readsIt() {
+        String text = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        Object v = Json.parse(text);
+        int depth = 0;
+        while (v instanceof List<?> l) {
+            depth++;
+            v = l.isEmpty() ? null : l.get(0);
+        }
+        assertEquals(Json.MAX_DEPTH, depth);
+    }
+
+    @Test
+    void parse_whenObjectsNestOneLevelTooDeep_refusesThem() {
+        String text = "{\"a\":".repeat(Json.MAX_DEPTH + 1) + "1" + "}".repeat(Json.MAX_DEPTH + 1);
+        assertThrows(IllegalArgumentException.class, () -> Json.parse(text));
+    }
+
+    @Test
+    void parse_whenSiblingsAreManyButShallow_readsThem() {
+        String text = "[" + "[],".repeat(Json.MAX_DEPTH * 2) + "[]]";
+        assertEquals(Json.MAX_DEPTH * 2 + 1, ((List<?>) Json.parse(text)).size());
+    }
 }

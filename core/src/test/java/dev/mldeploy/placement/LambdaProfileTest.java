@@ -49,10 +49,11 @@ class LambdaProfileTest {
 
     @ParameterizedTest
     @EnumSource(LambdaProfile.Packaging.class)
-    void payload_at6MbFits_oneByteOverIsRejected(LambdaProfile.Packaging packaging) {
-        assertFits(profile(packaging), spec().traffic(t -> t.payloadBytes(6_291_456)).build());
-        assertRejected(profile(packaging), spec().traffic(t -> t.payloadBytes(6_291_457)).build(),
-                "payload 6,291,457 bytes is over Lambda's 6 MB (6,291,456 bytes) synchronous request/response limit");
+    void payload_atTheLargestBodyTheEnvelopeHoldsFits_oneByteOverIsRejected(LambdaProfile.Packaging packaging) {
+        assertFits(profile(packaging), spec().traffic(t -> t.payloadBytes(4_717_824)).build());
+        assertRejected(profile(packaging), spec().traffic(t -> t.payloadBytes(4_717_825)).build(),
+                "payload 4,717,825 bytes is over the 4,717,824 bytes body mldeploy can send to Lambda (its 6 MB "
+                        + "(6,291,456 bytes) synchronous request limit holds the body base64-encoded in a JSON envelope)");
     }
 
     @ParameterizedTest

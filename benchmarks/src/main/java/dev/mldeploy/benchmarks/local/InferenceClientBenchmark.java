@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +37,10 @@ import java.util.stream.Stream;
  * <p>A plain harness rather than JMH: the model server must be deployed once and shared by both clients, and
  * JMH's forked JVMs would each deploy their own. Each round runs the two clients one after the other for the same
  * time (alternating which goes first), after a warm-up of each; the ratio is of the summed request counts.
+ *
+ * <p>Time comes from a nanosecond clock ({@link System#nanoTime()} by default) that the harness's tests replace
+ * with one they advance themselves, so that they check its arithmetic without depending on how busy the machine is.
+ * A run's elapsed time is from its start to the last worker's last reading, on that clock.
  *
  * <pre>
  * mvn -B -q -DskipTests package -pl benchmarks -am dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
@@ -169,12 +174,18 @@ public final class InferenceClientBenchmark {
 
     /** Rounds of {@code a} then {@code b} (alternating which goes first); the summed runs of each. */
     static Row compare(Caller a, Caller b, int threads, int rounds, Duration round) throws InterruptedException {
+        return compare(a, b, threads, rounds, round, System::nanoTime);
+    }
+
+    /** {@link #compare(Caller, Caller, int, int, Duration)} timed by {@code nanoTime}. */
+    static Row compare(Caller a, Caller b, int threads, int rounds, Duration round, LongSupplier nanoTime)
+            throws InterruptedException {
         Run sumA = new Run(0, Duration.ZERO, 0);
         Run sumB = new Run(0, Duration.ZERO, 0);
         for (int i = 0; i < rounds; i++) {
             boolean aFirst = i % 2 == 0;
-            Run first = run(aFirst ? a : b, threads, round);
-            Run second = run(aFirst ? b : a, threads, round);
+            Run first = run(aFirst ? a : b, threads, round, nanoTime);
+            Run second = run(aFirst ? b : a, threads, round, nanoTime);
             sumA = add(sumA, aFirst ? first : second);
             sumB = add(sumB, aFirst ? second : first);
         }
@@ -202,24 +213,32 @@ public final class InferenceClientBenchmark {
 
     /** Runs {@code caller} on {@code threads} threads, each calling in a loop, for {@code length}. */
     static Run run(Caller caller, int threads, Duration length) throws InterruptedException {
+        return run(caller, threads, length, System::nanoTime);
+    }
+
+    /** {@link #run(Caller, int, Duration)} timed by {@code nanoTime}, read on the calling and the worker threads. */
+    static Run run(Caller caller, int threads, Duration length, LongSupplier nanoTime) throws InterruptedException {
         long[] counts = new long[threads];
         long[] nanos = new long[threads];
+        long[] finished = new long[threads];
         Throwable[] failure = new Throwable[1];
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         long end = start + length.toNanos();
+        java.util.Arrays.fill(finished, start);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int id = t;
             Thread w = new Thread(() -> {
                 try {
-                    long now = System.nanoTime();
+                    long now = nanoTime.getAsLong();
                     while (now < end) {
                         caller.call();
-                        long after = System.nanoTime();
+                        long after = nanoTime.getAsLong();
                         nanos[id] += after - now;
                         counts[id]++;
                         now = after;
                     }
+                    finished[id] = now;
                 } catch (Throwable e) {
                     synchronized (failure) {
                         failure[0] = e;
@@ -232,16 +251,18 @@ public final class InferenceClientBenchmark {
         for (Thread w : workers) {
             w.join();
         }
-        long elapsed = System.nanoTime() - start;
         if (failure[0] != null) {
             throw new IllegalStateException("a request failed: " + failure[0], failure[0]);
         }
         long total = 0;
         long totalNanos = 0;
+        long last = start;
         for (int t = 0; t < threads; t++) {
             total += counts[t];
             totalNanos += nanos[t];
+            last = Math.max(last, finished[t]);
         }
+        long elapsed = last - start;
         return new Run(total, Duration.ofNanos(elapsed), totalNanos);
     }
 

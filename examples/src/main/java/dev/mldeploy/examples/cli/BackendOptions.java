@@ -1,7 +1,9 @@
 package dev.mldeploy.examples.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +50,58 @@ final class BackendOptions {
     @Option(names = "--contract", paramLabel = "sagemaker|lambda", description = "[local] Serve the model through "
             + "the SageMaker serving adapter (default) or the Lambda handler (MLDEPLOY_LOCAL_CONTRACT).")
     String contract;
+
+    /** The targets each backend option is for; a target mldeploy does not know (a third party's) gets them all. */
+    private static final Map<String, Set<String>> USED_BY = Map.ofEntries(
+            Map.entry("--role-arn", Set.of("sagemaker", "lambda")),
+            Map.entry("--bucket", Set.of("sagemaker", "lambda")),
+            Map.entry("--create-bucket", Set.of("sagemaker", "lambda")),
+            Map.entry("--image", Set.of("sagemaker")),
+            Map.entry("--instance-type", Set.of("sagemaker")),
+            Map.entry("--instance-count", Set.of("sagemaker")),
+            Map.entry("--serverless-memory-mb", Set.of("sagemaker")),
+            Map.entry("--create-role", Set.of("lambda")),
+            Map.entry("--provisioned-concurrency", Set.of("lambda")),
+            Map.entry("--runtime", Set.of("lambda")),
+            Map.entry("--contract", Set.of("local")));
+    private static final Set<String> KNOWN_TARGETS = Set.of("sagemaker", "lambda", "local");
+
+    /** The options given, in declaration order. */
+    List<String> given() {
+        Map<String, Boolean> set = new LinkedHashMap<>();
+        set.put("--role-arn", roleArn != null);
+        set.put("--bucket", bucket != null);
+        set.put("--create-bucket", createBucket);
+        set.put("--image", image != null);
+        set.put("--instance-type", instanceType != null);
+        set.put("--instance-count", instanceCount != null);
+        set.put("--serverless-memory-mb", serverlessMemoryMb != null);
+        set.put("--create-role", createRole);
+        set.put("--provisioned-concurrency", provisionedConcurrency != null);
+        set.put("--runtime", runtime != null);
+        set.put("--contract", contract != null);
+        return set.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * Refuses options {@code target} does not use (a silently ignored {@code --instance-type} on Lambda would deploy
+     * something other than what was asked). {@code how} says how the target was chosen, for the message.
+     *
+     * @throws IllegalArgumentException naming every such option and the targets it is for
+     */
+    void checkUsedBy(String target, String how) {
+        if (!KNOWN_TARGETS.contains(target)) {
+            return;
+        }
+        List<String> unused = given().stream().filter(o -> !USED_BY.get(o).contains(target)).toList();
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", unused.stream().map(o -> o + " ("
+                    + String.join(", ", new java.util.TreeSet<>(USED_BY.get(o))) + " only)").toList())
+                    + (unused.size() == 1 ? " does" : " do") + " nothing on " + how + "; remove "
+                    + (unused.size() == 1 ? "it" : "them") + " or deploy to a target that uses "
+                    + (unused.size() == 1 ? "it" : "them"));
+        }
+    }
 
     /** The environment keys these options set; a usage error message when they contradict each other. */
     Map<String, String> environment() {

@@ -2,41 +2,43 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.OperationTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
-/** Runs a call with the command's {@code --timeout}, for the calls whose API takes none. */
+/**
+ * Runs a call on a daemon thread and gives up on it after a time limit, so that a call stuck inside a library
+ * (an SDK read on a connection that never answers, with its own retries) cannot hold the command: the caller gets
+ * an {@link OperationTimeoutException} on time, and since the thread is a daemon the JVM can still exit. The
+ * abandoned thread is interrupted and left to finish on its own.
+ */
 final class Deadline {
     private Deadline() {
     }
 
-    static <T> T call(String what, Duration timeout, Supplier<T> call) {
+    /** The result of {@code call}, or its exception, or an {@link OperationTimeoutException} after {@code limit}. */
+    static <T> T call(String threadName, Duration limit, Callable<T> call, String timeoutMessage) {
         CompletableFuture<T> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(call.get());
+                f.complete(call.call());
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
-        }, "mldeploy-cli-call");
+        }, threadName);
         t.setDaemon(true);
         t.start();
-        return await(what, timeout, f);
-    }
-
-    static <T> T await(String what, Duration timeout, CompletableFuture<T> f) {
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new OperationTimeoutException(what + " did not finish within " + timeout.toSeconds()
-                    + " s; raise --timeout");
+            t.interrupt();
+            throw new OperationTimeoutException(timeoutMessage);
         } catch (InterruptedException e) {
+            t.interrupt();
             Thread.currentThread().interrupt();
-            throw new OperationTimeoutException(what + " was interrupted");
+            throw new OperationTimeoutException(timeoutMessage + " (interrupted)");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -47,5 +49,10 @@ final class Deadline {
             }
             throw new IllegalStateException(cause);
         }
+    }
+
+    /** {@code 10 s}, {@code 1.5 s}: a limit as people read it. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 }

@@ -70,8 +70,10 @@ final class DeployCommand implements Callable<Integer> {
         ProgressPrinter progress = ProgressPrinter.forConsole(err);
         DeployResult result;
         try (ModelDeployer deployer = cli.deployer(target.target, flags)) {
+            PlacementOptions placement = placementOptions();
+            checkBackendOptions(deployer, model, placement);
             DeployOptions options = DeployOptions.builder().progressListener(progress).timeout(target.timeout)
-                    .placementOptions(placementOptions()).build();
+                    .placementOptions(placement).build();
             try {
                 result = deployer.deploy(model, options);
             } finally {
@@ -113,6 +115,31 @@ final class DeployCommand implements Callable<Integer> {
         }
         b.environment(modelEnv);
         return b.build();
+    }
+
+    /**
+     * Refuses backend options the target does not use, before anything is created; with {@code auto}, the target
+     * placement chooses (planning calls nothing remote; a model nothing fits is left to deploy to report).
+     */
+    private void checkBackendOptions(ModelDeployer deployer, ModelSpec model, PlacementOptions placement) {
+        String chosen = target.target;
+        String how = "--target " + chosen;
+        if (ModelDeployer.AUTO.equals(chosen)) {
+            if (backend.given().isEmpty()) {
+                return;
+            }
+            var decision = deployer.plan(model, placement).chosen();
+            if (decision.isEmpty()) {
+                return;
+            }
+            chosen = decision.get().target();
+            how = chosen + " (chosen by --target auto as " + decision.get().name() + ")";
+        }
+        try {
+            backend.checkUsedBy(chosen, how);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** With --target auto, price what the backend options ask for. */

@@ -32,7 +32,7 @@ final class DescribeCommand implements Callable<Integer> {
     public Integer call() {
         Deployment d;
         try (ModelDeployer deployer = cli.deployer(target.target, target.environment())) {
-            d = Deadline.call("describing '" + name + "'", target.timeout, () -> deployer.describe(name));
+            d = deployer.describe(name); // bounded by --timeout as a whole (BoundedExecution)
         }
         PrintWriter o = spec.commandLine().getOut();
         o.print(out.json() ? Json.writePretty(Formats.deployment(d)) + System.lineSeparator()

@@ -25,9 +25,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code mldeploy invoke}: sends one request to a deployment and prints the answer. */
+/**
+ * {@code mldeploy invoke}: sends one request to a deployment and writes the answer. In text mode the answer's bytes
+ * go to stdout (or {@code --out FILE}) exactly as the model sent them, whatever their content type; with
+ * {@code --output json} a JSON answer is embedded as JSON, text as a string, anything else as base64.
+ */
 @Command(name = "invoke", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Sends one request to the deployment NAME and prints the model's answer on stdout.")
+        description = "Sends one request to the deployment NAME and writes the model's answer to stdout, byte for "
+                + "byte (or to --out FILE).")
 final class InvokeCommand implements Callable<Integer> {
     @ParentCommand
     MlDeployCli cli;
@@ -60,19 +65,29 @@ final class InvokeCommand implements Callable<Integer> {
     String accept;
     @Option(names = "--variant", paramLabel = "VARIANT", description = "Send to this production variant (A/B).")
     String variant;
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the answer's body to FILE, byte for byte "
+            + "(stdout then says what was written).")
+    Path bodyFile;
 
     @Override
     public Integer call() {
+        if (bodyFile != null && !Files.isDirectory(bodyFile.toAbsolutePath().getParent())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + bodyFile + ": its directory "
+                    + "does not exist");
+        }
         InferenceRequest.Builder request = InferenceRequest.builder().body(readBody()).contentType(contentType)
                 .accept(accept);
         if (variant != null) {
             request.targetVariant(variant);
         }
         InferenceResponse response;
+        // the lookup in client(name) is a remote call too: --timeout bounds this whole block (BoundedExecution)
         try (ModelDeployer deployer = cli.deployer(target.target, target.environment());
              InferenceClient client = deployer.client(name)) {
-            response = Deadline.await("invoking '" + name + "'", target.timeout,
-                    client.invokeAsync(request.build()));
+            response = client.invoke(request.build());
+        }
+        if (bodyFile != null) {
+            writeBodyFile(response.body());
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {
@@ -82,13 +97,51 @@ final class InvokeCommand implements Callable<Integer> {
             m.put("variant", response.variant().orElse(null));
             m.put("contentType", response.contentType());
             m.put("latencyMs", response.latency().toMillis());
-            m.put("body", bodyValue(response));
+            if (bodyFile != null) {
+                m.put("bodyFile", bodyFile.toString());
+                m.put("bodyBytes", response.body().length);
+            } else {
+                m.put("body", bodyValue(response));
+            }
             o.println(Json.writePretty(m));
+        } else if (bodyFile != null) {
+            o.println("wrote " + response.body().length + " bytes (" + response.contentType() + ") to " + bodyFile);
         } else {
-            o.println(response.bodyAsString());
+            writeExactly(o, response.body());
         }
         o.flush();
         return 0;
+    }
+
+    /** The answer's bytes on stdout as they came: no decoding, no added newline (a pipe gets the model's bytes). */
+    private void writeExactly(PrintWriter o, byte[] body) {
+        o.flush();
+        try {
+            cli.rawOut().write(body);
+            cli.rawOut().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the answer to stdout: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeBodyFile(byte[] body) {
+        try {
+            Path parent = bodyFile.toAbsolutePath().getParent();
+            // a temporary file next to it, then a move: an interrupted write never leaves half an answer in FILE
+            Path tmp = Files.createTempFile(parent, ".mldeploy-answer-", ".tmp");
+            try {
+                Files.write(tmp, body);
+                Files.move(tmp, bodyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + bodyFile + ": its directory "
+                    + "does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + bodyFile + ": " + e.getMessage(), e);
+        }
     }
 
     private byte[] readBody() {

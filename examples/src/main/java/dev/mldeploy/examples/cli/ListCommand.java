@@ -30,7 +30,7 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         List<Deployment> all;
         try (ModelDeployer deployer = cli.deployer(target.target, target.environment())) {
-            all = Deadline.call("listing deployments", target.timeout, deployer::list);
+            all = deployer.list(); // bounded by --timeout as a whole (BoundedExecution)
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {

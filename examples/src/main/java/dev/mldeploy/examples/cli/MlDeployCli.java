@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
  * whatever targets {@link java.util.ServiceLoader} finds on the class path.
  *
  * <p>Exit status: 0 success, 2 bad usage (and invalid spec or configuration), 3 placement impossible, 1 any other
- * failure. Errors print one line to stderr ({@code --verbose} adds the stack trace).
+ * failure. Errors print one line to stderr ({@code --verbose} adds the stack trace), and with {@code --output json}
+ * one JSON object on stdout as well ({@link ErrorReport}). Every command with {@code --timeout} returns within it
+ * ({@link BoundedExecution}).
  *
  * <p>Not thread-safe: one instance runs one command line.
  */
@@ -46,13 +48,23 @@ public final class MlDeployCli implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final List<TargetProvider> providers;
+    private final java.io.OutputStream rawOut;
+    private final boolean discover;
 
     @Spec
     private CommandSpec spec;
 
-    MlDeployCli(Map<String, String> environment, List<TargetProvider> providers) {
+    MlDeployCli(Map<String, String> environment, List<TargetProvider> providers, java.io.OutputStream rawOut,
+                boolean discover) {
         this.environment = Map.copyOf(environment);
         this.providers = List.copyOf(providers);
+        this.rawOut = Objects.requireNonNull(rawOut, "rawOut");
+        this.discover = discover;
+    }
+
+    /** Standard output as bytes, for answers written exactly as the model sent them; flush the writer first. */
+    java.io.OutputStream rawOut() {
+        return rawOut;
     }
 
     public static void main(String[] args) {
@@ -67,9 +79,10 @@ public final class MlDeployCli implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jgit", "off");
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int status = execute(args, out, err, System.getenv(), List.of());
+        int status = execute(args, out, err, System.out, System.getenv(), List.of());
         out.flush();
         err.flush();
+        // exit now, whatever a call abandoned at its timeout is still doing on its (daemon) thread
         System.exit(status);
     }
 
@@ -80,20 +93,42 @@ public final class MlDeployCli implements Callable<Integer> {
      * @param providers   providers to use besides those {@link java.util.ServiceLoader} finds (tests)
      * @return the exit status
      */
-    static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
-                       List<TargetProvider> providers) {
-        CommandLine cl = commandLine(environment, providers);
+    static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream rawOut,
+                       Map<String, String> environment, List<TargetProvider> providers) {
+        return execute(args, out, err, rawOut, environment, providers, true);
+    }
+
+    /** {@link #execute}, with {@code discover} false using only {@code providers} (tests of several targets). */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream rawOut,
+                       Map<String, String> environment, List<TargetProvider> providers, boolean discover) {
+        CommandLine cl = commandLine(environment, providers, rawOut, discover);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    static CommandLine commandLine(Map<String, String> environment, List<TargetProvider> providers) {
-        CommandLine cl = new CommandLine(new MlDeployCli(environment, providers));
+    static CommandLine commandLine(Map<String, String> environment, List<TargetProvider> providers,
+                                   java.io.OutputStream rawOut, boolean discover) {
+        CommandLine cl = new CommandLine(new MlDeployCli(environment, providers, rawOut, discover));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(MlDeployCli::onUsageError);
         cl.setExecutionExceptionHandler(MlDeployCli::onFailure);
+        cl.setExecutionStrategy(new BoundedExecution());
+        addTimeoutWhereMissing(cl.getSubcommands().get("package"));
         return cl;
+    }
+
+    /**
+     * Gives {@code command} the same {@code --timeout} as the others when it declares none (package calls nothing
+     * remote but still honours it); {@link BoundedExecution} enforces it.
+     */
+    private static void addTimeoutWhereMissing(CommandLine command) {
+        if (command == null || command.getCommandSpec().findOption("--timeout") != null) {
+            return;
+        }
+        command.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("--timeout")
+                .type(java.time.Duration.class).converters(new DurationConverter()).defaultValue("30m")
+                .paramLabel("DURATION").description(TargetOptions.TIMEOUT_DESCRIPTION).build());
     }
 
     @Override
@@ -112,7 +147,8 @@ public final class MlDeployCli implements Callable<Integer> {
     /** A deployer whose default target is {@code target}, configured from the environment plus {@code flags}. */
     ModelDeployer deployer(String target, Map<String, String> flags) {
         Objects.requireNonNull(target, "target");
-        ModelDeployer.Builder b = ModelDeployer.builder().defaultTarget(target).environment(environment(flags));
+        ModelDeployer.Builder b = ModelDeployer.builder().defaultTarget(target).environment(environment(flags))
+                .discoverProviders(discover);
         providers.forEach(b::provider);
         return b.build();
     }
@@ -123,8 +159,10 @@ public final class MlDeployCli implements Callable<Integer> {
      */
     PlacementChecker placementChecker() {
         Map<String, TargetProvider> byName = new java.util.TreeMap<>();
-        ServiceLoader.load(TargetProvider.class, Thread.currentThread().getContextClassLoader())
-                .forEach(p -> byName.putIfAbsent(p.name(), p));
+        if (discover) {
+            ServiceLoader.load(TargetProvider.class, Thread.currentThread().getContextClassLoader())
+                    .forEach(p -> byName.putIfAbsent(p.name(), p));
+        }
         providers.forEach(p -> byName.put(p.name(), p));
         List<PlacementProfile> profiles = new ArrayList<>(PlacementChecker.builtInProfiles());
         byName.values().forEach(p -> profiles.addAll(p.placementProfiles()));
@@ -132,24 +170,20 @@ public final class MlDeployCli implements Callable<Integer> {
     }
 
     private static int onUsageError(CommandLine.ParameterException e, String[] args) {
-        PrintWriter err = e.getCommandLine().getErr();
-        err.println("mldeploy: " + e.getMessage());
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
         }
-        if (Arrays.asList(args).contains("--verbose")) {
-            e.printStackTrace(err);
-        }
+        String help = " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
+        ErrorReport.print(new CommandLine.ParameterException(e.getCommandLine(), message + help, e), EXIT_USAGE,
+                Arrays.asList(args), e.getCommandLine().getOut(), e.getCommandLine().getErr());
         return EXIT_USAGE;
     }
 
     private static int onFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        PrintWriter err = cl.getErr();
-        err.println("mldeploy: " + describe(e));
-        if (parsed.expandedArgs().contains("--verbose")) {
-            e.printStackTrace(err);
-        }
-        return exitStatus(e);
+        int status = exitStatus(e);
+        ErrorReport.print(e, status, parsed.expandedArgs(), cl.getOut(), cl.getErr());
+        return status;
     }
 
     /** The exit status for a failure: 2 for bad input, 3 when nothing can hold the model, else 1. */
@@ -162,18 +196,6 @@ public final class MlDeployCli implements Callable<Integer> {
             return EXIT_PLACEMENT;
         }
         return EXIT_FAILURE;
-    }
-
-    /** A message for people: the exception's own, else its type; multi-line messages keep their reason lines. */
-    static String describe(Throwable e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            Throwable cause = e.getCause();
-            return e.getClass().getSimpleName() + (cause != null && cause.getMessage() != null
-                    ? ": " + cause.getMessage() : "");
-        }
-        return e instanceof dev.mldeploy.MlDeployException || e instanceof IllegalArgumentException
-                ? message : e.getClass().getSimpleName() + ": " + message;
     }
 
     /** The version from the jar's manifest, when there is one. */

@@ -112,10 +112,20 @@ final class PlanCommand implements Callable<Integer> {
         }
         Optional<CandidateEvaluation> chosen = shown.chosen();
         CommandLine cl = spec.commandLine();
+        String nothingFits = "no target can hold '" + model.name() + "'"
+                + (target != null && !isAll(target) ? " on " + target : "");
         if (out.json()) {
             Map<String, Object> json = Formats.placement(shown, chosen);
             json.put("model", model.name());
             json.put("packageSizeBytes", packageBytes(model));
+            if (chosen.isEmpty()) {
+                // the plan is the one JSON object; it carries the failure as every other command's error does
+                Map<String, Object> error = new java.util.LinkedHashMap<>();
+                error.put("type", "PlacementException");
+                error.put("message", nothingFits);
+                error.put("exitCode", MlDeployCli.EXIT_PLACEMENT);
+                json.put("error", error);
+            }
             cl.getOut().println(Json.writePretty(json));
         } else {
             cl.getOut().println("plan for '" + model.name() + "': " + (model.source().isPresent() ? "model directory "
@@ -129,8 +139,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         cl.getOut().flush();
         if (chosen.isEmpty()) {
-            cl.getErr().println("mldeploy: no target can hold '" + model.name() + "'"
-                    + (target != null && !isAll(target) ? " on " + target : "")
+            cl.getErr().println("mldeploy: " + nothingFits
                     + (out.json() ? "; see the reasons in \"targets\"" : "; see the reasons above"));
             return MlDeployCli.EXIT_PLACEMENT;
         }
@@ -178,11 +187,18 @@ final class PlanCommand implements Callable<Integer> {
                 t.peakRequestsPerSecond(peakRps);
             }
             if (payloadKb != null) {
-                t.payloadBytes(payloadKb * 1024);
+                t.payloadBytes(payloadBytes(payloadKb));
             }
         });
         b.features(new Features(variants == null ? 1 : variants, dataCapture));
         return b.build();
+    }
+
+    private long payloadBytes(long kb) {
+        if (kb < 0 || kb > Long.MAX_VALUE / 1024) {
+            throw usage("--payload-kb must be 0 to " + Long.MAX_VALUE / 1024 + ", was " + kb);
+        }
+        return kb * 1024;
     }
 
     PlacementOptions placementOptions() {

@@ -7,12 +7,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --target}, {@code --timeout} and the AWS connection options, shared by the commands that use a target. */
 final class TargetOptions {
+    /** The environment key that carries {@code --timeout} to the targets. */
+    static final String TIMEOUT_KEY = "MLDEPLOY_TIMEOUT";
     @Option(names = "--target", defaultValue = "local", paramLabel = "local|auto|sagemaker|lambda",
             description = "Where the deployment lives: local (default), auto (placement chooses), sagemaker, lambda.")
     String target = "local";
 
+    static final String TIMEOUT_DESCRIPTION = "Give up after this long (90s, 10m, 1h, PT5M; a bare number is "
+            + "seconds). Default 30m.";
+
     @Option(names = "--timeout", defaultValue = "30m", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Give up after this long (90s, 10m, 1h, PT5M; a bare number is seconds). Default 30m.")
+            description = TIMEOUT_DESCRIPTION)
     Duration timeout = Duration.ofMinutes(30);
 
     @Option(names = "--endpoint-url", paramLabel = "URL",
@@ -22,9 +27,13 @@ final class TargetOptions {
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region (AWS_REGION).")
     String region;
 
-    /** The environment keys these options set. */
+    /**
+     * The environment keys these options set. {@code MLDEPLOY_TIMEOUT} (ISO-8601) carries {@code --timeout} to the
+     * targets, so they can bound their own calls (describe, list, invoke have no per-call timeout in the API).
+     */
     Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put(TIMEOUT_KEY, timeout.toString());
         if (endpointUrl != null) {
             env.put("AWS_ENDPOINT_URL", endpointUrl);
         }

@@ -37,8 +37,7 @@ final class UndeployCommand implements Callable<Integer> {
         boolean removed;
         try (ModelDeployer deployer = cli.deployer(target.target, target.environment())) {
             try {
-                removed = Deadline.call("undeploying '" + name + "'", target.timeout,
-                        () -> deployer.undeploy(name, progress));
+                removed = deployer.undeploy(name, progress, target.timeout);
             } finally {
                 progress.finish();
             }

@@ -33,19 +33,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A cloud target for CLI tests: state in this provider (so every deployer the CLI builds sees it), one placement
  * profile that fits requests up to 900 s, the environment each target was created with, and an invoker that
- * echoes the body, or raises a model error when the body is {@code "boom"}.
+ * echoes the body, or raises a model error when the body is {@code "boom"} and an error with a two-line message
+ * when it is {@code "two lines"}. Describing {@link #STUCK} blocks until the calling thread is interrupted, as a
+ * call to an endpoint that accepts connections and never answers.
  */
 final class FakeCloud implements TargetProvider {
     static final String NAME = "fakecloud";
     static final Duration MAX_REQUEST = Duration.ofSeconds(900);
+    /** A deployment name whose lookup never answers. */
+    static final String STUCK = "stuck";
+
+    private final String name;
 
     final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
     final Map<String, ModelSpec> specs = new ConcurrentHashMap<>();
     final List<Map<String, String>> environments = new CopyOnWriteArrayList<>();
 
+    FakeCloud() {
+        this(NAME);
+    }
+
+    /** A fake cloud named {@code name}, for tests that need two targets. */
+    FakeCloud(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -55,8 +70,8 @@ final class FakeCloud implements TargetProvider {
 
     @Override
     public List<PlacementProfile> placementProfiles() {
-        return List.of(new Profile("small", new BigDecimal("1.5"), Duration.ofSeconds(60)),
-                new Profile("large", new BigDecimal("12.25"), MAX_REQUEST));
+        return List.of(new Profile(name, "small", new BigDecimal("1.5"), Duration.ofSeconds(60)),
+                new Profile(name, "large", new BigDecimal("12.25"), MAX_REQUEST));
     }
 
     @Override
@@ -80,11 +95,8 @@ final class FakeCloud implements TargetProvider {
     }
 
     /** Fits when one request takes at most {@code limit}; costs {@code usd} in one item plus a cent in another. */
-    private record Profile(String variant, BigDecimal usd, Duration limit) implements PlacementProfile {
-        @Override
-        public String target() {
-            return NAME;
-        }
+    private record Profile(String target, String variant, BigDecimal usd, Duration limit)
+            implements PlacementProfile {
 
         @Override
         public CandidateEvaluation evaluate(ModelSpec spec, PlacementOptions options) {
@@ -93,7 +105,7 @@ final class FakeCloud implements TargetProvider {
                     ? List.of("a request may take " + need.toMillis() + " ms, over the " + limit.toMillis()
                     + " ms limit")
                     : List.of();
-            return new CandidateEvaluation(NAME, variant, reasons.isEmpty(), reasons,
+            return new CandidateEvaluation(target, variant, reasons.isEmpty(), reasons,
                     CostEstimate.of(CostItem.of("compute", usd), CostItem.of("requests", new BigDecimal("0.01"))),
                     List.of(), Map.of("size", variant));
         }
@@ -102,7 +114,7 @@ final class FakeCloud implements TargetProvider {
     private final class FakeTarget implements Target {
         @Override
         public String name() {
-            return NAME;
+            return name;
         }
 
         @Override
@@ -112,7 +124,7 @@ final class FakeCloud implements TargetProvider {
             Deployment old = deployments.get(spec.name());
             context.progress("create", "Creating", "creating " + spec.name());
             context.progress("wait", "InService", "in service");
-            Deployment d = new Deployment(spec.name(), NAME, context.candidate().map(CandidateEvaluation::variant)
+            Deployment d = new Deployment(spec.name(), name, context.candidate().map(CandidateEvaluation::variant)
                     .orElse("small"), DeploymentStatus.IN_SERVICE, "", hash, "fake://" + spec.name(),
                     old == null ? Instant.parse("2026-01-01T00:00:00Z") : old.createdAt(), Instant.now(),
                     Map.of("memoryMb", String.valueOf(spec.resources().memoryMb()),
@@ -126,8 +138,16 @@ final class FakeCloud implements TargetProvider {
         }
 
         @Override
-        public Optional<Deployment> describe(String name) {
-            return Optional.ofNullable(deployments.get(name));
+        public Optional<Deployment> describe(String deployment) {
+            if (STUCK.equals(deployment)) {
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while describing " + deployment, e);
+                }
+            }
+            return Optional.ofNullable(deployments.get(deployment));
         }
 
         @Override
@@ -138,24 +158,28 @@ final class FakeCloud implements TargetProvider {
         }
 
         @Override
-        public boolean undeploy(String name, DeployContext context) {
-            specs.remove(name);
-            return deployments.remove(name) != null;
+        public boolean undeploy(String deployment, DeployContext context) {
+            specs.remove(deployment);
+            return deployments.remove(deployment) != null;
         }
 
         @Override
-        public Invoker invoker(String name) {
-            if (!deployments.containsKey(name)) {
-                throw new DeploymentNotFoundException(name, "no " + name);
+        public Invoker invoker(String deployment) {
+            if (!deployments.containsKey(deployment)) {
+                throw new DeploymentNotFoundException(deployment, "no " + deployment);
             }
             return new Invoker() {
                 @Override
                 public InferenceResponse invoke(InferenceRequest request) {
                     String body = new String(request.bodyUnsafe(), StandardCharsets.UTF_8);
                     if (body.equals("boom")) {
-                        throw new ModelErrorException(NAME, "ValueError", "boom is not a text", 500, null, null);
+                        throw new ModelErrorException(name, "ValueError", "boom is not a text", 500, null, null);
                     }
-                    return new InferenceResponse(request.body(), request.contentType(), NAME, "v1",
+                    if (body.equals("two lines")) {
+                        throw new dev.mldeploy.InvocationException("the model's answer was cut off\n"
+                                + "  detail: connection reset after 12 bytes");
+                    }
+                    return new InferenceResponse(request.body(), request.contentType(), name, "v1",
                             Duration.ofMillis(3));
                 }
 

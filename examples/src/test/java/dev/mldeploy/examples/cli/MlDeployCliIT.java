@@ -146,12 +146,67 @@ class MlDeployCliIT {
         assertEquals("no deployments on local", cli.run("list").out().trim());
     }
 
+    /**
+     * An endpoint that accepts connections and never answers: before, {@code invoke --timeout 10s} took 93 to 123 s
+     * (the SDK's three 30 s read attempts at the lookup before the invoke). The process must exit, on its own, with
+     * the timeout's message; the 60 s bound only keeps a regression from hanging the build.
+     */
+    @Test
+    void awsCommands_againstAnEndpointThatNeverAnswers_exitAtTheirTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-endpoint");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "http://127.0.0.1:" + silent.getLocalPort();
+            for (String[] args : List.of(
+                    new String[] {"invoke", "m", "--target", "sagemaker", "--data", "{}"},
+                    new String[] {"invoke", "m", "--target", "lambda", "--data", "{}"},
+                    new String[] {"describe", "m", "--target", "sagemaker"},
+                    new String[] {"list", "--target", "lambda"})) {
+                List<String> all = new ArrayList<>(List.of(args));
+                all.addAll(List.of("--endpoint-url", url, "--region", "us-east-1", "--timeout", "3s"));
+                Process p = jar(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"),
+                        ProcessBuilder.Redirect.PIPE, all.toArray(String[]::new));
+                p.getOutputStream().close();
+                boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!exited) {
+                    p.destroyForcibly();
+                }
+                assertTrue(exited, "the process did not exit: " + all);
+                assertEquals(1, p.exitValue(), err);
+                assertEquals("mldeploy: mldeploy " + args[0] + " did not finish within 3 s; raise --timeout",
+                        err.trim(), String.join(" ", all));
+            }
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     private Process jar(String... args) throws IOException {
+        return jar(Map.of(), ProcessBuilder.Redirect.INHERIT, args);
+    }
+
+    private Process jar(Map<String, String> extraEnv, ProcessBuilder.Redirect stderr, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr);
         pb.environment().put("MLDEPLOY_HOME", home.toString());
+        pb.environment().remove("AWS_ENDPOINT_URL");
+        pb.environment().putAll(extraEnv);
         return pb.start();
     }
 

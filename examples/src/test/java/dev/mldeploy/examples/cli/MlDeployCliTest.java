@@ -132,6 +132,8 @@ class MlDeployCliTest {
             assertEquals(1, list(obj(t).get("reasons")).size());
         }
         assertTrue(r.err().startsWith("mldeploy: no target can hold 'model'"), r::toString);
+        assertEquals(Map.of("type", "PlacementException", "message", "no target can hold 'model'", "exitCode", 3L),
+                plan.get("error"), "the plan carries the failure as every command's JSON error does");
     }
 
     @Test
@@ -399,5 +401,228 @@ class MlDeployCliTest {
         Cli.Result r = cli.run("list", "--target", "fakecloud", "--timeout", "soon");
         assertEquals(2, r.status(), r::toString);
         assertTrue(r.err().contains("'soon' is not a duration"), r::toString);
+    }
+
+    private void deployTiny() {
+        Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString());
+        assertEquals(0, r.status(), r::toString);
+    }
+
+    @Test
+    void invoke_whenTheAnswerIsBinary_writesItsBytesExactly() throws IOException {
+        deployTiny();
+        byte[] binary = new byte[256];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) i;
+        }
+        Path body = Files.write(tmp.resolve("body.bin"), binary);
+        Cli.Result r = cli.run("invoke", "tiny-model", "--target", "fakecloud", "--file", body.toString(),
+                "--content-type", "application/octet-stream");
+        assertEquals(0, r.status(), r::toString);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(binary, r.outBytes(),
+                "the echo's 256 bytes, not decoded as text (which made them 2x as many) nor a newline added");
+    }
+
+    @Test
+    void invoke_withOut_writesTheBodyToTheFile_andSaysWhatItWrote() throws IOException {
+        deployTiny();
+        Path answer = tmp.resolve("answer.json");
+        Cli.Result r = cli.run("invoke", "tiny-model", "--target", "fakecloud", "--data", "{\"a\": 1}",
+                "--out", answer.toString());
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("{\"a\": 1}", Files.readString(answer));
+        assertEquals("wrote 8 bytes (application/json) to " + answer, r.out().trim());
+
+        Cli.Result json = cli.run("invoke", "tiny-model", "--target", "fakecloud", "--data", "{\"b\": 22}",
+                "--out", answer.toString(), "--output", "json");
+        assertEquals(0, json.status(), json::toString);
+        Map<String, Object> m = obj(parse(json.out()));
+        assertEquals(answer.toString(), m.get("bodyFile"));
+        assertEquals(9L, m.get("bodyBytes"));
+        assertFalse(m.containsKey("body"), "the body is in the file, not on stdout");
+        assertEquals("{\"b\": 22}", Files.readString(answer));
+    }
+
+    @Test
+    void invoke_withOutInAMissingDirectory_exits2_beforeInvoking() {
+        deployTiny();
+        Cli.Result r = cli.run("invoke", "tiny-model", "--target", "fakecloud", "--data", "{}",
+                "--out", tmp.resolve("no/such/dir/answer").toString());
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("its directory does not exist"), r::toString);
+    }
+
+    @Test
+    void failure_withOutputJson_printsOneErrorObjectOnStdout_andOneLineOnStderr() {
+        Cli.Result r = cli.run("describe", "nothing-here", "--target", "fakecloud", "--output", "json");
+        assertEquals(1, r.status(), r::toString);
+        Map<String, Object> error = obj(obj(parse(r.out())).get("error"));
+        assertEquals("DeploymentNotFoundException", error.get("type"));
+        assertEquals(1L, error.get("exitCode"));
+        assertTrue(error.get("message").toString().startsWith("no deployment named 'nothing-here'"), r::toString);
+        assertEquals(1, r.err().lines().count(), r::toString);
+        assertEquals("mldeploy: " + error.get("message"), r.err().trim());
+    }
+
+    @Test
+    void usageError_withOutputJson_printsAUsageErrorObject_exit2() {
+        Cli.Result r = cli.run("plan", "--output", "json", "--instance-count", "0");
+        assertEquals(2, r.status(), r::toString);
+        Map<String, Object> error = obj(obj(parse(r.out())).get("error"));
+        assertEquals("InvalidConfigurationException", error.get("type"));
+        assertEquals(2L, error.get("exitCode"));
+        assertEquals("instance count must be at least 1, was 0 (leave it out to size it from traffic)",
+                error.get("message"));
+
+        Cli.Result unknown = cli.run("list", "--output=json", "--no-such-flag");
+        assertEquals(2, unknown.status(), unknown::toString);
+        assertEquals("UsageError", obj(obj(parse(unknown.out())).get("error")).get("type"));
+        assertEquals(1, unknown.err().lines().count(), "one line, the help hint included: " + unknown);
+    }
+
+    @Test
+    void placementFailure_withOutputJson_carriesEveryCandidatesReasons_exit3() {
+        Cli.Result r = cli.run("deploy", "--target", "auto", "--model", model.toString(), "--timeout-s", "1200",
+                "--output", "json");
+        assertEquals(3, r.status(), r::toString);
+        Map<String, Object> error = obj(obj(parse(r.out())).get("error"));
+        assertEquals("PlacementException", error.get("type"));
+        assertEquals(3L, error.get("exitCode"));
+        assertFalse(error.get("message").toString().contains("\n"));
+        Map<String, Object> reasons = obj(error.get("reasons"));
+        assertTrue(reasons.containsKey("fakecloud:large") && reasons.containsKey("lambda:zip"), reasons::toString);
+        assertEquals(1, r.err().lines().count(), "the reasons are in the JSON: " + r);
+        assertTrue(cloud.deployments.isEmpty());
+    }
+
+    @Test
+    void failure_withAMultiLineMessage_printsItsFirstLine_unlessVerbose() {
+        deployTiny();
+        Cli.Result r = cli.run("invoke", "tiny-model", "--target", "fakecloud", "--data", "two lines");
+        assertEquals(1, r.status(), r::toString);
+        assertEquals("mldeploy: the model's answer was cut off", r.err().trim());
+
+        Cli.Result verbose = cli.run("invoke", "tiny-model", "--target", "fakecloud", "--data", "two lines",
+                "--verbose");
+        assertTrue(verbose.err().contains("detail: connection reset after 12 bytes"), verbose::toString);
+        assertTrue(verbose.err().contains("\tat "), verbose::toString);
+    }
+
+    @Test
+    void deploy_withABackendOptionTheTargetDoesNotUse_exits2_andDeploysNothing() {
+        Cli.Result lambda = cli.run("deploy", "--target", "lambda", "--model", model.toString(), "--instance-type",
+                "ml.m5.large", "--serverless-memory-mb", "2048");
+        assertEquals(2, lambda.status(), lambda::toString);
+        assertTrue(lambda.err().startsWith("mldeploy: --instance-type (sagemaker only), --serverless-memory-mb "
+                + "(sagemaker only) do nothing on --target lambda; remove them"), lambda::toString);
+
+        Cli.Result local = cli.run("deploy", "--target", "local", "--model", model.toString(), "--role-arn",
+                "arn:aws:iam::123456789012:role/r");
+        assertEquals(2, local.status(), local::toString);
+        assertTrue(local.err().contains("--role-arn (lambda, sagemaker only) does nothing on --target local"),
+                local::toString);
+
+        Cli.Result sagemaker = cli.run("deploy", "--target", "sagemaker", "--model", model.toString(),
+                "--contract", "lambda");
+        assertEquals(2, sagemaker.status(), sagemaker::toString);
+        assertTrue(sagemaker.err().contains("--contract (local only) does nothing on --target sagemaker"),
+                sagemaker::toString);
+        assertTrue(cloud.deployments.isEmpty());
+    }
+
+    @Test
+    void deploy_auto_withAnOptionOfAnotherTargetThanTheChosenOne_exits2() {
+        // the tiny model's default traffic costs cents on Lambda, less than fakecloud's $1.51
+        Cli.Result r = cli.run("deploy", "--target", "auto", "--model", model.toString(), "--instance-count", "2");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("--instance-count (sagemaker only) does nothing on lambda (chosen by --target "
+                + "auto as lambda:zip)"), r::toString);
+        assertTrue(cloud.deployments.isEmpty());
+    }
+
+    @Test
+    void describeInvokeUndeploy_auto_whenTheNameIsOnTwoTargets_exit2_namingBoth() {
+        FakeCloud other = new FakeCloud("othercloud");
+        Cli two = new Cli(Map.of("MLDEPLOY_HOME", tmp.resolve("home").toString()), false, cloud, other);
+        assertEquals(0, two.run("deploy", "--target", "fakecloud", "--model", model.toString()).status());
+        assertEquals(0, two.run("deploy", "--target", "othercloud", "--model", model.toString()).status());
+        for (String[] args : List.of(new String[] {"describe", "tiny-model"},
+                new String[] {"invoke", "tiny-model", "--data", "{}"}, new String[] {"undeploy", "tiny-model"})) {
+            String[] auto = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--target", "auto")).toArray(String[]::new);
+            Cli.Result r = two.run(auto);
+            assertEquals(2, r.status(), r::toString);
+            assertTrue(r.err().contains("deployment 'tiny-model' exists on 2 targets: fakecloud and othercloud"),
+                    r::toString);
+        }
+        assertTrue(cloud.deployments.containsKey("tiny-model") && other.deployments.containsKey("tiny-model"),
+                "undeploy removed neither");
+    }
+
+    @Test
+    void describeAndInvoke_whenTheLookupNeverAnswers_giveUpAtTheTimeout_exit1() {
+        for (String[] args : List.of(new String[] {"describe", FakeCloud.STUCK},
+                new String[] {"invoke", FakeCloud.STUCK, "--data", "{}"})) {
+            String[] bounded = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--target", "fakecloud", "--timeout", "500ms")).toArray(String[]::new);
+            Cli.Result r = cli.run(bounded);
+            assertEquals(1, r.status(), r::toString);
+            assertEquals("mldeploy: mldeploy " + args[0] + " did not finish within 0.5 s; raise --timeout",
+                    r.err().trim());
+        }
+    }
+
+    @Test
+    void everyCommandThatTalksToATarget_hasTimeout() {
+        var cl = MlDeployCli.commandLine(Map.of(), List.of(), new java.io.ByteArrayOutputStream(), true);
+        for (String command : List.of("deploy", "invoke", "describe", "list", "undeploy", "package")) {
+            assertTrue(cl.getSubcommands().get(command).getCommandSpec().findOption("--timeout") != null, command);
+        }
+        Path out = tmp.resolve("pkg");
+        Cli.Result r = cli.run("package", "--target", "fakecloud", "--model", model.toString(), "--out",
+                out.toString(), "--timeout", "1m");
+        assertEquals(0, r.status(), r::toString);
+    }
+
+    @Test
+    void plan_withImpossibleInputs_exits2_withTheRule() {
+        Cli.Result avg = cli.run("plan", "--avg-inference-ms", "2000", "--max-inference-ms", "1000");
+        assertEquals(2, avg.status(), avg::toString);
+        assertTrue(avg.err().contains("the average inference time (2000 ms) is longer than the maximum (1000 ms)"),
+                avg::toString);
+        Cli.Result count = cli.run("plan", "--instance-count", "0");
+        assertEquals(2, count.status(), count::toString);
+        Cli.Result huge = cli.run("plan", "--requests-per-month", "9223372036854775807");
+        assertEquals(2, huge.status(), huge::toString);
+        assertTrue(huge.err().contains("requestsPerMonth must be at most 1,000,000,000,000,000 (10^15)"), huge::toString);
+        Cli.Result payload = cli.run("plan", "--payload-kb", "9223372036854775807");
+        assertEquals(2, payload.status(), payload::toString);
+        assertTrue(payload.err().contains("--payload-kb must be 0 to"), payload::toString);
+    }
+
+    @Test
+    void plan_whenLambdaPayloadIsOverTheEnvelopeLimit_rejectsLambda_withTheLimitInvokeEnforces() {
+        Cli.Result r = cli.run("plan", "--target", "lambda", "--payload-kb", "4608", "--output", "json");
+        assertEquals(3, r.status(), r::toString);
+        assertTrue(r.out().contains("is over the 4,717,824 bytes body mldeploy can send to Lambda"), r::toString);
+        Cli.Result fits = cli.run("plan", "--target", "lambda", "--payload-kb", "4607");
+        assertEquals(0, fits.status(), fits::toString);
+    }
+
+    @Test
+    void help_ofACommandWithTimeout_isPrintedOnce_exit0() {
+        Cli.Result r = cli.run("invoke", "--help");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals(1, r.out().split("Usage: mldeploy invoke", -1).length - 1, r::toString);
+        assertTrue(r.out().contains("--out=FILE") && r.out().contains("--timeout=DURATION"), r::toString);
+        Cli.Result pkg = cli.run("package", "--help");
+        assertTrue(pkg.out().contains("--timeout=DURATION"), pkg::toString);
+    }
+
+    @Test
+    void timeout_reachesTheTargetsAsMldeployTimeout() {
+        Cli.Result r = cli.run("list", "--target", "fakecloud", "--timeout", "90s");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("PT1M30S", cloud.environments.get(cloud.environments.size() - 1).get("MLDEPLOY_TIMEOUT"));
     }
 }
