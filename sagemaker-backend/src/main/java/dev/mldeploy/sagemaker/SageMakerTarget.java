@@ -78,6 +78,7 @@ public final class SageMakerTarget implements TargetProvider {
     private final Map<String, String> tags;
     private final Duration pollInterval;
     private final Duration timeout;
+    private final Duration callTimeout;
     private final AutoscalingSettings autoscaling;
     private final boolean keepArtifactsOnUndeploy;
     private final boolean uncompressedArtifacts;
@@ -107,6 +108,7 @@ public final class SageMakerTarget implements TargetProvider {
         this.tags = Collections.unmodifiableMap(new TreeMap<>(b.tags));
         this.pollInterval = b.pollInterval;
         this.timeout = b.timeout;
+        this.callTimeout = b.callTimeout;
         this.autoscaling = b.autoscaling;
         this.keepArtifactsOnUndeploy = b.keepArtifactsOnUndeploy;
         this.uncompressedArtifacts = b.uncompressedArtifacts;
@@ -143,6 +145,7 @@ public final class SageMakerTarget implements TargetProvider {
         b.tags.putAll(tags);
         b.pollInterval = pollInterval;
         b.timeout = timeout;
+        b.callTimeout = callTimeout;
         b.autoscaling = autoscaling;
         b.keepArtifactsOnUndeploy = keepArtifactsOnUndeploy;
         b.uncompressedArtifacts = uncompressedArtifacts;
@@ -279,6 +282,14 @@ public final class SageMakerTarget implements TargetProvider {
         return Optional.ofNullable(timeout);
     }
 
+    /**
+     * The longest one describe, list or invoke call may take, retries included (deploy and undeploy calls are
+     * bounded by what is left of their timeout instead); empty: the clients' own settings.
+     */
+    public Optional<Duration> callTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
     public Optional<AutoscalingSettings> autoscaling() {
         return Optional.ofNullable(autoscaling);
     }
@@ -330,6 +341,7 @@ public final class SageMakerTarget implements TargetProvider {
         private final Map<String, String> tags = new TreeMap<>();
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration timeout;
+        private Duration callTimeout;
         private AutoscalingSettings autoscaling;
         private boolean keepArtifactsOnUndeploy;
         private boolean uncompressedArtifacts;
@@ -481,6 +493,16 @@ public final class SageMakerTarget implements TargetProvider {
         /** The longest a deploy or undeploy waits (the caller's timeout applies too; the shorter wins). */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The longest one describe, list or invoke call may take, retries included (the CLI sets it from
+         * {@code --timeout} through {@code MLDEPLOY_CALL_TIMEOUT}). Deploy and undeploy calls are bounded by what is
+         * left of their own timeout.
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
             return this;
         }
 
