@@ -47,6 +47,11 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * the SDK's default region and credential chains (or the region and credentials given), the standard retry
  * mode, the endpoint override or {@code AWS_ENDPOINT_URL} (with S3 path-style access), and are closed with the
  * target. Immutable and thread-safe.
+ *
+ * <p>Time: every AWS call of a deploy or undeploy carries an {@code apiCallTimeout} (and half of it as
+ * {@code apiCallAttemptTimeout}) of what is left of the caller's timeout ({@code DeployOptions.timeout}, or
+ * {@link Builder#timeout(Duration)} when shorter), so neither a call nor a wait outlives it; describe, list and
+ * invoke calls carry {@link Builder#callTimeout(Duration)} ({@code MLDEPLOY_CALL_TIMEOUT}) when set.
  */
 public final class SageMakerTarget implements TargetProvider {
     /** The target's name. */
@@ -313,7 +318,7 @@ public final class SageMakerTarget implements TargetProvider {
         return "SageMakerTarget{region=" + region + ", endpointOverride=" + endpointOverride + ", roleArn=" + roleArn
                 + ", bucket=" + bucket + ", prefix=" + prefix + ", image=" + image + ", instanceType=" + instanceType
                 + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants=" + variants
-                + ", autoscaling=" + autoscaling + "}";
+                + ", autoscaling=" + autoscaling + ", timeout=" + timeout + ", callTimeout=" + callTimeout + "}";
     }
 
     /** Builds a {@link SageMakerTarget}; {@link #build()} validates. Not thread-safe. */

@@ -259,9 +259,15 @@ public final class ArtifactStore implements AutoCloseable {
                 ListMultipartUploadsResponse page = s3.listMultipartUploads(r -> CallBudget.current().apply(
                         r.bucket(bucket).prefix(prefix).keyMarker(k).uploadIdMarker(i)));
                 for (MultipartUpload up : page.uploads()) {
-                    s3.abortMultipartUpload(r -> CallBudget.current().apply(r.bucket(bucket).key(up.key())
-                            .uploadId(up.uploadId())));
-                    aborted++;
+                    try {
+                        s3.abortMultipartUpload(r -> CallBudget.current().apply(r.bucket(bucket).key(up.key())
+                                .uploadId(up.uploadId())));
+                        aborted++;
+                    } catch (SdkException e) {
+                        if (!ErrorTranslator.isNotFound(e)) {
+                            throw e; // NoSuchUpload: completed or aborted meanwhile, nothing left
+                        }
+                    }
                 }
                 if (!Boolean.TRUE.equals(page.isTruncated())) {
                     break;
@@ -270,8 +276,7 @@ public final class ArtifactStore implements AutoCloseable {
                 idMarker = page.nextUploadIdMarker();
             }
         } catch (SdkException e) {
-            if (ErrorTranslator.isNotFound(e) && !(e instanceof AwsServiceException ase
-                    && "NoSuchUpload".equals(ErrorTranslator.code(ase)))) {
+            if (e instanceof AwsServiceException ase && "NoSuchBucket".equals(ErrorTranslator.code(ase))) {
                 return aborted;
             }
             throw ErrorTranslator.translate("abort incomplete uploads under s3://" + bucket + "/" + prefix, e);

@@ -41,15 +41,17 @@ final class CleanupReport {
         return left.isEmpty();
     }
 
-    /** One sentence: what was removed, and what is left with how to remove it. */
+    /** One sentence: what was removed, and what is left with how to remove it; empty when there was nothing. */
     String note(String name) {
+        if (removed.isEmpty() && left.isEmpty()) {
+            return "";
+        }
         StringBuilder b = new StringBuilder();
         if (!removed.isEmpty()) {
             b.append("removed the ").append(String.join(", ", removed)).append(" this deploy created");
         }
         if (left.isEmpty()) {
-            b.append(removed.isEmpty() ? "this deploy created nothing that is left" : "; nothing is left, so a retry "
-                    + "starts clean");
+            b.append("; nothing is left, so a retry starts clean");
         } else {
             b.append(removed.isEmpty() ? "" : "; ").append("left: ").append(String.join(", ", left))
                     .append(" (tagged mldeploy:name=").append(name).append("; 'undeploy ").append(name)

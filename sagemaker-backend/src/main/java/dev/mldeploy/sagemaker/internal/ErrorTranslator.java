@@ -37,7 +37,7 @@ public final class ErrorTranslator {
         String code = code(ase);
         String msg = message(ase) == null ? "" : message(ase).toLowerCase(Locale.ROOT);
         return ase.statusCode() == 404 || code.equals("ResourceNotFound") || code.equals("NoSuchKey")
-                || code.equals("NoSuchBucket") || code.equals("NotFound")
+                || code.equals("NoSuchBucket") || code.equals("NoSuchUpload") || code.equals("NotFound")
                 || (code.equals("ValidationException") && (msg.contains("could not find")
                 || msg.contains("does not exist") || msg.contains("no scalable target")
                 || msg.contains("no scaling policy")));

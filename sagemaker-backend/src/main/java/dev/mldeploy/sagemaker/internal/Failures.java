@@ -11,8 +11,12 @@ final class Failures {
     private Failures() {
     }
 
-    /** {@code e} with {@code note} appended, as the same mldeploy type where it is one. */
+    /** {@code e} with {@code note} appended (none when empty), as the same mldeploy type where it is one. */
     static RuntimeException withNote(RuntimeException e, String note) {
+        if (note.isEmpty()) {
+            return e instanceof MlDeployException ? e : new DeploymentFailedException("deploy failed: " + e, e,
+                    false);
+        }
         String m = e.getMessage() + "; " + note;
         if (e instanceof DeploymentFailedException d) {
             return new DeploymentFailedException(m, d.getCause() == null ? d : d.getCause(), d.retryable());
