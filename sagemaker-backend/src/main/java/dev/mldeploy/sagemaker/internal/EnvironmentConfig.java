@@ -11,7 +11,8 @@ import java.util.Locale;
  * Configures a {@link SageMakerTarget} from environment keys (the CLI maps its flags to them): {@code MLDEPLOY_ROLE_ARN},
  * {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_IMAGE},
  * {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
- * {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code AWS_ENDPOINT_URL},
+ * {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
+ * {@code AWS_ENDPOINT_URL},
  * {@code AWS_REGION}. Not API.
  */
 public final class EnvironmentConfig {
@@ -25,6 +26,11 @@ public final class EnvironmentConfig {
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** The longest one describe, list or invoke call may take: {@code 10s}, {@code 500ms}, {@code 2m} or ISO-8601. */
     public static final String CALL_TIMEOUT = "MLDEPLOY_CALL_TIMEOUT";
+    /**
+     * The longest a deploy or undeploy may take, calls and waits included, when shorter than the caller's (the
+     * SPI gives undeploy no timeout of the caller's): same forms as {@link #CALL_TIMEOUT}.
+     */
+    public static final String TIMEOUT = "MLDEPLOY_TIMEOUT";
 
     private EnvironmentConfig() {
     }
@@ -43,6 +49,7 @@ public final class EnvironmentConfig {
         context.env(SERVERLESS_MEMORY_MB).ifPresent(v -> b.serverless(ServerlessSettings.of(
                 parseInt(SERVERLESS_MEMORY_MB, v))));
         context.env(CALL_TIMEOUT).ifPresent(v -> b.callTimeout(parseDuration(CALL_TIMEOUT, v)));
+        context.env(TIMEOUT).ifPresent(v -> b.timeout(parseDuration(TIMEOUT, v)));
         return b.build();
     }
 

@@ -83,4 +83,13 @@ class SageMakerTargetProviderTest {
         assertTrue(e.getMessage().contains("MLDEPLOY_CALL_TIMEOUT") || e.getMessage().contains("call timeout"),
                 e.getMessage());
     }
+
+    @Test
+    void fromEnvironment_timeout_boundsDeployAndUndeploy() {
+        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "20s")));
+        assertEquals(java.time.Duration.ofSeconds(20), t.timeout().orElseThrow());
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+                new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "later"))))
+                .getMessage().contains("MLDEPLOY_TIMEOUT"));
+    }
 }
