@@ -31,7 +31,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Model artifacts in S3, keyed by content: {@code <prefix>/<name>/<content key>/model.tar.gz}, or for the
  * uncompressed layout the files under {@code <prefix>/<name>/<content key>/model/} plus a completion marker.
  * An artifact already there is not uploaded again. {@code model.tar.gz} is streamed: tar, gzip and a multipart
- * upload whose parts go out in parallel while the next ones are compressed. Thread-safe. Not API.
+ * upload whose parts go out in parallel while the next ones are compressed. A failed upload aborts its multipart
+ * upload (or removes the files it put) and says whether anything is left; everything lives under the name's
+ * prefix, so {@link #abortUploads} and {@link #deleteAll} find what an interrupted deploy left. Every call carries
+ * {@link CallBudget#current()}'s timeouts (taken along to the upload threads). Thread-safe. Not API.
  */
 public final class ArtifactStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
