@@ -47,6 +47,11 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * the SDK's default region and credential chains (or the region and credentials given), the standard retry
  * mode, the endpoint override or {@code AWS_ENDPOINT_URL} (with S3 path-style access), and are closed with the
  * target. Immutable and thread-safe.
+ *
+ * <p>Time: every AWS call of a deploy or undeploy carries an {@code apiCallTimeout} (and half of it as
+ * {@code apiCallAttemptTimeout}) of what is left of the caller's timeout ({@code DeployOptions.timeout}, or
+ * {@link Builder#timeout(Duration)} when shorter), so neither a call nor a wait outlives it; describe, list and
+ * invoke calls carry {@link Builder#callTimeout(Duration)} ({@code MLDEPLOY_CALL_TIMEOUT}) when set.
  */
 public final class SageMakerTarget implements TargetProvider {
     /** The target's name. */
@@ -78,6 +83,7 @@ public final class SageMakerTarget implements TargetProvider {
     private final Map<String, String> tags;
     private final Duration pollInterval;
     private final Duration timeout;
+    private final Duration callTimeout;
     private final AutoscalingSettings autoscaling;
     private final boolean keepArtifactsOnUndeploy;
     private final boolean uncompressedArtifacts;
@@ -107,6 +113,7 @@ public final class SageMakerTarget implements TargetProvider {
         this.tags = Collections.unmodifiableMap(new TreeMap<>(b.tags));
         this.pollInterval = b.pollInterval;
         this.timeout = b.timeout;
+        this.callTimeout = b.callTimeout;
         this.autoscaling = b.autoscaling;
         this.keepArtifactsOnUndeploy = b.keepArtifactsOnUndeploy;
         this.uncompressedArtifacts = b.uncompressedArtifacts;
@@ -143,6 +150,7 @@ public final class SageMakerTarget implements TargetProvider {
         b.tags.putAll(tags);
         b.pollInterval = pollInterval;
         b.timeout = timeout;
+        b.callTimeout = callTimeout;
         b.autoscaling = autoscaling;
         b.keepArtifactsOnUndeploy = keepArtifactsOnUndeploy;
         b.uncompressedArtifacts = uncompressedArtifacts;
@@ -279,6 +287,14 @@ public final class SageMakerTarget implements TargetProvider {
         return Optional.ofNullable(timeout);
     }
 
+    /**
+     * The longest one describe, list or invoke call may take, retries included (deploy and undeploy calls are
+     * bounded by what is left of their timeout instead); empty: the clients' own settings.
+     */
+    public Optional<Duration> callTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
     public Optional<AutoscalingSettings> autoscaling() {
         return Optional.ofNullable(autoscaling);
     }
@@ -302,7 +318,7 @@ public final class SageMakerTarget implements TargetProvider {
         return "SageMakerTarget{region=" + region + ", endpointOverride=" + endpointOverride + ", roleArn=" + roleArn
                 + ", bucket=" + bucket + ", prefix=" + prefix + ", image=" + image + ", instanceType=" + instanceType
                 + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants=" + variants
-                + ", autoscaling=" + autoscaling + "}";
+                + ", autoscaling=" + autoscaling + ", timeout=" + timeout + ", callTimeout=" + callTimeout + "}";
     }
 
     /** Builds a {@link SageMakerTarget}; {@link #build()} validates. Not thread-safe. */
@@ -330,6 +346,7 @@ public final class SageMakerTarget implements TargetProvider {
         private final Map<String, String> tags = new TreeMap<>();
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration timeout;
+        private Duration callTimeout;
         private AutoscalingSettings autoscaling;
         private boolean keepArtifactsOnUndeploy;
         private boolean uncompressedArtifacts;
@@ -481,6 +498,16 @@ public final class SageMakerTarget implements TargetProvider {
         /** The longest a deploy or undeploy waits (the caller's timeout applies too; the shorter wins). */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The longest one describe, list or invoke call may take, retries included (the CLI sets it from
+         * {@code --timeout} through {@code MLDEPLOY_CALL_TIMEOUT}). Deploy and undeploy calls are bounded by what is
+         * left of their own timeout.
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
             return this;
         }
 

@@ -103,6 +103,31 @@ final class MotoResources implements AutoCloseable {
                 .toList();
     }
 
+    /** Incomplete multipart uploads in the bucket, as {@code key} each. */
+    List<String> multipartUploads() {
+        if (!bucketExists()) {
+            return List.of();
+        }
+        return s3.listMultipartUploads(r -> r.bucket(BUCKET)).uploads().stream().map(u -> u.key()).sorted()
+                .toList();
+    }
+
+    /** Everything a deploy can leave behind, by kind; all empty means nothing is left. */
+    java.util.Map<String, List<String>> everything() {
+        java.util.Map<String, List<String>> all = new java.util.TreeMap<>();
+        all.put("artifacts", artifacts());
+        all.put("multipartUploads", multipartUploads());
+        all.put("models", models());
+        all.put("endpointConfigs", endpointConfigs());
+        all.put("endpoints", endpoints());
+        all.put("scalableTargets", scalableTargets());
+        return all;
+    }
+
+    static final java.util.Map<String, List<String>> NOTHING = java.util.Map.of("artifacts", List.of(),
+            "multipartUploads", List.of(), "models", List.of(), "endpointConfigs", List.of(), "endpoints", List.of(),
+            "scalableTargets", List.of());
+
     @Override
     public void close() {
         sageMaker.close();

@@ -1,11 +1,12 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.spi.SourceTree;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +21,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -28,7 +31,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Model artifacts in S3, keyed by content: {@code <prefix>/<name>/<content key>/model.tar.gz}, or for the
  * uncompressed layout the files under {@code <prefix>/<name>/<content key>/model/} plus a completion marker.
  * An artifact already there is not uploaded again. {@code model.tar.gz} is streamed: tar, gzip and a multipart
- * upload whose parts go out in parallel while the next ones are compressed. Thread-safe. Not API.
+ * upload whose parts go out in parallel while the next ones are compressed. A failed upload aborts its multipart
+ * upload (or removes the files it put) and says whether anything is left; everything lives under the name's
+ * prefix, so {@link #abortUploads} and {@link #deleteAll} find what an interrupted deploy left. Every call carries
+ * {@link CallBudget#current()}'s timeouts (taken along to the upload threads). Thread-safe. Not API.
  */
 public final class ArtifactStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
@@ -76,7 +82,7 @@ public final class ArtifactStore implements AutoCloseable {
      */
     public void ensureBucket(String bucket, boolean create) {
         try {
-            s3.headBucket(r -> r.bucket(bucket));
+            s3.headBucket(r -> CallBudget.current().apply(r.bucket(bucket)));
             return;
         } catch (AwsServiceException e) {
             if (e.statusCode() == 403) {
@@ -96,7 +102,7 @@ public final class ArtifactStore implements AutoCloseable {
         }
         Region region = s3.serviceClientConfiguration().region();
         SageMakerApi.call("create bucket " + bucket, () -> s3.createBucket(r -> {
-            r.bucket(bucket);
+            CallBudget.current().apply(r.bucket(bucket));
             if (region != null && !Region.US_EAST_1.equals(region) && !Region.AWS_GLOBAL.equals(region)) {
                 r.createBucketConfiguration(c -> c.locationConstraint(region.id()));
             }
@@ -117,19 +123,19 @@ public final class ArtifactStore implements AutoCloseable {
             LOG.debug("artifact {} is there already; not uploading it again", uri);
             return new Artifact(uri, false, false, 0);
         }
-        MultipartUploadStream out = new MultipartUploadStream(s3, bucket, key, partSize, parallelism, executor);
+        CallBudget budget = CallBudget.current();
+        MultipartUploadStream out = new MultipartUploadStream(s3, bucket, key, partSize, parallelism, executor,
+                budget);
         try {
             packager.writeTarGz(tree, out);
             out.close();
-        } catch (IOException e) {
-            out.abort();
-            throw new MlDeployException("cannot package and upload " + uri + ": " + e.getMessage(), e, true);
-        } catch (SdkException e) {
-            out.abort();
-            throw ErrorTranslator.translate("upload " + uri, e);
-        } catch (RuntimeException e) {
-            out.abort();
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            boolean clean;
+            try (CallBudget.Scope cleanup = CallBudget.open(budget.forCleanup())) {
+                clean = out.abort();
+            }
+            throw failed(uri, e, clean ? "nothing of the upload is left in S3"
+                    : "the incomplete multipart upload of " + uri + " could not be aborted; undeploy aborts it");
         }
         return new Artifact(uri, false, true, out.size());
     }
@@ -141,23 +147,22 @@ public final class ArtifactStore implements AutoCloseable {
             LOG.debug("artifact {} is there already; not uploading it again", uri);
             return new Artifact(uri, true, false, 0);
         }
+        CallBudget budget = CallBudget.current();
         List<Future<Long>> uploads = new ArrayList<>();
         List<ModelPackager.Entry> small = new ArrayList<>();
+        MultipartUploadStream[] large = new MultipartUploadStream[1];
         long bytes = 0;
         try {
             for (ModelPackager.Entry e : packager.entries(tree)) {
                 String key = dir + e.path();
                 if (e.size() > partSize) {
                     // large files: parts in parallel on the executor, streamed from this thread
-                    MultipartUploadStream out = new MultipartUploadStream(s3, bucket, key, partSize, parallelism,
-                            executor);
+                    large[0] = new MultipartUploadStream(s3, bucket, key, partSize, parallelism, executor, budget);
                     try (InputStream in = e.open()) {
-                        in.transferTo(out);
-                        out.close();
-                    } catch (IOException | RuntimeException ex) {
-                        out.abort();
-                        throw ex;
+                        in.transferTo(large[0]);
+                        large[0].close();
                     }
+                    large[0] = null;
                     bytes += e.size();
                 } else {
                     small.add(e);
@@ -165,36 +170,129 @@ public final class ArtifactStore implements AutoCloseable {
             }
             for (ModelPackager.Entry e : small) {
                 uploads.add(executor.submit(() -> {
-                    s3.putObject(r -> r.bucket(bucket).key(dir + e.path()).contentLength(e.size()),
+                    s3.putObject(r -> budget.apply(r.bucket(bucket).key(dir + e.path()).contentLength(e.size())),
                             e.file() != null ? RequestBody.fromFile(e.file()) : RequestBody.fromBytes(e.bytes()));
                     return e.size();
                 }));
             }
             for (Future<Long> f : uploads) {
-                bytes += f.get();
+                bytes += join(f);
             }
-            s3.putObject(r -> r.bucket(bucket).key(base + MARKER), RequestBody.fromString("complete\n"));
-        } catch (ExecutionException e) {
+            s3.putObject(r -> budget.apply(r.bucket(bucket).key(base + MARKER)), RequestBody.fromString("complete\n"));
+        } catch (IOException | RuntimeException e) {
             uploads.forEach(f -> f.cancel(false));
-            Throwable c = e.getCause();
-            if (c instanceof SdkException se) {
-                throw ErrorTranslator.translate("upload " + uri, se);
+            uploads.forEach(ArtifactStore::awaitQuietly); // a put still in flight would land after the cleanup
+            String note;
+            try (CallBudget.Scope cleanup = CallBudget.open(budget.forCleanup())) {
+                boolean aborted = large[0] == null || large[0].abort();
+                int removed = deleteAll(bucket, base);
+                note = aborted ? "removed the " + removed + " files uploaded so far; nothing of the upload is left"
+                        : "the incomplete multipart upload under " + uri + " could not be aborted; undeploy aborts it";
+            } catch (RuntimeException cleanupFailed) {
+                note = "could not remove the files uploaded so far under s3://" + bucket + "/" + base + " ("
+                        + cleanupFailed.getMessage() + "); undeploy removes them";
             }
-            throw new MlDeployException("cannot upload " + uri + ": " + c, c, true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MlDeployException("interrupted while uploading " + uri, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the model files for " + uri, e);
-        } catch (SdkException e) {
-            throw ErrorTranslator.translate("upload " + uri, e);
+            throw failed(uri, e, note);
         }
         return new Artifact(uri, true, true, bytes);
     }
 
+    private static long join(Future<Long> f) throws IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading", e);
+        }
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+            // failed or cancelled: nothing in flight any more
+        }
+    }
+
+    /** The mldeploy exception for an upload of {@code uri} that failed with {@code e}, with what was cleaned up. */
+    private static RuntimeException failed(String uri, Exception e, String note) {
+        RuntimeException typed;
+        if (e instanceof SdkException se) {
+            typed = ErrorTranslator.translate("upload " + uri, se);
+        } else if (e instanceof IOException io && io.getCause() instanceof SdkException se) {
+            typed = ErrorTranslator.translate("upload " + uri, se);
+        } else if (e instanceof MlDeployException m) {
+            typed = m;
+        } else if (e instanceof IOException io) {
+            typed = new MlDeployException("cannot package and upload " + uri + ": " + io.getMessage(), io, true);
+        } else {
+            typed = (RuntimeException) e;
+        }
+        return Failures.withNote(typed, note);
+    }
+
+    /**
+     * Deletes the artifact this process uploaded (the content key's whole folder), for a deploy that failed
+     * before anything referenced it.
+     */
+    public int deleteArtifact(Artifact artifact) {
+        URI u = URI.create(artifact.s3Uri());
+        String key = u.getPath().substring(1);
+        String base = key.endsWith("/model/") ? key.substring(0, key.length() - "model/".length())
+                : key.substring(0, key.lastIndexOf('/') + 1);
+        return deleteAll(u.getHost(), base);
+    }
+
+    /** Aborts every incomplete multipart upload under {@code prefix} in {@code bucket}; returns how many. */
+    public int abortUploads(String bucket, String prefix) {
+        int aborted = 0;
+        String keyMarker = null;
+        String idMarker = null;
+        try {
+            while (true) {
+                String k = keyMarker;
+                String i = idMarker;
+                ListMultipartUploadsResponse page = s3.listMultipartUploads(r -> CallBudget.current().apply(
+                        r.bucket(bucket).prefix(prefix).keyMarker(k).uploadIdMarker(i)));
+                for (MultipartUpload up : page.uploads()) {
+                    try {
+                        s3.abortMultipartUpload(r -> CallBudget.current().apply(r.bucket(bucket).key(up.key())
+                                .uploadId(up.uploadId())));
+                        aborted++;
+                    } catch (SdkException e) {
+                        if (!ErrorTranslator.isNotFound(e)) {
+                            throw e; // NoSuchUpload: completed or aborted meanwhile, nothing left
+                        }
+                    }
+                }
+                if (!Boolean.TRUE.equals(page.isTruncated())) {
+                    break;
+                }
+                keyMarker = page.nextKeyMarker();
+                idMarker = page.nextUploadIdMarker();
+            }
+        } catch (SdkException e) {
+            if (e instanceof AwsServiceException ase && "NoSuchBucket".equals(ErrorTranslator.code(ase))) {
+                return aborted;
+            }
+            throw ErrorTranslator.translate("abort incomplete uploads under s3://" + bucket + "/" + prefix, e);
+        }
+        if (aborted > 0) {
+            LOG.debug("aborted {} incomplete multipart uploads under s3://{}/{}", aborted, bucket, prefix);
+        }
+        return aborted;
+    }
+
     private boolean exists(String bucket, String key) {
         try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
+            s3.headObject(r -> CallBudget.current().apply(r.bucket(bucket).key(key)));
             return true;
         } catch (SdkException e) {
             if (e instanceof AwsServiceException ase && (ase.statusCode() == 404 || ErrorTranslator.isNotFound(e))) {
@@ -211,14 +309,21 @@ public final class ArtifactStore implements AutoCloseable {
         try {
             do {
                 String t = token;
-                ListObjectsV2Response page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix)
-                        .continuationToken(t));
+                ListObjectsV2Response page = s3.listObjectsV2(r -> CallBudget.current().apply(r.bucket(bucket)
+                        .prefix(prefix).continuationToken(t)));
                 List<ObjectIdentifier> ids = new ArrayList<>();
                 for (S3Object o : page.contents()) {
                     ids.add(ObjectIdentifier.builder().key(o.key()).build());
                 }
                 if (!ids.isEmpty()) {
-                    s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+                    var result = s3.deleteObjects(r -> CallBudget.current().apply(r.bucket(bucket)
+                            .delete(d -> d.objects(ids).quiet(true))));
+                    if (result != null && result.hasErrors() && !result.errors().isEmpty()) {
+                        throw new DeploymentFailedException("could not delete " + result.errors().size() + " of "
+                                + ids.size() + " artifact objects under s3://" + bucket + "/" + prefix + " (first: "
+                                + result.errors().get(0).key() + ": " + result.errors().get(0).code() + ")", null,
+                                true);
+                    }
                     deleted += ids.size();
                 }
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;

@@ -14,9 +14,8 @@ public final class ConfigValidator {
             "^arn:aws(-[a-z]+)*:iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$");
     static final String ROLE_ARN_FORM = "arn:aws:iam::<12-digit account id>:role/<optional path/><role name>, "
             + "for example arn:aws:iam::123456789012:role/SageMakerExecutionRole";
-    private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
-    private static final Pattern PREFIX = Pattern.compile("^[a-zA-Z0-9!_.*'()/-]*$");
-    private static final Pattern TAG_KEY = Pattern.compile("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$");
+    /** Characters safe in S3 keys and in SageMaker tag values (the prefix goes into mldeploy's artifacts tag). */
+    private static final Pattern PREFIX = Pattern.compile("^[a-zA-Z0-9_.=+@/-]*$");
 
     private ConfigValidator() {
     }
@@ -24,15 +23,12 @@ public final class ConfigValidator {
     /** Throws {@link InvalidConfigurationException} naming the first problem and how to fix it. */
     public static void validate(SageMakerTarget t) {
         t.roleArn().ifPresent(ConfigValidator::checkRoleArn);
-        t.bucket().ifPresent(b -> {
-            if (!BUCKET.matcher(b).matches()) {
-                throw new InvalidConfigurationException("bucket name '" + b + "' is invalid; S3 bucket names are 3 "
-                        + "to 63 lower-case letters, digits, dots and hyphens");
-            }
-        });
-        if (t.prefix().startsWith("/") || t.prefix().endsWith("/") || !PREFIX.matcher(t.prefix()).matches()) {
-            throw new InvalidConfigurationException("artifact prefix '" + t.prefix() + "' is invalid; use letters, "
-                    + "digits and / . _ - without a leading or trailing slash");
+        t.bucket().ifPresent(ConfigValidator::checkBucket);
+        if (t.prefix().startsWith("/") || t.prefix().endsWith("/") || t.prefix().contains("//")
+                || t.prefix().length() > Limits.MAX_ARTIFACT_PREFIX || !PREFIX.matcher(t.prefix()).matches()) {
+            throw new InvalidConfigurationException("artifact prefix '" + t.prefix() + "' is invalid; use at most "
+                    + Limits.MAX_ARTIFACT_PREFIX + " letters, digits and / . _ - = + @ without a leading, trailing "
+                    + "or doubled slash");
         }
         t.image().ifPresent(i -> {
             if (i.isBlank() || i.chars().anyMatch(Character::isWhitespace)) {
@@ -58,6 +54,11 @@ public final class ConfigValidator {
                 throw new InvalidConfigurationException("timeout must be positive, was " + d);
             }
         });
+        t.callTimeout().ifPresent(d -> {
+            if (d.isNegative() || d.isZero()) {
+                throw new InvalidConfigurationException("call timeout must be positive, was " + d);
+            }
+        });
         if (t.compressionLevel() < 0 || t.compressionLevel() > 9) {
             throw new InvalidConfigurationException("compression level " + t.compressionLevel()
                     + " is invalid; use 0 (store) to 9 (smallest)");
@@ -73,12 +74,16 @@ public final class ConfigValidator {
             throw new InvalidConfigurationException(t.variants().size() + " production variants given; SageMaker "
                     + "allows at most 10 per endpoint");
         }
-        t.tags().keySet().forEach(k -> {
-            if (!TAG_KEY.matcher(k).matches() || k.startsWith("aws:") || k.startsWith("mldeploy:")) {
-                throw new InvalidConfigurationException("tag key '" + k + "' is invalid; use 1 to 128 characters "
-                        + "without the reserved prefixes aws: and mldeploy:");
-            }
-        });
+        t.tags().forEach((k, v) -> TagRules.checkUserTag(k, v, "the sagemaker target"));
+        if (t.tags().size() + Naming.MLDEPLOY_TAGS > TagRules.MAX_TAGS) {
+            throw new InvalidConfigurationException(t.tags().size() + " tags given to the sagemaker target; with "
+                    + "mldeploy's " + Naming.MLDEPLOY_TAGS + " that is over SageMaker's " + TagRules.MAX_TAGS
+                    + " per resource: give at most " + (TagRules.MAX_TAGS - Naming.MLDEPLOY_TAGS));
+        }
+        if (t.kmsKeyId().isPresent()) {
+            t.instanceType().ifPresent(ConfigValidator::checkKmsInstanceType);
+            t.variants().forEach(v -> checkKmsInstanceType(v.instanceType()));
+        }
         if (t.autoscaling().isPresent() && t.instanceCount() > 0
                 && (t.instanceCount() < t.autoscaling().get().minInstances()
                 || t.instanceCount() > t.autoscaling().get().maxInstances())) {
@@ -103,10 +108,30 @@ public final class ConfigValidator {
             why = "a VPC config (not supported on serverless endpoints)";
         } else if (t.autoscaling().isPresent()) {
             why = "instance autoscaling (serverless endpoints scale by max concurrency)";
+        } else if (t.uncompressedArtifacts()) {
+            why = "uncompressed artifacts (SageMaker refuses ModelDataSource on serverless endpoints; "
+                    + "drop uncompressedArtifacts to ship model.tar.gz)";
         }
         if (why != null) {
             throw new InvalidConfigurationException("serverless mode cannot be combined with " + why
                     + "; drop one of them");
+        }
+    }
+
+    /** Throws unless {@code bucket} follows S3's bucket naming rules. */
+    public static void checkBucket(String bucket) {
+        BucketNames.problem(bucket).ifPresent(why -> {
+            throw new InvalidConfigurationException("bucket name '" + bucket + "' is invalid: " + why
+                    + " (--bucket, MLDEPLOY_BUCKET)");
+        });
+    }
+
+    /** Throws when a KMS key is combined with {@code instanceType} that has local instance storage. */
+    public static void checkKmsInstanceType(String instanceType) {
+        if (Limits.hasInstanceStorage(instanceType)) {
+            throw new InvalidConfigurationException("instance type " + instanceType + " has local NVMe instance "
+                    + "storage, which SageMaker encrypts itself and for which it refuses a KMS key; drop kmsKeyId or "
+                    + "choose an instance type without instance storage (for example ml.m5.large or ml.c5.xlarge)");
         }
     }
 

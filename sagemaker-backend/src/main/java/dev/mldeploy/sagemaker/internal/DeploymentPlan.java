@@ -74,9 +74,11 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                 .map(CandidateEvaluation::settings).orElse(Map.of());
         boolean placementServerless = candidate.filter(c -> SageMakerTarget.NAME.equals(c.target()))
                 .map(c -> SERVERLESS.equals(c.variant())).orElse(false);
+        // settings only real-time endpoints take win over placement's serverless choice; uncompressed artifacts
+        // are one (SageMaker refuses ModelDataSource on serverless endpoints)
         boolean configRealtime = config.instanceType().isPresent() || config.instanceCount() > 0
                 || !config.variants().isEmpty() || config.autoscaling().isPresent()
-                || config.dataCapture().isPresent() || config.vpc().isPresent();
+                || config.dataCapture().isPresent() || config.vpc().isPresent() || config.uncompressedArtifacts();
         ServerlessSettings serverless = config.serverless().orElse(null);
         if (serverless == null && placementServerless && !configRealtime) {
             int memory = roundServerlessMemory(intSetting(settings, CandidateEvaluation.MEMORY_MB)
@@ -122,11 +124,34 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
             throw new InvalidConfigurationException("model '" + spec.name() + "' asks for data capture; set "
                     + "SageMakerTarget.builder().dataCapture(DataCaptureSettings.of(\"s3://bucket/prefix\", 100))");
         }
+        if (config.kmsKeyId().isPresent() && serverless == null) {
+            variants.forEach(v -> ConfigValidator.checkKmsInstanceType(v.instanceType()));
+        }
         Map<String, String> tags = new TreeMap<>(config.tags());
+        spec.tags().forEach((k, v) -> TagRules.checkUserTag(k, v, "model '" + spec.name() + "'"));
         tags.putAll(spec.tags());
+        checkTags(spec.name(), bucket, config.prefix(), serverless == null ? REALTIME : SERVERLESS, tags);
         return new DeploymentPlan(role, bucket, config.prefix(), image, serverless, variants,
                 config.dataCapture().orElse(null), config.kmsKeyId().orElse(null), config.vpc().orElse(null),
                 config.autoscaling().orElse(null), config.uncompressedArtifacts(), config.compressionLevel(), tags);
+    }
+
+    /** Checks every tag a resource of this deployment will carry, mldeploy's own included, and their count. */
+    private static void checkTags(String name, String bucket, String prefix, String mode, Map<String, String> user) {
+        Map<String, String> all = Naming.tagMap(name, "0".repeat(64), mode, Naming.artifactsUri(bucket, prefix, name),
+                user);
+        all.forEach((k, v) -> TagRules.checkValue(k, v, "deployment '" + name + "'"));
+        TagRules.checkCount(all, user.size(), name);
+    }
+
+    /** The tags of every resource this deploy creates, for spec fingerprint {@code specHash}. */
+    public List<software.amazon.awssdk.services.sagemaker.model.Tag> tagsFor(String name, String specHash) {
+        return Naming.tags(name, specHash, mode(), artifactsUri(name), tags);
+    }
+
+    /** Where this deployment's artifacts live: {@code s3://<bucket>/<prefix>/<name>/}. */
+    public String artifactsUri(String name) {
+        return Naming.artifactsUri(bucket, prefix, name);
     }
 
     private static void checkServerlessSpec(ModelSpec spec) {

@@ -1,16 +1,19 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.MlDeployException;
+import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.sagemaker.VariantSettings;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.SourceTree;
 import dev.mldeploy.spi.SpecFingerprint;
+import dev.mldeploy.spi.Waiter;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
@@ -50,14 +54,26 @@ public final class EndpointDeployer {
 
     /** What this deploy created (or adopted from a failed attempt), to remove if it fails. */
     private static final class Created {
+        ArtifactStore.Artifact artifact;
         boolean model;
         boolean config;
+        /** CreateEndpoint was sent: unless it was refused, the endpoint may exist. */
+        boolean endpointRequested;
         boolean endpoint;
     }
+
+    /** The longest a new endpoint config may take to become readable (SageMaker is eventually consistent). */
+    static final Duration CONFIG_VISIBLE_WAIT = Duration.ofSeconds(30);
 
     public DeployResult deploy(ModelSpec spec, DeployContext callerContext) {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate());
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
+        try (CallBudget.Scope budget = CallBudget.open(CallBudget.until(ctx))) {
+            return deploy(spec, plan, ctx);
+        }
+    }
+
+    private DeployResult deploy(ModelSpec spec, DeploymentPlan plan, DeployContext ctx) {
         String name = spec.name();
         SourceTree tree = SourceTree.of(spec);
         String hash = SpecFingerprint.of(spec, tree, plan.fingerprintSettings());
@@ -74,9 +90,11 @@ public final class EndpointDeployer {
                         + "did not create; choose another model name or delete that endpoint");
             }
             if (EndpointWaiter.TRANSITIONAL.contains(existing.get().endpointStatus())) {
+                checkNoOtherDeploy(existing.get(), versioned);
                 ctx.progress("wait", existing.get().endpointStatusAsString(), "endpoint " + endpoint
                         + " is busy; waiting for it before deploying");
                 existing = waiter.awaitSettled(endpoint, ctx);
+                tags = existing.map(d -> api.tags(d.endpointArn())).orElse(Map.of());
             }
             if (existing.isPresent() && existing.get().endpointStatus() == EndpointStatus.FAILED) {
                 ctx.progress("cleanup", "Failed", "removing endpoint " + endpoint + " left Failed by an earlier "
@@ -100,22 +118,54 @@ public final class EndpointDeployer {
             }
         }
 
-        ctx.progress("upload", "", "packaging and uploading the model to s3://" + plan.bucket());
-        ArtifactStore.Artifact artifact = store.upload(tree, plan.bucket(), plan.prefix(), name, plan.uncompressed());
-        ctx.progress("upload", artifact.uploaded() ? "Uploaded" : "Reused", artifact.s3Uri());
-        String artifactsUri = "s3://" + plan.bucket() + "/" + Naming.artifactPrefix(plan.prefix(), name);
-        List<Tag> tags = Naming.tags(name, hash, plan.mode(), artifactsUri, plan.tags());
+        List<Tag> tags = plan.tagsFor(name, hash);
         Created created = new Created();
         try {
-            ensureModel(versioned, spec, plan, artifact, tags, created, ctx);
+            ctx.progress("upload", "", "packaging and uploading the model to s3://" + plan.bucket());
+            created.artifact = store.upload(tree, plan.bucket(), plan.prefix(), name, plan.uncompressed());
+            ctx.progress("upload", created.artifact.uploaded() ? "Uploaded" : "Reused", created.artifact.s3Uri());
+            ensureModel(versioned, spec, plan, created.artifact, tags, created, ctx);
             ensureConfig(versioned, plan, tags, created, ctx);
+            awaitConfigReadable(versioned, ctx);
         } catch (RuntimeException e) {
-            removeCreated(endpoint, versioned, created);
-            throw e;
+            throw Failures.withNote(e, cleanUp(created, endpoint, versioned, name));
         }
         return existing.isEmpty()
                 ? create(endpoint, versioned, plan, tags, created, ctx)
                 : update(existing.get(), versioned, hash, plan, tags, created, ctx);
+    }
+
+    /**
+     * A Creating or Updating endpoint means another deploy is running: unless it is heading for this very
+     * config (an earlier, interrupted deploy of the same spec, which this one then waits for), refuse.
+     */
+    private static void checkNoOtherDeploy(DescribeEndpointResponse d, String versioned) {
+        EndpointStatus s = d.endpointStatus();
+        if (s != EndpointStatus.CREATING && s != EndpointStatus.UPDATING && s != EndpointStatus.ROLLING_BACK) {
+            return; // SystemUpdating is SageMaker's own maintenance, Deleting an undeploy: wait for those
+        }
+        String heading = s == EndpointStatus.CREATING ? d.endpointConfigName()
+                : d.pendingDeploymentSummary() == null ? null : d.pendingDeploymentSummary().endpointConfigName();
+        if (!versioned.equals(heading)) {
+            throw new ConflictException("endpoint " + d.endpointName() + " is " + d.endpointStatusAsString()
+                    + (heading == null ? "" : " to config " + heading) + ": another deploy of it is running; retry "
+                    + "after it finishes");
+        }
+    }
+
+    /** Reads the new config back before the endpoint uses it: SageMaker may briefly answer "Could not find". */
+    private void awaitConfigReadable(String configName, DeployContext ctx) {
+        Duration interval = config.pollInterval().compareTo(Duration.ofSeconds(1)) < 0 ? config.pollInterval()
+                : Duration.ofSeconds(1);
+        Waiter.<Optional<DescribeEndpointConfigResponse>>forPhase(
+                        Contexts.bounded(ctx, Optional.of(CONFIG_VISIBLE_WAIT)), "config",
+                        "endpoint config " + configName + " to be readable")
+                .interval(interval)
+                .poll(EndpointWaiter.checked(ctx, "endpoint config " + configName + " to be readable",
+                        () -> api.describeEndpointConfig(configName)))
+                .status(c -> c.isPresent() ? "Readable" : "NotYetVisible")
+                .until(Optional::isPresent)
+                .await();
     }
 
     private void ensureModel(String model, ModelSpec spec, DeploymentPlan plan, ArtifactStore.Artifact artifact,
@@ -125,8 +175,8 @@ public final class EndpointDeployer {
             checkOurs("model", model, leftover.get().modelArn(), spec.name());
             ctx.progress("model", "Reused", "model " + model + " was left by an earlier attempt; reusing it");
         } else {
-            SageMakerApi.call("create model " + model, () -> api.client()
-                    .createModel(RequestMapper.createModel(model, spec, plan, artifact, tags)));
+            created.model = true; // before the call: a call that timed out may still have created it
+            api.createModel(RequestMapper.createModel(model, spec, plan, artifact, tags));
             ctx.progress("model", "Created", "model " + model);
         }
         created.model = true;
@@ -140,8 +190,8 @@ public final class EndpointDeployer {
             ctx.progress("config", "Reused", "endpoint config " + configName + " was left by an earlier attempt; "
                     + "reusing it");
         } else {
-            SageMakerApi.call("create endpoint config " + configName, () -> api.client()
-                    .createEndpointConfig(RequestMapper.createEndpointConfig(configName, configName, plan, tags)));
+            created.config = true; // before the call: a call that timed out may still have created it
+            api.createEndpointConfig(RequestMapper.createEndpointConfig(configName, configName, plan, tags));
             ctx.progress("config", "Created", "endpoint config " + configName);
         }
         created.config = true;
@@ -160,12 +210,20 @@ public final class EndpointDeployer {
 
     private DeployResult create(String endpoint, String versioned, DeploymentPlan plan, List<Tag> tags,
                                 Created created, DeployContext ctx) {
+        String name = Naming.toMap(tags).get(Naming.TAG_NAME);
         try {
-            SageMakerApi.call("create endpoint " + endpoint, () -> api.client()
-                    .createEndpoint(RequestMapper.createEndpoint(endpoint, versioned, tags)));
+            created.endpointRequested = true;
+            api.createEndpoint(RequestMapper.createEndpoint(endpoint, versioned, tags));
             created.endpoint = true;
             ctx.progress("endpoint", "Creating", "endpoint " + endpoint + " with config " + versioned);
             DescribeEndpointResponse ready = waiter.awaitInService(endpoint, ctx);
+            if (!versioned.equals(ready.endpointConfigName())) {
+                created.endpoint = false; // the endpoint now is the other deploy's: never delete it
+                created.endpointRequested = false;
+                throw new ConflictException("endpoint " + endpoint + " came up with config "
+                        + ready.endpointConfigName() + " instead of " + versioned + ": another deploy of it ran at "
+                        + "the same time; retry after it finishes");
+            }
             if (plan.autoscaling() != null) {
                 autoscaler.apply(endpoint, variantNames(plan), plan.autoscaling());
             }
@@ -173,57 +231,89 @@ public final class EndpointDeployer {
             return new DeployResult(d, DeployResult.Change.CREATED, "created sagemaker endpoint " + endpoint + " ("
                     + plan.mode() + ", config " + versioned + ")", null);
         } catch (RuntimeException e) {
-            ctx.progress("cleanup", "Failed", "deploy failed; removing what it created: " + e.getMessage());
-            if (plan.autoscaling() != null) {
-                api.deleteQuietly("autoscaling of " + endpoint, () -> autoscaler.remove(autoscaler.snapshot(endpoint)));
+            if (created.endpointRequested && (e instanceof OperationTimeoutException
+                    || Thread.currentThread().isInterrupted())) {
+                throw Failures.withNote(e, leaveCreating(endpoint, versioned, name));
             }
-            removeCreated(endpoint, versioned, created);
-            throw withCleanupNote(e, "removed the endpoint, endpoint config and model this deploy created, so a "
-                    + "retry starts clean");
+            ctx.progress("cleanup", "Failed", "deploy failed; removing what it created: " + e.getMessage());
+            CleanupReport report;
+            try (CallBudget.Scope cleanup = CallBudget.open(CallBudget.current().forCleanup())) {
+                if (plan.autoscaling() != null && created.endpoint) {
+                    api.deleteQuietly("autoscaling of " + endpoint,
+                            () -> autoscaler.remove(autoscaler.snapshot(endpoint)));
+                }
+                report = removeCreated(endpoint, versioned, created, name);
+            }
+            throw Failures.withNote(e, report.note(name));
         }
+    }
+
+    /**
+     * The note for a new endpoint this deploy stopped waiting for (timeout, interrupt): SageMaker refuses to delete
+     * an endpoint while it is Creating and would fail it if its config or model went away, so all of it stays.
+     */
+    private static String leaveCreating(String endpoint, String versioned, String name) {
+        return "left endpoint " + endpoint + " (still being created), its endpoint config " + versioned
+                + " and model " + versioned + " in place, tagged mldeploy:name=" + name + ": deploy the same spec "
+                + "again to wait for it and finish, or 'undeploy " + name + "' to remove them";
     }
 
     private DeployResult update(DescribeEndpointResponse current, String versioned, String hash,
                                 DeploymentPlan plan, List<Tag> tags, Created created, DeployContext ctx) {
         String endpoint = current.endpointName();
+        String name = Naming.toMap(tags).get(Naming.TAG_NAME);
         String oldConfig = current.endpointConfigName();
         Set<String> oldModels = new LinkedHashSet<>();
-        api.describeEndpointConfig(oldConfig).ifPresent(c -> c.productionVariants()
-                .forEach(v -> oldModels.add(v.modelName())));
-        Autoscaler.Snapshot scaling = autoscaler.snapshot(endpoint);
+        Autoscaler.Snapshot scaling;
+        try {
+            api.describeEndpointConfig(oldConfig).ifPresent(c -> c.productionVariants()
+                    .forEach(v -> oldModels.add(v.modelName())));
+            scaling = autoscaler.snapshot(endpoint);
+        } catch (RuntimeException e) {
+            throw Failures.withNote(e, cleanUp(created, endpoint, versioned, name));
+        }
         try {
             if (!scaling.isEmpty()) {
                 autoscaler.remove(scaling); // SageMaker refuses to update variants registered for autoscaling
             }
-            SageMakerApi.call("update endpoint " + endpoint, () -> api.client()
-                    .updateEndpoint(r -> r.endpointName(endpoint).endpointConfigName(versioned)));
+            api.updateEndpoint(endpoint, versioned);
         } catch (RuntimeException e) {
-            api.deleteQuietly("autoscaling of " + endpoint, () -> autoscaler.restore(scaling));
-            removeCreated(endpoint, versioned, created);
-            throw withCleanupNote(e, "the endpoint stays on config " + oldConfig + "; removed the new model and "
-                    + "config");
+            String restored = restoreAutoscaling(endpoint, scaling);
+            throw Failures.withNote(e, "the endpoint stays on config " + oldConfig + restored + "; "
+                    + cleanUp(created, endpoint, versioned, name));
         }
         ctx.progress("endpoint", "Updating", "endpoint " + endpoint + " from config " + oldConfig + " to "
                 + versioned);
-        DescribeEndpointResponse after = waiter.awaitSettled(endpoint, ctx).orElseThrow(() ->
-                new DeploymentFailedException("endpoint " + endpoint + " disappeared while it was being updated "
-                        + "(someone deleted it?); deploy again"));
+        DescribeEndpointResponse after;
+        try {
+            after = waiter.awaitSettled(endpoint, ctx).orElseThrow(() ->
+                    new DeploymentFailedException("endpoint " + endpoint + " disappeared while it was being "
+                            + "updated (someone deleted it?); deploy again"));
+        } catch (RuntimeException e) {
+            // still Updating towards the new config: it needs the new config and model, so they stay
+            throw Failures.withNote(e, "endpoint " + endpoint + " is still updating to config " + versioned
+                    + restoreAutoscaling(endpoint, scaling) + "; left the new config and model " + versioned
+                    + " in place, tagged mldeploy:name=" + name + ": deploy the same spec again to finish, or "
+                    + "'undeploy " + name + "' to remove everything");
+        }
+        if (!versioned.equals(after.endpointConfigName()) && !oldConfig.equals(after.endpointConfigName())) {
+            throw Failures.withNote(new ConflictException("endpoint " + endpoint + " moved to config "
+                    + after.endpointConfigName() + " instead of " + versioned + ": another deploy of it ran at the "
+                    + "same time; retry after it finishes"), cleanUp(created, endpoint, versioned, name));
+        }
         if (after.endpointStatus() != EndpointStatus.IN_SERVICE || !versioned.equals(after.endpointConfigName())) {
-            if (!versioned.equals(after.endpointConfigName())) {
-                removeCreated(endpoint, versioned, created);
-            }
-            api.deleteQuietly("autoscaling of " + endpoint, () -> autoscaler.restore(scaling));
+            String restored = restoreAutoscaling(endpoint, scaling);
+            String cleanup = versioned.equals(after.endpointConfigName()) ? "left the new config and model "
+                    + versioned + " that the endpoint uses" : "the endpoint stays on its previous config; "
+                    + cleanUp(created, endpoint, versioned, name);
             throw new DeploymentFailedException("update of endpoint " + endpoint + " to config " + versioned
                     + " failed: " + EndpointWaiter.reason(after) + "; the endpoint is " + after.endpointStatusAsString()
-                    + " on config " + after.endpointConfigName() + (versioned.equals(after.endpointConfigName()) ? ""
-                    : " (its previous one); removed the new model and config"));
+                    + " on config " + after.endpointConfigName() + restored + "; " + cleanup);
         }
-        SageMakerApi.call("tag endpoint " + endpoint, () -> api.client()
-                .addTags(r -> r.resourceArn(after.endpointArn()).tags(tags)));
+        api.addTags(after.endpointArn(), tags);
         if (plan.autoscaling() != null) {
             autoscaler.apply(endpoint, variantNames(plan), plan.autoscaling());
         }
-        String name = Naming.toMap(tags).get(Naming.TAG_NAME);
         if (!oldConfig.equals(versioned) && Naming.isVersionOf(oldConfig, name)) {
             api.deleteQuietly("old endpoint config " + oldConfig, () -> api.deleteEndpointConfig(oldConfig));
         }
@@ -239,6 +329,28 @@ public final class EndpointDeployer {
                 null);
     }
 
+    /** Registers again the autoscaling an update removed; says whether that worked (for the error message). */
+    private String restoreAutoscaling(String endpoint, Autoscaler.Snapshot scaling) {
+        if (scaling.isEmpty()) {
+            return "";
+        }
+        try (CallBudget.Scope cleanup = CallBudget.open(CallBudget.current().forCleanup())) {
+            autoscaler.restore(scaling);
+            return "; restored its autoscaling";
+        } catch (RuntimeException e) {
+            LOG.warn("could not restore the autoscaling of {}: {}", endpoint, e.toString());
+            return "; its autoscaling, removed for the update, could not be restored (" + e.getMessage()
+                    + "): deploy again to register it";
+        }
+    }
+
+    /** Removes what this deploy created within the cleanup budget; the note says what was removed and left. */
+    private String cleanUp(Created created, String endpoint, String versioned, String name) {
+        try (CallBudget.Scope cleanup = CallBudget.open(CallBudget.current().forCleanup())) {
+            return removeCreated(endpoint, versioned, created, name).note(name);
+        }
+    }
+
     /**
      * The endpoint already runs this spec's config but carries an older spec hash: an earlier deploy's update went
      * through after it stopped waiting (timeout, interrupt). Finish it: tag, autoscale, remove older versions.
@@ -246,12 +358,10 @@ public final class EndpointDeployer {
     private DeployResult finishInterruptedUpdate(DescribeEndpointResponse current, ModelSpec spec,
                                                  DeploymentPlan plan, String hash, DeployContext ctx) {
         String endpoint = current.endpointName();
-        String artifactsUri = "s3://" + plan.bucket() + "/" + Naming.artifactPrefix(plan.prefix(), spec.name());
-        List<Tag> tags = Naming.tags(spec.name(), hash, plan.mode(), artifactsUri, plan.tags());
+        List<Tag> tags = plan.tagsFor(spec.name(), hash);
         ctx.progress("endpoint", "InService", "endpoint " + endpoint + " already runs config "
                 + current.endpointConfigName() + " from an earlier, interrupted deploy; finishing it");
-        SageMakerApi.call("tag endpoint " + endpoint, () -> api.client()
-                .addTags(r -> r.resourceArn(current.endpointArn()).tags(tags)));
+        api.addTags(current.endpointArn(), tags);
         if (plan.autoscaling() != null) {
             autoscaler.apply(endpoint, variantNames(plan), plan.autoscaling());
         }
@@ -278,34 +388,30 @@ public final class EndpointDeployer {
         }
     }
 
-    private void removeCreated(String endpoint, String versioned, Created created) {
+    /**
+     * Removes what {@code created} records, newest first; the uploaded artifact goes only when this deploy
+     * uploaded it and the model that used it is gone. Runs within the current budget.
+     */
+    private CleanupReport removeCreated(String endpoint, String versioned, Created created, String name) {
+        CleanupReport report = new CleanupReport();
         if (created.endpoint) {
-            api.deleteQuietly("endpoint " + endpoint, () -> api.deleteEndpoint(endpoint));
+            report.remove("endpoint " + endpoint, () -> api.deleteEndpoint(endpoint));
         }
         if (created.config) {
-            api.deleteQuietly("endpoint config " + versioned, () -> api.deleteEndpointConfig(versioned));
+            report.remove("endpoint config " + versioned, () -> api.deleteEndpointConfig(versioned));
         }
-        if (created.model) {
-            api.deleteQuietly("model " + versioned, () -> api.deleteModel(versioned));
+        boolean modelGone = !created.model || report.remove("model " + versioned, () -> api.deleteModel(versioned));
+        if (created.artifact != null && created.artifact.uploaded()) {
+            if (modelGone) {
+                report.remove("artifact " + created.artifact.s3Uri(), () -> store.deleteArtifact(created.artifact) > 0);
+            } else {
+                report.leave("artifact " + created.artifact.s3Uri());
+            }
         }
+        return report;
     }
 
     private static List<String> variantNames(DeploymentPlan plan) {
         return plan.variants().stream().map(VariantSettings::name).toList();
-    }
-
-    /** {@code e} with what the cleanup did appended, keeping its type where it is one of mldeploy's. */
-    private static RuntimeException withCleanupNote(RuntimeException e, String note) {
-        if (e instanceof DeploymentFailedException d) {
-            return new DeploymentFailedException(d.getMessage() + "; " + note, d.getCause() == null ? d : d.getCause(),
-                    d.retryable());
-        }
-        if (e instanceof dev.mldeploy.OperationTimeoutException) {
-            return new dev.mldeploy.OperationTimeoutException(e.getMessage() + "; " + note);
-        }
-        if (e instanceof MlDeployException) {
-            return e;
-        }
-        return new DeploymentFailedException("deploy failed: " + e + "; " + note, e, false);
     }
 }

@@ -1,11 +1,13 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.DeploymentFailedException;
+import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 
@@ -30,7 +32,7 @@ public final class EndpointWaiter {
     public DescribeEndpointResponse awaitInService(String name, DeployContext ctx) {
         return Waiter.<Optional<DescribeEndpointResponse>>forPhase(ctx, "wait", "endpoint " + name + " InService")
                 .interval(interval)
-                .poll(() -> api.describeEndpoint(name))
+                .poll(checked(ctx, "endpoint " + name + " InService", () -> api.describeEndpoint(name)))
                 .status(EndpointWaiter::statusOf)
                 .failWhen(d -> {
                     if (d.isEmpty()) {
@@ -53,7 +55,7 @@ public final class EndpointWaiter {
     public Optional<DescribeEndpointResponse> awaitSettled(String name, DeployContext ctx) {
         return Waiter.<Optional<DescribeEndpointResponse>>forPhase(ctx, "wait", "endpoint " + name + " to settle")
                 .interval(interval)
-                .poll(() -> api.describeEndpoint(name))
+                .poll(checked(ctx, "endpoint " + name + " to settle", () -> api.describeEndpoint(name)))
                 .status(EndpointWaiter::statusOf)
                 .until(d -> d.isEmpty() || !TRANSITIONAL.contains(d.get().endpointStatus()))
                 .await();
@@ -63,10 +65,25 @@ public final class EndpointWaiter {
     public void awaitDeleted(String name, DeployContext ctx) {
         Waiter.<Optional<DescribeEndpointResponse>>forPhase(ctx, "delete", "endpoint " + name + " deleted")
                 .interval(interval)
-                .poll(() -> api.describeEndpoint(name))
+                .poll(checked(ctx, "endpoint " + name + " deleted", () -> api.describeEndpoint(name)))
                 .status(d -> d.map(EndpointWaiter::statusOf).orElse("Deleted"))
                 .until(Optional::isEmpty)
                 .await();
+    }
+
+    /**
+     * {@code poll}, except that a poll refused for lack of time fails as the wait's own timeout (naming what it
+     * waited for): the deadline can pass between the wait's check and the call.
+     */
+    static <T> Supplier<T> checked(DeployContext ctx, String waitingFor, Supplier<T> poll) {
+        return () -> {
+            try {
+                return poll.get();
+            } catch (OperationTimeoutException e) {
+                ctx.checkDeadline(waitingFor);
+                throw e;
+            }
+        };
     }
 
     static String statusOf(Optional<DescribeEndpointResponse> d) {

@@ -1,10 +1,14 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.MlDeployException;
+import dev.mldeploy.OperationTimeoutException;
 import java.util.Locale;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -33,7 +37,7 @@ public final class ErrorTranslator {
         String code = code(ase);
         String msg = message(ase) == null ? "" : message(ase).toLowerCase(Locale.ROOT);
         return ase.statusCode() == 404 || code.equals("ResourceNotFound") || code.equals("NoSuchKey")
-                || code.equals("NoSuchBucket") || code.equals("NotFound")
+                || code.equals("NoSuchBucket") || code.equals("NoSuchUpload") || code.equals("NotFound")
                 || (code.equals("ValidationException") && (msg.contains("could not find")
                 || msg.contains("does not exist") || msg.contains("no scalable target")
                 || msg.contains("no scaling policy")));
@@ -50,8 +54,56 @@ public final class ErrorTranslator {
         return e.retryable();
     }
 
+    /** Whether {@code e} is the SDK giving up on a call that ran out of its apiCallTimeout or attempt timeout. */
+    public static boolean isTimeout(Throwable e) {
+        return e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException;
+    }
+
+    /**
+     * The configuration error for the SDK failing to find credentials or a region, or null when {@code e} is
+     * another failure.
+     */
+    public static InvalidConfigurationException missingConfiguration(SdkException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (!(e instanceof SdkClientException)) {
+            return null;
+        }
+        if (m.contains("Unable to load credentials") || m.contains("Unable to load AWS credentials")) {
+            return new InvalidConfigurationException("no AWS credentials found; set AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in ~/.aws/credentials, or give "
+                    + "SageMakerTarget.builder().credentialsProvider(...)", e);
+        }
+        if (m.contains("Unable to load region")) {
+            return new InvalidConfigurationException("no AWS region is configured; set AWS_REGION, a region in "
+                    + "~/.aws/config, or SageMakerTarget.builder().region(...)", e);
+        }
+        return null;
+    }
+
+    /** Whether {@code e} is SageMaker refusing a call because another operation holds the endpoint. */
+    public static boolean isConflict(SdkException e) {
+        if (!(e instanceof AwsServiceException ase) || !code(ase).equals("ValidationException")) {
+            return false;
+        }
+        String msg = message(ase) == null ? "" : message(ase).toLowerCase(Locale.ROOT);
+        return msg.contains("already existing endpoint") || msg.contains("in-progress endpoint")
+                || msg.contains("update in progress");
+    }
+
     /** The mldeploy exception for a failed {@code action} ("create endpoint x"). */
     public static MlDeployException translate(String action, SdkException e) {
+        if (isTimeout(e)) {
+            return new OperationTimeoutException("timed out: " + action + " did not answer within the time left; "
+                    + CallBudget.current().advice());
+        }
+        InvalidConfigurationException missing = missingConfiguration(e);
+        if (missing != null) {
+            return missing;
+        }
+        if (isConflict(e)) {
+            return new ConflictException("cannot " + action + ": another deploy of this endpoint is running ("
+                    + message((AwsServiceException) e) + "); retry after it finishes", e);
+        }
         if (e instanceof AwsServiceException ase) {
             String code = code(ase);
             String msg = message(ase);

@@ -39,11 +39,16 @@ final class MultipartUploadStream extends OutputStream {
     private String uploadId;
     private long total;
     private boolean closed;
+    private boolean aborted;
     private final int maxBuffers;
     private int allocated = 1;
 
+    private final CallBudget budget;
+
+    /** Every call gets {@code budget}'s time (the abort after a failure gets its own, see {@link #abort()}). */
     MultipartUploadStream(S3Client s3, String bucket, String key, int partSize, int maxInFlight,
-                          ExecutorService executor) {
+                          ExecutorService executor, CallBudget budget) {
+        this.budget = budget;
         if (partSize < Limits.MIN_PART_BYTES) {
             throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum "
                     + Limits.MIN_PART_BYTES);
@@ -85,7 +90,7 @@ final class MultipartUploadStream extends OutputStream {
 
     private void sendPart() throws IOException {
         if (uploadId == null) {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+            uploadId = s3.createMultipartUpload(r -> budget.apply(r.bucket(bucket).key(key))).uploadId();
             LOG.debug("multipart upload of s3://{}/{} started", bucket, key);
         }
         if (parts.size() >= Limits.MAX_PARTS) {
@@ -97,8 +102,8 @@ final class MultipartUploadStream extends OutputStream {
         String id = uploadId;
         parts.add(executor.submit(() -> {
             try {
-                String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(id).partNumber(number)
-                        .contentLength((long) len), RequestBody.fromContentProvider(
+                String etag = s3.uploadPart(r -> budget.apply(r.bucket(bucket).key(key).uploadId(id)
+                        .partNumber(number).contentLength((long) len)), RequestBody.fromContentProvider(
                         () -> new ByteArrayInputStream(buf, 0, len), len, "application/octet-stream")).eTag();
                 return CompletedPart.builder().partNumber(number).eTag(etag).build();
             } finally {
@@ -161,7 +166,7 @@ final class MultipartUploadStream extends OutputStream {
             if (uploadId == null) {
                 int len = filled;
                 byte[] buf = current;
-                s3.putObject(r -> r.bucket(bucket).key(key).contentLength((long) len), RequestBody.fromContentProvider(
+                s3.putObject(r -> budget.apply(r.bucket(bucket).key(key).contentLength((long) len)), RequestBody.fromContentProvider(
                         () -> new ByteArrayInputStream(buf, 0, len), len, "application/octet-stream"));
                 return;
             }
@@ -173,11 +178,13 @@ final class MultipartUploadStream extends OutputStream {
                 done.add(join(f));
             }
             done.sort(Comparator.comparing(CompletedPart::partNumber));
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(done)));
+            s3.completeMultipartUpload(r -> budget.apply(r.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(done))));
             LOG.debug("multipart upload of s3://{}/{} completed: {} parts, {} bytes", bucket, key, done.size(), total);
         } catch (IOException | RuntimeException e) {
-            abort();
+            try (CallBudget.Scope cleanup = CallBudget.open(budget.forCleanup())) {
+                abort();
+            }
             throw e;
         } finally {
             current = null;
@@ -185,8 +192,13 @@ final class MultipartUploadStream extends OutputStream {
         }
     }
 
-    /** Cancels the upload: waits for parts in flight, then aborts the multipart upload. */
-    void abort() {
+    /**
+     * Cancels the upload: waits for parts in flight, then aborts the multipart upload, within
+     * {@link CallBudget#current()} (the caller's cleanup budget: the upload's own may be spent).
+     *
+     * @return whether nothing is left: no upload was started, or the abort succeeded
+     */
+    boolean abort() {
         closed = true;
         parts.forEach(f -> f.cancel(false));
         for (Future<CompletedPart> f : parts) {
@@ -199,12 +211,16 @@ final class MultipartUploadStream extends OutputStream {
                 // failed or cancelled: nothing more to wait for
             }
         }
-        if (uploadId != null) {
-            try {
-                s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
-            } catch (RuntimeException e) {
-                LOG.warn("could not abort the multipart upload of s3://{}/{}: {}", bucket, key, e.toString());
-            }
+        if (uploadId == null || aborted) {
+            return true;
+        }
+        try {
+            s3.abortMultipartUpload(r -> CallBudget.current().apply(r.bucket(bucket).key(key).uploadId(uploadId)));
+            aborted = true;
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not abort the multipart upload of s3://{}/{}: {}", bucket, key, e.toString());
+            return false;
         }
     }
 }

@@ -19,6 +19,8 @@ public final class Naming {
     public static final String TAG_SPEC_HASH = "mldeploy:spec-hash";
     public static final String TAG_MODE = "mldeploy:variant";
     public static final String TAG_ARTIFACTS = "mldeploy:artifacts";
+    /** How many tags mldeploy adds to every resource. */
+    public static final int MLDEPLOY_TAGS = 5;
     public static final String SCALING_POLICY = "mldeploy-invocations-per-instance";
     public static final String SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
 
@@ -58,15 +60,31 @@ public final class Naming {
     /** The tags of every resource of a deployment: user tags first, then mldeploy's (which win). */
     public static List<Tag> tags(String name, String specHash, String mode, String artifactsUri,
                                  Map<String, String> userTags) {
+        List<Tag> tags = new ArrayList<>();
+        tagMap(name, specHash, mode, artifactsUri, userTags).forEach((k, v) -> tags.add(Tag.builder().key(k)
+                .value(v).build()));
+        return tags;
+    }
+
+    /**
+     * The same tags as a map. The artifacts tag is {@code s3://<bucket>/<prefix>/<name>/}: its characters are
+     * those SageMaker allows in tag values (the prefix is restricted to them) and its length is bounded by the
+     * bucket, prefix and name limits.
+     */
+    public static Map<String, String> tagMap(String name, String specHash, String mode, String artifactsUri,
+                                             Map<String, String> userTags) {
         Map<String, String> all = new LinkedHashMap<>(userTags);
         all.put(TAG_MANAGED, "true");
         all.put(TAG_NAME, name);
         all.put(TAG_SPEC_HASH, specHash);
         all.put(TAG_MODE, mode);
         all.put(TAG_ARTIFACTS, artifactsUri);
-        List<Tag> tags = new ArrayList<>();
-        all.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
-        return tags;
+        return all;
+    }
+
+    /** The artifacts location of deployment {@code name}: {@code s3://<bucket>/<prefix>/<name>/}. */
+    public static String artifactsUri(String bucket, String prefix, String name) {
+        return "s3://" + bucket + "/" + artifactPrefix(prefix, name);
     }
 
     /** Tags as a map. */

@@ -9,6 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelResponse;
@@ -17,6 +20,7 @@ import software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsRespon
 import software.amazon.awssdk.services.sagemaker.model.ListEndpointsResponse;
 import software.amazon.awssdk.services.sagemaker.model.ListModelsResponse;
 import software.amazon.awssdk.services.sagemaker.model.ListTagsResponse;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
 
 /**
  * The SageMaker control-plane calls the backend makes, with "not found" turned into empty results and every
@@ -34,17 +38,45 @@ public final class SageMakerApi {
         return client;
     }
 
+    private static CallBudget budget() {
+        return CallBudget.current();
+    }
+
+    public void createModel(CreateModelRequest request) {
+        call("create model " + request.modelName(), () -> client.createModel(budget().apply(request.toBuilder())
+                .build()));
+    }
+
+    public void createEndpointConfig(CreateEndpointConfigRequest request) {
+        call("create endpoint config " + request.endpointConfigName(), () -> client.createEndpointConfig(
+                budget().apply(request.toBuilder()).build()));
+    }
+
+    public void createEndpoint(CreateEndpointRequest request) {
+        call("create endpoint " + request.endpointName(), () -> client.createEndpoint(
+                budget().apply(request.toBuilder()).build()));
+    }
+
+    public void updateEndpoint(String endpoint, String config) {
+        call("update endpoint " + endpoint, () -> client.updateEndpoint(r -> budget().apply(r.endpointName(endpoint)
+                .endpointConfigName(config))));
+    }
+
+    public void addTags(String arn, List<Tag> tags) {
+        call("tag " + arn, () -> client.addTags(r -> budget().apply(r.resourceArn(arn).tags(tags))));
+    }
+
     public Optional<DescribeEndpointResponse> describeEndpoint(String name) {
-        return find("describe endpoint " + name, () -> client.describeEndpoint(r -> r.endpointName(name)));
+        return find("describe endpoint " + name, () -> client.describeEndpoint(r -> budget().apply(r.endpointName(name))));
     }
 
     public Optional<DescribeEndpointConfigResponse> describeEndpointConfig(String name) {
         return find("describe endpoint config " + name,
-                () -> client.describeEndpointConfig(r -> r.endpointConfigName(name)));
+                () -> client.describeEndpointConfig(r -> budget().apply(r.endpointConfigName(name))));
     }
 
     public Optional<DescribeModelResponse> describeModel(String name) {
-        return find("describe model " + name, () -> client.describeModel(r -> r.modelName(name)));
+        return find("describe model " + name, () -> client.describeModel(r -> budget().apply(r.modelName(name))));
     }
 
     /** The resource's tags; empty when it is gone. */
@@ -54,7 +86,7 @@ public final class SageMakerApi {
         do {
             String t = token;
             Optional<ListTagsResponse> page = find("list tags of " + arn,
-                    () -> client.listTags(r -> r.resourceArn(arn).nextToken(t)));
+                    () -> client.listTags(r -> budget().apply(r.resourceArn(arn).nextToken(t))));
             if (page.isEmpty()) {
                 return Map.of();
             }
@@ -71,7 +103,7 @@ public final class SageMakerApi {
         do {
             String t = token;
             ListEndpointsResponse page = call("list endpoints", () -> client.listEndpoints(r -> {
-                r.nextToken(t).maxResults(100);
+                budget().apply(r.nextToken(t).maxResults(100));
                 if (nameContains != null) {
                     r.nameContains(nameContains);
                 }
@@ -88,8 +120,8 @@ public final class SageMakerApi {
         String token = null;
         do {
             String t = token;
-            ListModelsResponse page = call("list models", () -> client.listModels(r -> r.nameContains(nameContains)
-                    .nextToken(t).maxResults(100)));
+            ListModelsResponse page = call("list models", () -> client.listModels(r -> budget().apply(r
+                    .nameContains(nameContains).nextToken(t).maxResults(100))));
             page.models().forEach(m -> all.add(m.modelName()));
             token = page.nextToken();
         } while (token != null);
@@ -103,7 +135,7 @@ public final class SageMakerApi {
         do {
             String t = token;
             ListEndpointConfigsResponse page = call("list endpoint configs", () -> client.listEndpointConfigs(r ->
-                    r.nameContains(nameContains).nextToken(t).maxResults(100)));
+                    budget().apply(r.nameContains(nameContains).nextToken(t).maxResults(100))));
             page.endpointConfigs().forEach(c -> all.add(c.endpointConfigName()));
             token = page.nextToken();
         } while (token != null);
@@ -112,18 +144,18 @@ public final class SageMakerApi {
 
     /** Deletes the endpoint; false when it was already gone. */
     public boolean deleteEndpoint(String name) {
-        return delete("delete endpoint " + name, () -> client.deleteEndpoint(r -> r.endpointName(name)));
+        return delete("delete endpoint " + name, () -> client.deleteEndpoint(r -> budget().apply(r.endpointName(name))));
     }
 
     /** Deletes the endpoint config; false when it was already gone. */
     public boolean deleteEndpointConfig(String name) {
         return delete("delete endpoint config " + name,
-                () -> client.deleteEndpointConfig(r -> r.endpointConfigName(name)));
+                () -> client.deleteEndpointConfig(r -> budget().apply(r.endpointConfigName(name))));
     }
 
     /** Deletes the model; false when it was already gone. */
     public boolean deleteModel(String name) {
-        return delete("delete model " + name, () -> client.deleteModel(r -> r.modelName(name)));
+        return delete("delete model " + name, () -> client.deleteModel(r -> budget().apply(r.modelName(name))));
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
+import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvocationException;
+import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.Invoker;
@@ -28,8 +30,16 @@ public final class SageMakerInvoker implements Invoker {
     private final SageMakerRuntimeClient runtime;
     private final String endpointName;
     private final long maxRequestBytes;
+    private final CallBudget budget;
 
     public SageMakerInvoker(SageMakerRuntimeClient runtime, String endpointName, boolean serverless) {
+        this(runtime, endpointName, serverless, CallBudget.unbounded());
+    }
+
+    /** @param budget how long one invocation may take, retries included */
+    public SageMakerInvoker(SageMakerRuntimeClient runtime, String endpointName, boolean serverless,
+                            CallBudget budget) {
+        this.budget = budget;
         this.runtime = runtime;
         this.endpointName = endpointName;
         this.maxRequestBytes = serverless ? Limits.SERVERLESS_MAX_REQUEST_BYTES : Limits.REALTIME_MAX_REQUEST_BYTES;
@@ -44,6 +54,7 @@ public final class SageMakerInvoker implements Invoker {
                 .contentType(request.contentType()).accept(request.accept())
                 .body(SdkBytes.fromByteArrayUnsafe(request.bodyUnsafe()));
         request.targetVariant().ifPresent(b::targetVariant);
+        budget.apply(b);
         InvokeEndpointResponse r;
         try {
             r = runtime.invokeEndpoint(b.build());
@@ -54,6 +65,14 @@ public final class SageMakerInvoker implements Invoker {
                     + ErrorTranslator.code(e) + ": " + ErrorTranslator.message(e) + " (HTTP " + e.statusCode() + ")",
                     e, e.statusCode(), ErrorTranslator.isRetryable(e));
         } catch (SdkClientException e) {
+            if (ErrorTranslator.isTimeout(e)) {
+                throw new OperationTimeoutException("invoking sagemaker endpoint " + endpointName + " timed out: no "
+                        + "answer within the call timeout; " + budget.advice());
+            }
+            InvalidConfigurationException missing = ErrorTranslator.missingConfiguration(e);
+            if (missing != null) {
+                throw missing;
+            }
             throw new InvocationException("cannot reach sagemaker endpoint " + endpointName + ": " + e.getMessage(),
                     e, -1, true);
         } catch (SdkException e) {

@@ -22,9 +22,11 @@ public final class SageMakerTargetImpl implements Target {
     private final EndpointDeployer deployer;
     private final DeploymentReader reader;
     private final Undeployer undeployer;
+    private final CallBudget callBudget;
 
     SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
         this.clients = clients;
+        this.callBudget = config.callTimeout().map(CallBudget::perCall).orElse(CallBudget.unbounded());
         SageMakerApi api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
@@ -50,12 +52,16 @@ public final class SageMakerTargetImpl implements Target {
 
     @Override
     public Optional<Deployment> describe(String name) {
-        return reader.describe(name);
+        try (CallBudget.Scope s = CallBudget.open(callBudget)) {
+            return reader.describe(name);
+        }
     }
 
     @Override
     public List<Deployment> list() {
-        return reader.list();
+        try (CallBudget.Scope s = CallBudget.open(callBudget)) {
+            return reader.list();
+        }
     }
 
     @Override
@@ -65,10 +71,10 @@ public final class SageMakerTargetImpl implements Target {
 
     @Override
     public Invoker invoker(String name) {
-        Deployment d = reader.describe(name).orElseThrow(() -> new DeploymentNotFoundException(name,
+        Deployment d = describe(name).orElseThrow(() -> new DeploymentNotFoundException(name,
                 "no sagemaker deployment named '" + name + "'; deploy it first"));
         return new SageMakerInvoker(clients.runtime(), d.attributes().getOrDefault("endpointName",
-                Naming.endpointName(name)), DeploymentPlan.SERVERLESS.equals(d.variant()));
+                Naming.endpointName(name)), DeploymentPlan.SERVERLESS.equals(d.variant()), callBudget);
     }
 
     @Override

@@ -36,6 +36,12 @@ public final class Undeployer {
     /** Removes {@code name}'s resources; returns whether any existed. */
     public boolean undeploy(String name, DeployContext callerContext) {
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
+        try (CallBudget.Scope budget = CallBudget.open(CallBudget.until(ctx))) {
+            return removeAll(name, ctx);
+        }
+    }
+
+    private boolean removeAll(String name, DeployContext ctx) {
         String endpoint = Naming.endpointName(name);
         boolean found = false;
         Set<String> artifactPrefixes = new LinkedHashSet<>();
@@ -81,13 +87,19 @@ public final class Undeployer {
             }
         }
         if (!config.keepArtifactsOnUndeploy()) {
-            config.bucket().ifPresent(b -> artifactPrefixes.add("s3://" + b + "/"
-                    + Naming.artifactPrefix(config.prefix(), name)));
+            // the name's prefix in the target's bucket: artifacts of a deploy that never got to create a model
+            config.bucket().ifPresent(b -> artifactPrefixes.add(Naming.artifactsUri(b, config.prefix(), name)));
             for (String uri : artifactPrefixes) {
                 URI u = URI.create(uri);
                 String key = u.getPath().startsWith("/") ? u.getPath().substring(1) : u.getPath();
                 if (!key.endsWith("/" + name + "/")) {
                     continue; // only ever a deployment's own prefix
+                }
+                int aborted = store.abortUploads(u.getHost(), key);
+                if (aborted > 0) {
+                    ctx.progress("delete", "Uploads", "aborted " + aborted + " incomplete multipart uploads under "
+                            + uri);
+                    found = true;
                 }
                 int n = store.deleteAll(u.getHost(), key);
                 if (n > 0) {

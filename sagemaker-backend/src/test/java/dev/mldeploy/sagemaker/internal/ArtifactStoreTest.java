@@ -180,4 +180,78 @@ class ArtifactStoreTest {
                 SourceTree.of(Fixtures.model(tmp.resolve("m"), "w")), tmp.resolve("missing/dir")));
     }
 
+
+    @Test
+    void abortUploads_abortsEveryIncompleteUploadUnderThePrefixAcrossPages() {
+        when(s3.listMultipartUploads(any(software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse.builder()
+                        .uploads(u -> u.key("mldeploy/m/k1/model.tar.gz").uploadId("u1")).isTruncated(true)
+                        .nextKeyMarker("mldeploy/m/k1/model.tar.gz").nextUploadIdMarker("u1").build())
+                .thenReturn(software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse.builder()
+                        .uploads(u -> u.key("mldeploy/m/k2/model/w.bin").uploadId("u2")).isTruncated(false).build());
+
+        assertEquals(2, new ArtifactStore(s3, new ModelPackager(1)).abortUploads("models", "mldeploy/m/"));
+
+        verify(s3).abortMultipartUpload(org.mockito.ArgumentMatchers.<AbortMultipartUploadRequest>argThat(r ->
+                r.uploadId().equals("u1") && r.key().equals("mldeploy/m/k1/model.tar.gz")));
+        verify(s3).abortMultipartUpload(org.mockito.ArgumentMatchers.<AbortMultipartUploadRequest>argThat(r ->
+                r.uploadId().equals("u2")));
+        verify(s3).listMultipartUploads(org.mockito.ArgumentMatchers
+                .<software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest>argThat(r ->
+                        "mldeploy/m/".equals(r.prefix()) && "u1".equals(r.uploadIdMarker())));
+    }
+
+    @Test
+    void deleteArtifact_removesTheContentKeysFolderOnly() {
+        when(s3.listObjectsV2(any(software.amazon.awssdk.services.s3.model.ListObjectsV2Request.class)))
+                .thenReturn(software.amazon.awssdk.services.s3.model.ListObjectsV2Response.builder().build());
+        ArtifactStore store = new ArtifactStore(s3, new ModelPackager(1));
+
+        store.deleteArtifact(new ArtifactStore.Artifact("s3://models/mldeploy/m/k1/model.tar.gz", false, true, 1));
+        store.deleteArtifact(new ArtifactStore.Artifact("s3://models/mldeploy/m/k2/model/", true, true, 1));
+
+        verify(s3).listObjectsV2(org.mockito.ArgumentMatchers
+                .<software.amazon.awssdk.services.s3.model.ListObjectsV2Request>argThat(r ->
+                        r.prefix().equals("mldeploy/m/k1/")));
+        verify(s3).listObjectsV2(org.mockito.ArgumentMatchers
+                .<software.amazon.awssdk.services.s3.model.ListObjectsV2Request>argThat(r ->
+                        r.prefix().equals("mldeploy/m/k2/")));
+    }
+
+    @Test
+    void upload_underADeadline_putsTheTimeLeftOnEveryPartAndTheCompletion() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("big"));
+        byte[] weights = new byte[12 * 1024 * 1024];
+        new Random(1).nextBytes(weights);
+        Files.write(dir.resolve("w.bin"), weights);
+        Files.writeString(dir.resolve("inference.py"), "x = 1\n");
+        when(s3.headObject(any(HeadObjectRequest.class))).thenThrow(notFound404());
+        when(s3.createMultipartUpload(any(CreateMultipartUploadRequest.class)))
+                .thenReturn(CreateMultipartUploadResponse.builder().uploadId("u").build());
+        when(s3.uploadPart(any(UploadPartRequest.class), any(RequestBody.class)))
+                .thenReturn(UploadPartResponse.builder().eTag("e").build());
+        java.util.List<software.amazon.awssdk.awscore.AwsRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        when(s3.uploadPart(any(UploadPartRequest.class), any(RequestBody.class))).thenAnswer(inv -> {
+            sent.add(inv.getArgument(0));
+            return UploadPartResponse.builder().eTag("e").build();
+        });
+        when(s3.completeMultipartUpload(any(CompleteMultipartUploadRequest.class))).thenAnswer(inv -> {
+            sent.add(inv.getArgument(0));
+            return null;
+        });
+        ArtifactStore store = new ArtifactStore(s3, new ModelPackager(1), 5 * 1024 * 1024, 2);
+        dev.mldeploy.spi.DeployContext ctx = Fixtures.context(new java.util.ArrayList<>(),
+                java.time.Duration.ofMinutes(3));
+
+        try (CallBudget.Scope b = CallBudget.open(CallBudget.until(ctx))) {
+            store.upload(SourceTree.of(dir), "models", "mldeploy", "m", false);
+        }
+
+        assertTrue(sent.size() >= 3, sent.toString());
+        for (var r : sent) {
+            java.time.Duration call = r.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow();
+            assertTrue(call.compareTo(java.time.Duration.ofMinutes(3)) <= 0, r + ": " + call);
+        }
+        store.close();
+    }
 }

@@ -89,4 +89,26 @@ class AwsClientsTest {
             }
         }
     }
+
+    @Test
+    void deploy_whenNoCredentialsCanBeFound_failsWithAConfigurationErrorAndSendsNothing(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        dev.mldeploy.testsupport.FaultInjector sent = new dev.mldeploy.testsupport.FaultInjector();
+        SageMakerTarget config = SageMakerTarget.builder().region("us-east-1")
+                .endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
+                .credentialsProvider(() -> {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to load "
+                            + "credentials from any of the providers in the chain AwsCredentialsProviderChain(...)");
+                })
+                .clientOverride(o -> o.addExecutionInterceptor(sent))
+                .roleArn(Fixtures.ROLE).bucket("models").image("img:1").build();
+        dev.mldeploy.ModelSpec spec = dev.mldeploy.ModelSpec.builder("m").source(Fixtures.model(tmp.resolve("m"),
+                "v")).build();
+        try (SageMakerTargetImpl target = SageMakerTargetImpl.create(config, new TargetContext(Map.of()))) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> target
+                    .deploy(spec, Fixtures.context(new java.util.ArrayList<>(), java.time.Duration.ofMinutes(1))));
+            assertTrue(e.getMessage().contains("no AWS credentials found"), e.getMessage());
+        }
+        assertEquals(0, sent.attempts("HeadBucket"), "a request was sent without credentials");
+    }
 }

@@ -65,4 +65,31 @@ class SageMakerTargetProviderTest {
                 new TargetContext(Map.of("MLDEPLOY_CREATE_BUCKET", "maybe")))).getMessage()
                 .contains("MLDEPLOY_CREATE_BUCKET"));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"10s,PT10S", "500ms,PT0.5S", "2m,PT2M", "1h,PT1H", "45,PT45S",
+            "PT20S,PT20S"})
+    void fromEnvironment_callTimeout_acceptsTheCliDurationForms(String value, String expected) {
+        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of("MLDEPLOY_CALL_TIMEOUT",
+                value)));
+        assertEquals(java.time.Duration.parse(expected), t.callTimeout().orElseThrow());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"soon", "10 s", "-5s", "0s"})
+    void fromEnvironment_badCallTimeout_saysWhichKey(String value) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig
+                .fromEnvironment(new TargetContext(Map.of("MLDEPLOY_CALL_TIMEOUT", value))));
+        assertTrue(e.getMessage().contains("MLDEPLOY_CALL_TIMEOUT") || e.getMessage().contains("call timeout"),
+                e.getMessage());
+    }
+
+    @Test
+    void fromEnvironment_timeout_boundsDeployAndUndeploy() {
+        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "20s")));
+        assertEquals(java.time.Duration.ofSeconds(20), t.timeout().orElseThrow());
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+                new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "later"))))
+                .getMessage().contains("MLDEPLOY_TIMEOUT"));
+    }
 }

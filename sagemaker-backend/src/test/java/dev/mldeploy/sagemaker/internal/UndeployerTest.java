@@ -153,4 +153,18 @@ class UndeployerTest {
         verify(sm, never()).deleteEndpoint(any(DeleteEndpointRequest.class));
         verify(autoscaler, never()).remove(any());
     }
+
+    @Test
+    void undeploy_whenOnlyArtifactsAndAnIncompleteUploadAreLeft_findsThemByTheNamesPrefix() {
+        when(store.abortUploads("models", "mldeploy/m/")).thenReturn(1);
+        when(store.deleteAll("models", "mldeploy/m/")).thenReturn(2);
+
+        assertTrue(undeployer(SageMakerTarget.builder().bucket("models")).undeploy("m", Fixtures.context(events,
+                Duration.ofMinutes(1))));
+
+        verify(store).abortUploads("models", "mldeploy/m/");
+        verify(store).deleteAll("models", "mldeploy/m/");
+        assertTrue(events.stream().anyMatch(e -> e.message().contains("aborted 1 incomplete multipart uploads")),
+                events.toString());
+    }
 }
