@@ -19,8 +19,21 @@ public final class LambdaLimits {
     public static final int MIN_EPHEMERAL_STORAGE_MB = 512;
     /** Largest ephemeral storage ({@code /tmp}). */
     public static final int MAX_EPHEMERAL_STORAGE_MB = 10_240;
-    /** Largest synchronous request, and response, body: 6 MB. */
+    /** Largest synchronous invoke request, and response, payload as Lambda counts it: 6 MB. */
     public static final long MAX_SYNC_PAYLOAD_BYTES = 6 * Units.MB;
+    /**
+     * Room in the 6 MB payload kept for the JSON envelope mldeploy wraps a body in ({@code {"body": ...,
+     * "isBase64Encoded": true, "contentType": ..., "accept": ...}}): its keys, content type and accept together.
+     */
+    public static final int SYNC_ENVELOPE_OVERHEAD_BYTES = 1_024;
+    /**
+     * Largest raw request or response body mldeploy sends through Lambda synchronously: 4,717,824 bytes (4.5 MB).
+     * The largest {@code n} whose base64 form ({@code 4 x ceil(n / 3)} characters) plus
+     * {@link #SYNC_ENVELOPE_OVERHEAD_BYTES} fits in {@link #MAX_SYNC_PAYLOAD_BYTES}. {@code plan} reports it and
+     * {@code invoke} enforces it, so they agree.
+     */
+    public static final long MAX_SYNC_RAW_PAYLOAD_BYTES = (MAX_SYNC_PAYLOAD_BYTES - SYNC_ENVELOPE_OVERHEAD_BYTES)
+            / 4 * 3;
     /**
      * Largest .zip uploaded directly with the function (zipped). Not a placement reason: a larger zip is uploaded
      * through S3, a deploy detail; placement only notes it.
