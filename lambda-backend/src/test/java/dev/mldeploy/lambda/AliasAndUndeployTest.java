@@ -190,7 +190,7 @@ class AliasAndUndeployTest {
             assertTrue(t.undeploy("keep", ctx("keep")));
         }
         verifyNoInteractions(s3);
-        verifyNoInteractions(iam);
+        verify(iam, org.mockito.Mockito.never()).deleteRole(any(software.amazon.awssdk.services.iam.model.DeleteRoleRequest.class));
     }
 
     @Test

@@ -107,7 +107,7 @@ final class MockLambda {
 
     static GetAliasResponse alias(String name, String version, String specHash) {
         return GetAliasResponse.builder().name("live").functionVersion(version).aliasArn(ARN + name + ":live")
-                .description("mldeploy:spec-hash=" + specHash).build();
+                .description("mldeploy:spec-hash=" + specHash).revisionId("alias-rev-" + version).build();
     }
 
     static void stubAlias(LambdaClient lambda, GetAliasResponse alias) {

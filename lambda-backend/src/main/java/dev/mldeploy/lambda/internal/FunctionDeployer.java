@@ -1,9 +1,11 @@
 package dev.mldeploy.lambda.internal;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.lambda.LambdaTarget;
@@ -15,13 +17,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
@@ -31,17 +36,28 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResp
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
+import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.State;
 
 /**
  * One deploy: creates the function or updates its code and configuration where they changed, waits for it, then
- * publishes a version and moves the alias. An unchanged spec makes reads only. A failed first deploy removes what it
- * created (function, role, uploaded package); a failed update leaves the alias on the last good version.
- * Thread-safe (each deploy's state is local).
+ * publishes a version and moves the alias. An unchanged spec makes reads only. Every AWS call is bounded by the
+ * deploy's deadline ({@link CallBudget}).
+ *
+ * <p>Failures: a failed first deploy removes what it created (role, uploaded package, function) and says so only
+ * once that succeeded, otherwise it names what is left (which {@code undeploy} finds by the deployment's name); a
+ * failed update leaves the alias on the last good version.
+ *
+ * <p>Two deploys of one name at once: each update, the publish and the alias move carry the RevisionId (and the
+ * CodeSha256) this deploy last saw, so Lambda refuses the loser's; the published version is checked to hold this
+ * deploy's code and configuration, and the alias is read back. The loser stops with {@link ConflictException} and
+ * removes nothing the winner uses. Thread-safe (each deploy's state is local).
  */
 public final class FunctionDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionDeployer.class);
     private static final Duration MAX_ROLE_BACKOFF = Duration.ofSeconds(10);
+    /** Cleaning up after a failure may take this long past the deadline, at most. */
+    private static final Duration MAX_CLEANUP = Duration.ofSeconds(30);
 
     private final LambdaTarget config;
     private final AwsClients clients;
@@ -59,8 +75,11 @@ public final class FunctionDeployer {
 
     /** What a failed first deploy must remove. */
     private static final class Created {
-        boolean function;
-        String roleCreatedFor;
+        /** CreateFunction was sent: the function may exist even if its answer never came. */
+        boolean functionSent;
+        /** CreateFunction answered: the function exists and is this deploy's. */
+        boolean functionCreated;
+        boolean role;
         String uploadedKey;
         PackageStore store;
     }
@@ -86,15 +105,24 @@ public final class FunctionDeployer {
             }
         }
         try {
-            Optional<GetFunctionResponse> existing = reader.get(spec.name());
+            // the most tags mldeploy may add, checked before any call (AWS allows 50 per resource)
+            AwsRules.checkTags(functionTags(spec.name(), hash, true, config.bucket().orElse(null),
+                    settings.userTags()),
+                    "function " + spec.name(), InvalidSpecException::new);
+            if (config.roleArn().isEmpty()) {
+                AwsRules.checkTags(RoleManager.tags(spec.name(), settings.userTags(), config.bucket().orElse(null)),
+                        "IAM role " + RoleManager.roleName(spec.name()), InvalidSpecException::new);
+            }
+            CallBudget budget = CallBudget.of(ctx);
+            Optional<GetFunctionResponse> existing = reader.get(spec.name(), budget);
             if (existing.isEmpty()) {
-                return create(spec.name(), settings, pkg, hash, ctx);
+                return create(spec.name(), settings, pkg, hash, budget, ctx);
             }
             if (!FunctionReader.isManaged(existing.get())) {
                 throw new InvalidConfigurationException("a Lambda function named " + spec.name() + " exists and was "
                         + "not deployed by mldeploy; rename the model or remove that function");
             }
-            Optional<AliasConfiguration> alias = aliases.alias(spec.name());
+            Optional<AliasConfiguration> alias = aliases.alias(spec.name(), budget);
             FunctionConfiguration c = existing.get().configuration();
             if (alias.isPresent() && hash.equals(Tags.hashFromDescription(alias.get().description()))
                     && c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
@@ -103,7 +131,7 @@ public final class FunctionDeployer {
                         DeployResult.Change.UNCHANGED, "function " + spec.name() + " already serves this spec "
                         + "(version " + alias.get().functionVersion() + "); nothing changed", null);
             }
-            return update(spec.name(), existing.get(), alias.orElse(null), settings, pkg, hash, ctx);
+            return update(spec.name(), existing.get(), alias.orElse(null), settings, pkg, hash, budget, ctx);
         } finally {
             if (pkg != null) {
                 pkg.delete();
@@ -112,17 +140,20 @@ public final class FunctionDeployer {
     }
 
     private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, String hash,
-                                DeployContext ctx) {
+                                CallBudget budget, DeployContext ctx) {
         Created created = new Created();
         try {
-            FunctionCode code = code(name, s, pkg, created, ctx);
-            String roleArn = role(name, s, created, ctx);
-            Map<String, String> tags = functionTags(name, hash, created.roleCreatedFor != null || config.createRole(),
-                    created.store);
+            // the role first: it records the bucket, so undeploy finds a package uploaded before a kill
+            String roleArn = role(name, s, created, budget, ctx);
+            FunctionCode code = code(name, s, pkg, created, budget, ctx);
+            Map<String, String> tags = functionTags(name, hash, config.createRole(),
+                    created.store == null ? null : created.store.bucket(), s.userTags());
             ctx.progress("create-function", "", "creating function " + name);
-            String arn = withRoleRetry(name, roleArn, ctx, "create-function", () ->
-                    lambda.createFunction(b -> {
-                        b.functionName(name).role(roleArn).code(code).memorySize(s.memoryMb())
+            String arn = withRoleRetry(name, roleArn, ctx, "create-function", () -> {
+                created.functionSent = true;
+                try {
+                    String made = lambda.createFunction(b -> {
+                        budget.on(b).functionName(name).role(roleArn).code(code).memorySize(s.memoryMb())
                                 .timeout(s.timeoutSeconds()).architecturesWithStrings(s.architecture().awsName())
                                 .ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
                                 .environment(e -> e.variables(s.environment())).tags(tags).publish(false)
@@ -136,85 +167,168 @@ public final class FunctionDeployer {
                             b.vpcConfig(v -> v.subnetIds(s.vpc().subnetIds())
                                     .securityGroupIds(s.vpc().securityGroupIds()));
                         }
-                    }).functionArn());
-            created.function = true;
+                    }).functionArn();
+                    created.functionCreated = true;
+                    return made;
+                } catch (RuntimeException e) {
+                    if (LambdaErrors.isConflict(e)) {
+                        created.functionSent = false; // the function is the other deploy's
+                        throw LambdaErrors.conflict(name, "the function (another deploy created it)", e);
+                    }
+                    if (e instanceof AwsServiceException ase && ase.statusCode() >= 400 && ase.statusCode() < 500
+                            && !LambdaErrors.isTimeout(e)) {
+                        created.functionSent = false; // Lambda answered no: nothing was created
+                    }
+                    throw e;
+                }
+            });
             LOG.debug("created function {}", arn);
-            waitReady(name, ctx);
-            reservedConcurrency(name, s, null);
-            String version = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), hash, ctx);
-            aliases.point(name, version, hash, false, ctx);
-            aliases.provision(name, s.provisionedConcurrency(), false, ctx);
-            Deployment d = reader.describe(name).orElseThrow(() -> new DeploymentFailedException("function " + name
-                    + " vanished right after it was created"));
+            waitReady(name, budget, ctx);
+            reservedConcurrency(name, s, null, budget);
+            PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), null,
+                    hash, budget, ctx);
+            checkPublished(name, s, pkg, roleArn, published);
+            aliases.point(name, published.version(), hash, null, budget, ctx);
+            aliases.provision(name, s.provisionedConcurrency(), false, budget, ctx);
+            Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
+                    + name + " vanished right after it was created"));
             return new DeployResult(d, DeployResult.Change.CREATED, "created function " + name + ", version "
-                    + version + " behind alias " + LambdaTarget.ALIAS, null);
+                    + published.version() + " behind alias " + LambdaTarget.ALIAS, null);
+        } catch (ConflictException e) {
+            // the other deploy uses the function and the role; only this deploy's own package goes
+            List<String> left = cleanUp(name, hash, false, false, created, budget, ctx);
+            throw left.isEmpty() ? e : new ConflictException(e.getMessage() + "; could not remove "
+                    + String.join(", ", left), e);
         } catch (RuntimeException e) {
-            cleanUp(name, created);
             MlDeployException failed = LambdaErrors.failed("deploying " + name + " to Lambda", e);
-            throw failed instanceof DeploymentFailedException
-                    ? new DeploymentFailedException(failed.getMessage() + "; removed what this deploy created, so "
-                    + "it can be retried", e, failed.retryable()) : failed;
+            List<String> removedOrLeft = new ArrayList<>();
+            List<String> left = cleanUp(name, hash, true, true, created, budget, ctx, removedOrLeft);
+            String outcome = left.isEmpty()
+                    ? (removedOrLeft.isEmpty() ? "; it had created nothing, so it can be retried"
+                    : "; cleaned up what this deploy created (" + String.join(", ", removedOrLeft)
+                    + "), so it can be retried")
+                    : "; could not remove " + String.join(", ", left) + ": run 'mldeploy undeploy " + name
+                    + "' (it finds them by the name) or deploy again";
+            if (failed instanceof DeploymentFailedException) {
+                throw new DeploymentFailedException(failed.getMessage() + outcome, e, failed.retryable());
+            }
+            if (failed instanceof dev.mldeploy.OperationTimeoutException) {
+                throw new dev.mldeploy.OperationTimeoutException(failed.getMessage() + outcome);
+            }
+            if (!left.isEmpty()) {
+                failed.addSuppressed(new DeploymentFailedException("left behind: " + String.join(", ", left)));
+            }
+            throw failed;
         }
     }
 
     private DeployResult update(String name, GetFunctionResponse existing, AliasConfiguration alias,
-                                FunctionSettings s, LambdaPackager.Package pkg, String hash, DeployContext ctx) {
+                                FunctionSettings s, LambdaPackager.Package pkg, String hash, CallBudget budget,
+                                DeployContext ctx) {
         String serving = alias == null ? "no version" : "version " + alias.functionVersion();
         try {
             FunctionConfiguration current = existing.configuration();
             Created created = new Created();
-            String roleArn = role(name, s, created, ctx);
-            waitReady(name, ctx); // an update in progress (another process) must finish first
+            String roleArn = role(name, s, created, budget, ctx);
+            GetFunctionConfigurationResponse ready = waitReady(name, budget, ctx); // another update must finish
+            if (!Objects.equals(ready.revisionId(), current.revisionId())) {
+                throw LambdaErrors.conflict(name, "the function (revision " + current.revisionId() + " became "
+                        + ready.revisionId() + ")", null);
+            }
+            String revision = current.revisionId();
             boolean codeChanged = s.isImage() ? !s.imageUri().equals(existing.code() == null ? null
                     : existing.code().imageUri()) : !pkg.codeSha256().equals(current.codeSha256());
             if (codeChanged || s.architectureDiffers(current)) {
-                FunctionCode code = code(name, s, pkg, created, ctx);
+                FunctionCode code = code(name, s, pkg, created, budget, ctx);
                 ctx.progress("update-code", "", "updating the code of " + name);
-                lambda.updateFunctionCode(b -> b.functionName(name).zipFile(code.zipFile())
+                String rev = revision;
+                lambda.updateFunctionCode(b -> budget.on(b).functionName(name).zipFile(code.zipFile())
                         .s3Bucket(code.s3Bucket()).s3Key(code.s3Key()).imageUri(code.imageUri())
-                        .architecturesWithStrings(s.architecture().awsName()));
-                waitUpdated(name, "code", serving, ctx);
+                        .architecturesWithStrings(s.architecture().awsName()).revisionId(rev));
+                revision = waitUpdated(name, "code", budget, ctx).revisionId();
             }
             List<String> diff = s.configurationDifferences(current, roleArn);
             if (!diff.isEmpty()) {
                 ctx.progress("update-config", "", "updating " + String.join(", ", diff) + " of " + name);
+                String rev = revision;
                 withRoleRetry(name, roleArn, ctx, "update-config", () -> lambda.updateFunctionConfiguration(b -> {
-                    b.functionName(name).role(roleArn).memorySize(s.memoryMb()).timeout(s.timeoutSeconds())
-                            .ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
-                            .environment(e -> e.variables(s.environment()))
+                    budget.on(b).functionName(name).role(roleArn).memorySize(s.memoryMb())
+                            .timeout(s.timeoutSeconds()).ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
+                            .environment(e -> e.variables(s.environment())).revisionId(rev)
                             .vpcConfig(v -> v.subnetIds(s.vpc() == null ? List.of() : s.vpc().subnetIds())
                                     .securityGroupIds(s.vpc() == null ? List.of() : s.vpc().securityGroupIds()));
                     if (!s.isImage()) {
                         b.runtime(s.runtime()).handler(LambdaPackager.HANDLER);
                     }
                 }));
-                waitUpdated(name, "configuration", serving, ctx);
+                revision = waitUpdated(name, "configuration", budget, ctx).revisionId();
             }
             Integer reservedNow = existing.concurrency() == null ? null
                     : existing.concurrency().reservedConcurrentExecutions();
-            reservedConcurrency(name, s, reservedNow);
-            String version = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), hash, ctx);
-            aliases.point(name, version, hash, alias != null, ctx);
-            int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0 : aliases.provisioned(name);
-            aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, ctx);
-            retag(existing, name, hash, created.store);
-            Deployment d = reader.describe(name).orElseThrow(() -> new DeploymentFailedException("function " + name
-                    + " vanished during the update"));
+            reservedConcurrency(name, s, reservedNow, budget);
+            PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(),
+                    revision, hash, budget, ctx);
+            checkPublished(name, s, pkg, roleArn, published);
+            aliases.point(name, published.version(), hash, alias, budget, ctx);
+            int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0
+                    : aliases.provisioned(name, budget);
+            aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, budget, ctx);
+            retag(existing, name, hash, created.store, s.userTags(), budget);
+            Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
+                    + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
-                    + LambdaTarget.ALIAS + " moved from " + serving + " to version " + version, null);
+                    + LambdaTarget.ALIAS + " moved from " + serving + " to version " + published.version(), null);
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("updating function " + name, e);
+            String still = "; alias " + LambdaTarget.ALIAS + " still serves " + serving;
+            if (failed instanceof ConflictException) {
+                throw new ConflictException(failed.getMessage() + still + " or what the other deploy pointed it at",
+                        e);
+            }
             if (failed instanceof DeploymentFailedException) {
-                throw new DeploymentFailedException(failed.getMessage() + "; alias " + LambdaTarget.ALIAS
-                        + " still serves " + serving + " (the last good one); fix the cause and deploy again, "
-                        + "or roll back", e, failed.retryable());
+                throw new DeploymentFailedException(failed.getMessage() + still + " (the last good one); fix the "
+                        + "cause and deploy again, or roll back", e, failed.retryable());
+            }
+            if (failed instanceof dev.mldeploy.OperationTimeoutException) {
+                throw new dev.mldeploy.OperationTimeoutException(failed.getMessage() + still + "; deploy again "
+                        + "to finish");
             }
             throw failed;
         }
     }
 
+    /**
+     * The version Lambda published must hold this deploy's code and configuration, or another deploy's got in
+     * between (a field the answer leaves out is not compared).
+     */
+    private static void checkPublished(String name, FunctionSettings s, LambdaPackager.Package pkg, String roleArn,
+                                       PublishVersionResponse v) {
+        FunctionConfiguration published = FunctionConfiguration.builder()
+                .role(v.role() != null ? v.role() : roleArn)
+                .runtime(v.runtimeAsString() != null ? v.runtimeAsString() : s.runtime())
+                .handler(v.handler() != null ? v.handler() : LambdaPackager.HANDLER)
+                .memorySize(v.memorySize() != null ? v.memorySize() : s.memoryMb())
+                .timeout(v.timeout() != null ? v.timeout() : s.timeoutSeconds())
+                .ephemeralStorage(v.ephemeralStorage())
+                .environment(v.environment() != null ? v.environment()
+                        : software.amazon.awssdk.services.lambda.model.EnvironmentResponse.builder()
+                        .variables(s.environment()).build())
+                .vpcConfig(v.vpcConfig() != null ? v.vpcConfig() : s.vpc() == null ? null
+                        : software.amazon.awssdk.services.lambda.model.VpcConfigResponse.builder()
+                        .subnetIds(s.vpc().subnetIds()).securityGroupIds(s.vpc().securityGroupIds()).build())
+                .build();
+        List<String> diff = new ArrayList<>(s.configurationDifferences(published, roleArn));
+        if (pkg != null && v.codeSha256() != null && !pkg.codeSha256().equals(v.codeSha256())) {
+            diff.add(0, "code");
+        }
+        if (!diff.isEmpty()) {
+            throw LambdaErrors.conflict(name, "the " + String.join(", ", diff) + " published as version "
+                    + v.version(), null);
+        }
+    }
+
     private FunctionCode code(String name, FunctionSettings s, LambdaPackager.Package pkg, Created created,
-                              DeployContext ctx) {
+                              CallBudget budget, DeployContext ctx) {
         if (s.isImage()) {
             return FunctionCode.builder().imageUri(s.imageUri()).build();
         }
@@ -225,7 +339,8 @@ public final class FunctionDeployer {
                 throw new UncheckedIOException("cannot read the package " + pkg.zip(), e);
             }
         }
-        PackageStore store = new PackageStore(clients.s3(), config.bucket().orElseThrow(), config.createBucket());
+        PackageStore store = new PackageStore(clients.s3(), config.bucket().orElseThrow(), config.createBucket(),
+                budget);
         created.store = store;
         store.ensureBucket(ctx);
         PackageStore.Stored stored = store.upload(name, pkg, ctx);
@@ -235,14 +350,13 @@ public final class FunctionDeployer {
         return FunctionCode.builder().s3Bucket(store.bucket()).s3Key(stored.key()).build();
     }
 
-    private String role(String name, FunctionSettings s, Created created, DeployContext ctx) {
+    private String role(String name, FunctionSettings s, Created created, CallBudget budget, DeployContext ctx) {
         if (config.roleArn().isPresent()) {
             return config.roleArn().get();
         }
-        RoleManager.Resolved r = new RoleManager(clients.iam()).ensure(name, s.userTags(), ctx);
-        if (r.created()) {
-            created.roleCreatedFor = name;
-        }
+        RoleManager.Resolved r = new RoleManager(clients.iam(), budget).ensure(name, s.userTags(),
+                config.bucket().orElse(null), ctx);
+        created.role = r.created();
         return r.arn();
     }
 
@@ -280,11 +394,11 @@ public final class FunctionDeployer {
         }
     }
 
-    /** Waits for State Active and no update in progress. */
-    private void waitReady(String name, DeployContext ctx) {
-        Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "function " + name + " Active")
+    /** Waits for State Active and no update in progress; returns the last read. */
+    private GetFunctionConfigurationResponse waitReady(String name, CallBudget budget, DeployContext ctx) {
+        return Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "function " + name + " Active")
                 .interval(config.pollInterval())
-                .poll(() -> lambda.getFunctionConfiguration(b -> b.functionName(name)))
+                .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
                 .status(c -> c.stateAsString() + "/" + c.lastUpdateStatusAsString())
                 .failWhen(c -> c.state() == State.FAILED ? new DeploymentFailedException("function " + name
                         + " failed: " + c.stateReasonCodeAsString() + ": " + c.stateReason()) : null)
@@ -292,11 +406,13 @@ public final class FunctionDeployer {
                 .await();
     }
 
-    /** Waits for LastUpdateStatus Successful; Failed raises with Lambda's reason. */
-    private void waitUpdated(String name, String what, String serving, DeployContext ctx) {
-        Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "the " + what + " update of " + name + " to finish")
+    /** Waits for LastUpdateStatus Successful (Failed raises with Lambda's reason); returns the last read. */
+    private GetFunctionConfigurationResponse waitUpdated(String name, String what, CallBudget budget,
+                                                         DeployContext ctx) {
+        return Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "the " + what + " update of " + name
+                        + " to finish")
                 .interval(config.pollInterval())
-                .poll(() -> lambda.getFunctionConfiguration(b -> b.functionName(name)))
+                .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
                 .status(GetFunctionConfigurationResponse::lastUpdateStatusAsString)
                 .failWhen(c -> c.lastUpdateStatus() == LastUpdateStatus.FAILED || c.state() == State.FAILED
                         ? new DeploymentFailedException("the " + what + " update of function " + name + " failed: "
@@ -305,35 +421,38 @@ public final class FunctionDeployer {
                 .await();
     }
 
-    private void reservedConcurrency(String name, FunctionSettings s, Integer now) {
+    private void reservedConcurrency(String name, FunctionSettings s, Integer now, CallBudget budget) {
         Integer want = s.reservedConcurrency();
-        if (java.util.Objects.equals(want, now)) {
+        if (Objects.equals(want, now)) {
             return;
         }
         if (want == null) {
-            lambda.deleteFunctionConcurrency(b -> b.functionName(name));
+            lambda.deleteFunctionConcurrency(b -> budget.on(b).functionName(name));
         } else {
-            lambda.putFunctionConcurrency(b -> b.functionName(name).reservedConcurrentExecutions(want));
+            lambda.putFunctionConcurrency(b -> budget.on(b).functionName(name).reservedConcurrentExecutions(want));
         }
     }
 
-    private Map<String, String> functionTags(String name, String hash, boolean roleCreated, PackageStore store) {
-        Map<String, String> tags = new HashMap<>(config.tags());
+    private static Map<String, String> functionTags(String name, String hash, boolean roleCreated, String bucket,
+                                                    Map<String, String> userTags) {
+        Map<String, String> tags = new HashMap<>(userTags);
         tags.put(Tags.MANAGED, "true");
         tags.put(Tags.NAME, name);
         tags.put(Tags.SPEC_HASH, hash);
         if (roleCreated) {
             tags.put(Tags.ROLE_CREATED, "true");
         }
-        if (store != null) {
-            tags.put(Tags.BUCKET, store.bucket());
+        if (bucket != null) {
+            tags.put(Tags.BUCKET, bucket);
         }
         return tags;
     }
 
-    private void retag(GetFunctionResponse existing, String name, String hash, PackageStore store) {
+    private void retag(GetFunctionResponse existing, String name, String hash, PackageStore store,
+                       Map<String, String> userTags, CallBudget budget) {
         Map<String, String> want = new HashMap<>(functionTags(name, hash, config.createRole()
-                || "true".equals(existing.tags().get(Tags.ROLE_CREATED)), store));
+                || "true".equals(existing.tags().get(Tags.ROLE_CREATED)), store == null ? null : store.bucket(),
+                userTags));
         existing.tags().forEach((k, v) -> {
             if (k.equals(Tags.BUCKET) && !want.containsKey(k)) {
                 want.put(k, v); // packages uploaded before stay known to undeploy
@@ -342,32 +461,72 @@ public final class FunctionDeployer {
         List<String> gone = existing.tags().keySet().stream().filter(k -> !want.containsKey(k)).toList();
         String arn = existing.configuration().functionArn();
         if (!gone.isEmpty()) {
-            lambda.untagResource(b -> b.resource(arn).tagKeys(gone));
+            lambda.untagResource(b -> budget.on(b).resource(arn).tagKeys(gone));
         }
         if (!want.equals(existing.tags())) {
-            lambda.tagResource(b -> b.resource(arn).tags(want));
+            lambda.tagResource(b -> budget.on(b).resource(arn).tags(want));
         }
     }
 
-    private void cleanUp(String name, Created created) {
-        if (created.function) {
+    private List<String> cleanUp(String name, String hash, boolean function, boolean role, Created created,
+                                 CallBudget budget, DeployContext ctx) {
+        return cleanUp(name, hash, function, role, created, budget, ctx, new ArrayList<>());
+    }
+
+    /**
+     * Removes what this failed deploy created, within a short grace past the deadline.
+     *
+     * @param removed collects what was removed
+     * @return what could not be removed (empty when everything was)
+     */
+    private List<String> cleanUp(String name, String hash, boolean function, boolean role, Created created,
+                                 CallBudget budget, DeployContext ctx, List<String> removed) {
+        Duration total = ctx.elapsed().plus(ctx.remaining());
+        CallBudget grace = budget.remaining().compareTo(Duration.ofSeconds(5)) > 0 ? budget
+                : budget.grace(total.compareTo(MAX_CLEANUP) < 0 ? total : MAX_CLEANUP);
+        List<String> left = new ArrayList<>();
+        if (function && created.functionSent) {
             try {
-                lambda.deleteFunction(b -> b.functionName(name));
+                boolean ours = created.functionCreated;
+                if (!ours) {
+                    // a CreateFunction whose answer was lost may still have made it: ours if it has our spec hash
+                    Optional<GetFunctionResponse> f = reader.get(name, grace);
+                    ours = f.isPresent() && FunctionReader.isManaged(f.get())
+                            && hash.equals(f.get().tags().get(Tags.SPEC_HASH));
+                }
+                if (ours) {
+                    lambda.deleteFunction(b -> grace.on(b).functionName(name));
+                    removed.add("function " + name);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("cleaning up after a failed deploy: cannot delete function {}: {}", name,
                         LambdaErrors.code(e));
+                left.add("function " + name + " (if it was created)");
             }
         }
-        if (created.roleCreatedFor != null) {
+        if (role && created.role) {
             try {
-                new RoleManager(clients.iam()).deleteIfManaged(name);
+                new RoleManager(clients.iam(), grace).deleteIfManaged(name);
+                removed.add("IAM role " + RoleManager.roleName(name));
             } catch (RuntimeException e) {
                 LOG.warn("cleaning up after a failed deploy: cannot delete role {}: {}", RoleManager.roleName(name),
-                        e.toString());
+                        LambdaErrors.code(e));
+                left.add("IAM role " + RoleManager.roleName(name));
             }
         }
         if (created.uploadedKey != null) {
-            created.store.delete(created.uploadedKey);
+            String where = "s3://" + created.store.bucket() + "/" + created.uploadedKey;
+            try {
+                new PackageStore(clients.s3(), created.store.bucket(), false, grace).delete(created.uploadedKey);
+                removed.add("package " + where);
+            } catch (RuntimeException e) {
+                LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", where, LambdaErrors.code(e));
+                left.add("package " + where);
+            }
         }
+        if (!removed.isEmpty()) {
+            ctx.progress("cleanup", "", "removed " + String.join(", ", removed));
+        }
+        return left;
     }
 }

@@ -63,8 +63,16 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
         Map<String, String> env = new TreeMap<>(config.environment());
         env.putAll(spec.environment());
+        AwsRules.checkEnvironment(env, spec.name(), InvalidSpecException::new);
         Map<String, String> tags = new TreeMap<>(config.tags());
         tags.putAll(spec.tags());
+        tags.keySet().forEach(k -> {
+            if (k.startsWith("mldeploy:")) {
+                throw new InvalidSpecException("tag key '" + k + "' of model '" + spec.name() + "' uses the prefix "
+                        + "mldeploy:, which mldeploy keeps for its own tags; rename it");
+            }
+        });
+        AwsRules.checkTags(tags, "model '" + spec.name() + "'", InvalidSpecException::new);
         return new FunctionSettings(spec.name(), runtime,
                 config.architecture().orElse(spec.resources().architecture()), memory, (int) seconds, ephemeral, env,
                 config.imageUri().orElse(null), config.provisionedConcurrency(),
