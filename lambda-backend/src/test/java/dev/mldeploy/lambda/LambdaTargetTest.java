@@ -136,4 +136,25 @@ class LambdaTargetTest {
         assertEquals("lambda", t.name());
         t.close();
     }
+
+    @Test
+    void create_buildsClientsWithTheSdksStandardRetryMode() {
+        try (dev.mldeploy.lambda.internal.AwsClients clients = dev.mldeploy.lambda.internal.AwsClients.create(
+                LambdaTarget.builder().region("us-east-1").build(), new TargetContext(Map.of("AWS_ACCESS_KEY_ID", "k",
+                        "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9")))) {
+            for (software.amazon.awssdk.core.SdkClient c : List.of(clients.lambda(), clients.iam(), clients.s3())) {
+                var strategy = c.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow();
+                assertTrue(strategy instanceof software.amazon.awssdk.retries.StandardRetryStrategy,
+                        c.serviceName() + ": " + strategy);
+            }
+        }
+    }
+
+    @Test
+    void callTimeout_mustBePositive_andIsKeptByToBuilder() {
+        refused("callTimeout must be positive", () -> LambdaTarget.builder().callTimeout(Duration.ZERO));
+        LambdaTarget t = LambdaTarget.builder().callTimeout(Duration.ofSeconds(7)).build();
+        assertEquals(Duration.ofSeconds(7), t.toBuilder().build().callTimeout().orElseThrow());
+        assertTrue(LambdaTarget.builder().build().callTimeout().isEmpty());
+    }
 }
