@@ -177,4 +177,34 @@ class ConcurrentDeployTest {
             assertTrue(o.apiCallAttemptTimeout().orElseThrow().compareTo(call) <= 0);
         }
     }
+
+    @Test
+    void deploy_whenAnotherDeployMovedTheAliasMeanwhile_throwsConflict_withoutMovingIt() throws Exception {
+        ModelSpec spec = existingWithOtherCode("race6");
+        when(lambda.publishVersion(any(PublishVersionRequest.class)))
+                .thenReturn(PublishVersionResponse.builder().version("3").build());
+        when(lambda.getAlias(any(software.amazon.awssdk.services.lambda.model.GetAliasRequest.class)))
+                .thenReturn(MockLambda.alias("race6", "1", "old-hash"))   // as this deploy first read it
+                .thenReturn(MockLambda.alias("race6", "2", "their-hash")); // moved by the other deploy
+
+        ConflictException e = assertThrows(ConflictException.class, () -> deploy(spec));
+
+        assertTrue(e.getMessage().contains("now version 2"), e.getMessage());
+        verify(lambda, never()).updateAlias(any(UpdateAliasRequest.class));
+    }
+
+    @Test
+    void deploy_whenALaterVersionWasPublishedByTheTimeTheAliasMoved_throwsConflict() throws Exception {
+        ModelSpec spec = existingWithOtherCode("race7");
+        when(lambda.publishVersion(any(PublishVersionRequest.class)))
+                .thenReturn(PublishVersionResponse.builder().version("2").build());
+        when(lambda.listVersionsByFunction(any(
+                software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse.builder()
+                        .versions(v -> v.version("$LATEST"), v -> v.version("2"), v -> v.version("3")).build());
+
+        ConflictException e = assertThrows(ConflictException.class, () -> deploy(spec));
+
+        assertTrue(e.getMessage().contains("the latest published is 3, this deploy published 2"), e.getMessage());
+    }
 }

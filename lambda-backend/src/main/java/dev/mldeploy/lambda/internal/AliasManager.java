@@ -73,15 +73,16 @@ public final class AliasManager {
     /**
      * Points the alias at {@code version}: creates it when {@code seen} is null (Lambda refuses a second create),
      * otherwise moves it only if it is still as this deploy first read it: Lambda checks {@code seen}'s RevisionId.
-     * Where the endpoint keeps no RevisionId (an emulator), the same is checked by reading the alias before and after
-     * the move: if another deploy moved it, or published a later version, this deploy did not win and says so.
+     * The same is checked by reading the alias before and after the move (two cheap reads, for endpoints that ignore
+     * RevisionId, as the emulator does): if another deploy moved it, or published a later version, this deploy did
+     * not win and says so.
      *
      * @throws dev.mldeploy.ConflictException another deploy changed the alias meanwhile
      */
     public void point(String function, String version, String specHash, AliasConfiguration seen, CallBudget budget,
                       DeployContext ctx) {
         ctx.progress("alias", "", "pointing alias " + LambdaTarget.ALIAS + " at version " + version);
-        boolean checkByReading = seen != null && seen.revisionId() == null;
+        boolean checkByReading = seen != null;
         try {
             if (seen == null) {
                 lambda.createAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
