@@ -204,7 +204,7 @@ public final class FunctionDeployer {
             List<String> removedOrLeft = new ArrayList<>();
             List<String> left = cleanUp(name, hash, true, true, created, budget, ctx, removedOrLeft);
             String outcome = left.isEmpty()
-                    ? (removedOrLeft.isEmpty() ? "; it had created nothing, so it can be retried"
+                    ? (removedOrLeft.isEmpty() ? "; nothing it created is left, so it can be retried"
                     : "; cleaned up what this deploy created (" + String.join(", ", removedOrLeft)
                     + "), so it can be retried")
                     : "; could not remove " + String.join(", ", left) + ": run 'mldeploy undeploy " + name
