@@ -183,9 +183,11 @@ class ConcurrentDeployTest {
         ModelSpec spec = existingWithOtherCode("race6");
         when(lambda.publishVersion(any(PublishVersionRequest.class)))
                 .thenReturn(PublishVersionResponse.builder().version("3").build());
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         when(lambda.getAlias(any(software.amazon.awssdk.services.lambda.model.GetAliasRequest.class)))
-                .thenReturn(MockLambda.alias("race6", "1", "old-hash"))   // as this deploy first read it
-                .thenReturn(MockLambda.alias("race6", "2", "their-hash")); // moved by the other deploy
+                .thenAnswer(inv -> reads.incrementAndGet() <= 3
+                        ? MockLambda.alias("race6", "1", "old-hash")     // as this deploy read it, before and under the lease
+                        : MockLambda.alias("race6", "2", "their-hash")); // then moved by a deploy that ignored the lease
 
         ConflictException e = assertThrows(ConflictException.class, () -> deploy(spec));
 
@@ -206,5 +208,48 @@ class ConcurrentDeployTest {
         ConflictException e = assertThrows(ConflictException.class, () -> deploy(spec));
 
         assertTrue(e.getMessage().contains("the latest published is 3, this deploy published 2"), e.getMessage());
+    }
+
+    @Test
+    void deploy_whenAnotherDeployHoldsTheLease_throwsConflictBeforeChangingAnything() throws Exception {
+        ModelSpec spec = existingWithOtherCode("race8");
+        when(lambda.createAlias(any(software.amazon.awssdk.services.lambda.model.CreateAliasRequest.class)))
+                .thenThrow(ResourceConflictException.builder().statusCode(409).awsErrorDetails(AwsErrorDetails
+                        .builder().errorCode("ResourceConflictException").errorMessage("Alias already exists")
+                        .build()).build());
+        String until = java.time.Instant.now().plus(Duration.ofMinutes(4)).toString();
+        when(lambda.getAlias(org.mockito.ArgumentMatchers.<software.amazon.awssdk.services.lambda.model
+                .GetAliasRequest>argThat(r -> r != null && "mldeploy-deploying".equals(r.name()))))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.GetAliasResponse.builder()
+                        .name("mldeploy-deploying").description("mldeploy deploy lease abc until " + until).build());
+
+        ConflictException e = assertThrows(ConflictException.class, () -> deploy(spec));
+
+        assertTrue(e.getMessage().contains("another deploy") && e.getMessage().contains(until), e.getMessage());
+        verify(lambda, never()).updateFunctionCode(any(UpdateFunctionCodeRequest.class));
+        verify(lambda, never()).publishVersion(any(PublishVersionRequest.class));
+        verify(lambda, never()).updateAlias(any(UpdateAliasRequest.class));
+    }
+
+    @Test
+    void deploy_takesTheLeaseBeforeChangingTheFunction_andGivesItBack() throws Exception {
+        ModelSpec spec = existingWithOtherCode("race9");
+        when(lambda.publishVersion(any(PublishVersionRequest.class)))
+                .thenReturn(PublishVersionResponse.builder().version("2").build());
+
+        deploy(spec);
+
+        var order = org.mockito.Mockito.inOrder(lambda);
+        ArgumentCaptor<software.amazon.awssdk.services.lambda.model.CreateAliasRequest> lease =
+                ArgumentCaptor.forClass(software.amazon.awssdk.services.lambda.model.CreateAliasRequest.class);
+        order.verify(lambda).createAlias(lease.capture());
+        order.verify(lambda).updateFunctionCode(any(UpdateFunctionCodeRequest.class));
+        order.verify(lambda).updateAlias(any(UpdateAliasRequest.class));
+        ArgumentCaptor<software.amazon.awssdk.services.lambda.model.DeleteAliasRequest> released =
+                ArgumentCaptor.forClass(software.amazon.awssdk.services.lambda.model.DeleteAliasRequest.class);
+        order.verify(lambda).deleteAlias(released.capture());
+        assertEquals("mldeploy-deploying", lease.getValue().name());
+        assertEquals("$LATEST", lease.getValue().functionVersion());
+        assertEquals("mldeploy-deploying", released.getValue().name());
     }
 }

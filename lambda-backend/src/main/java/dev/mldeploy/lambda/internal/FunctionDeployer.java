@@ -122,21 +122,41 @@ public final class FunctionDeployer {
                 throw new InvalidConfigurationException("a Lambda function named " + spec.name() + " exists and was "
                         + "not deployed by mldeploy; rename the model or remove that function");
             }
-            Optional<AliasConfiguration> alias = aliases.alias(spec.name(), budget);
-            FunctionConfiguration c = existing.get().configuration();
-            if (alias.isPresent() && hash.equals(Tags.hashFromDescription(alias.get().description()))
-                    && c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
-                LOG.debug("{} unchanged (spec hash {})", spec.name(), SpecFingerprint.shortForm(hash));
-                return new DeployResult(FunctionReader.toDeployment(existing.get(), alias.get()),
-                        DeployResult.Change.UNCHANGED, "function " + spec.name() + " already serves this spec "
-                        + "(version " + alias.get().functionVersion() + "); nothing changed", null);
+            Optional<DeployResult> unchanged = unchanged(spec.name(), existing.get(), hash, budget);
+            if (unchanged.isPresent()) {
+                return unchanged.get();
             }
-            return update(spec.name(), existing.get(), alias.orElse(null), settings, pkg, hash, budget, ctx);
+            // one deploy at a time changes the function; read it again under the lease
+            try (DeployLock lock = DeployLock.acquire(lambda, spec.name(), budget, ctx.clock())) {
+                GetFunctionResponse current = reader.get(spec.name(), budget).orElseThrow(() -> LambdaErrors.conflict(
+                        spec.name(), "the function (it was deleted)", null));
+                unchanged = unchanged(spec.name(), current, hash, budget);
+                if (unchanged.isPresent()) {
+                    return unchanged.get();
+                }
+                return update(spec.name(), current, aliases.alias(spec.name(), budget).orElse(null), settings, pkg,
+                        hash, budget, lock, ctx);
+            }
         } finally {
             if (pkg != null) {
                 pkg.delete();
             }
         }
+    }
+
+    /** The result for a function that already serves the spec {@code hash}, if it does. */
+    private Optional<DeployResult> unchanged(String name, GetFunctionResponse existing, String hash,
+                                             CallBudget budget) {
+        Optional<AliasConfiguration> alias = aliases.alias(name, budget);
+        FunctionConfiguration c = existing.configuration();
+        if (alias.isPresent() && hash.equals(Tags.hashFromDescription(alias.get().description()))
+                && c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
+            LOG.debug("{} unchanged (spec hash {})", name, SpecFingerprint.shortForm(hash));
+            return Optional.of(new DeployResult(FunctionReader.toDeployment(existing, alias.get()),
+                    DeployResult.Change.UNCHANGED, "function " + name + " already serves this spec (version "
+                    + alias.get().functionVersion() + "); nothing changed", null));
+        }
+        return Optional.empty();
     }
 
     private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, String hash,
@@ -224,7 +244,7 @@ public final class FunctionDeployer {
 
     private DeployResult update(String name, GetFunctionResponse existing, AliasConfiguration alias,
                                 FunctionSettings s, LambdaPackager.Package pkg, String hash, CallBudget budget,
-                                DeployContext ctx) {
+                                DeployLock lock, DeployContext ctx) {
         String serving = alias == null ? "no version" : "version " + alias.functionVersion();
         try {
             FunctionConfiguration current = existing.configuration();
@@ -241,6 +261,7 @@ public final class FunctionDeployer {
             if (codeChanged || s.architectureDiffers(current)) {
                 FunctionCode code = code(name, s, pkg, created, budget, ctx);
                 ctx.progress("update-code", "", "updating the code of " + name);
+                lock.renew();
                 String rev = revision;
                 lambda.updateFunctionCode(b -> budget.on(b).functionName(name).zipFile(code.zipFile())
                         .s3Bucket(code.s3Bucket()).s3Key(code.s3Key()).imageUri(code.imageUri())
@@ -250,6 +271,7 @@ public final class FunctionDeployer {
             List<String> diff = s.configurationDifferences(current, roleArn);
             if (!diff.isEmpty()) {
                 ctx.progress("update-config", "", "updating " + String.join(", ", diff) + " of " + name);
+                lock.renew();
                 String rev = revision;
                 withRoleRetry(name, roleArn, ctx, "update-config", () -> lambda.updateFunctionConfiguration(b -> {
                     budget.on(b).functionName(name).role(roleArn).memorySize(s.memoryMb())
@@ -266,6 +288,7 @@ public final class FunctionDeployer {
             Integer reservedNow = existing.concurrency() == null ? null
                     : existing.concurrency().reservedConcurrentExecutions();
             reservedConcurrency(name, s, reservedNow, budget);
+            lock.renew();
             PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(),
                     revision, hash, budget, ctx);
             checkPublished(name, s, pkg, roleArn, published);
