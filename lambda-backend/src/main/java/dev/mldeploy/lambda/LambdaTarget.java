@@ -44,6 +44,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * from the AWS SDK's default chains. Memory, timeout, ephemeral storage and architecture default to the
  * {@link dev.mldeploy.ModelSpec}'s resources; the runtime to {@code python<spec's Python version>}.
  *
+ * <p>Time: every AWS request of a deploy or undeploy is bounded by what is left of its deadline
+ * ({@link dev.mldeploy.DeployOptions#timeout()}, or {@link Builder#operationTimeout(Duration)} when tighter); a
+ * describe, list, invoker lookup or invocation by {@link Builder#callTimeout(Duration)}. Clients mldeploy builds use
+ * the SDK's standard retry mode.
+ *
+ * <p>Two deploys of one name at once: one takes a lease on the function (the alias {@code mldeploy-deploying}, at
+ * most five minutes, renewed as it goes) and every change carries Lambda's RevisionId; the other fails with
+ * {@link dev.mldeploy.ConflictException}. Undeploy finds what a killed deploy left (the role
+ * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}) from the name alone.
+ *
  * <p>Immutable and thread-safe. Clients given to the builder are used as they are and never closed by mldeploy.
  */
 public final class LambdaTarget implements TargetProvider {

@@ -114,7 +114,7 @@ class LambdaInvokerTest {
     }
 
     @Test
-    void invoke_boundsTheCallAndEachAttemptByTheTimeout() {
+    void invoke_boundsTheCallByTheTimeout_inOneAttempt() {
         when(lambda.invoke(any(InvokeRequest.class))).thenReturn(ok(LambdaFixtures.envelope("{}")));
         invoker(Duration.ofSeconds(40)).invoke(InferenceRequest.json("{}"));
         ArgumentCaptor<InvokeRequest> sent = ArgumentCaptor.forClass(InvokeRequest.class);
@@ -124,7 +124,7 @@ class LambdaInvokerTest {
         Duration attempt = o.apiCallAttemptTimeout().orElseThrow();
         assertTrue(call.compareTo(Duration.ofSeconds(40)) <= 0 && call.compareTo(Duration.ofSeconds(30)) > 0,
                 call.toString());
-        assertTrue(attempt.compareTo(call) < 0 && attempt.compareTo(Duration.ZERO) > 0, attempt.toString());
+        assertEquals(call, attempt, "one attempt may take it all: a slow model is not cut short and run again");
     }
 
     @Test

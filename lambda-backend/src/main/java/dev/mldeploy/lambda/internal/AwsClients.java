@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -45,7 +46,10 @@ public final class AwsClients implements AutoCloseable {
             this.lambda = config.lambdaClient().get();
             this.ownsLambda = false;
         } else {
+            // reads may take as long as the longest function runs; each request's own budget bounds it
             var b = LambdaClient.builder().region(region()).credentialsProvider(credentials())
+                    .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(LambdaLimits.MAX_TIMEOUT
+                            .plus(LambdaTarget.INVOKE_MARGIN)))
                     .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
             endpoint().ifPresent(b::endpointOverride);
             this.lambda = b.build();

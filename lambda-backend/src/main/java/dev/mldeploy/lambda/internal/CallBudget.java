@@ -66,6 +66,19 @@ public final class CallBudget {
         return request;
     }
 
+    /**
+     * Bounds one request by the time left, in a single attempt's worth of it: for an invocation, which must not be
+     * cut short and sent again while the model still runs (throttling, answered at once, is still retried).
+     */
+    public <B extends AwsRequest.Builder> B onWhole(B request) {
+        Duration left = remaining();
+        if (left.isNegative() || left.isZero()) {
+            throw expired();
+        }
+        request.overrideConfiguration(o -> o.apiCallTimeout(left).apiCallAttemptTimeout(left));
+        return request;
+    }
+
     /** The timeout this budget reports when it runs out. */
     public OperationTimeoutException expired() {
         return new OperationTimeoutException("timed out: AWS did not answer in time while " + operation

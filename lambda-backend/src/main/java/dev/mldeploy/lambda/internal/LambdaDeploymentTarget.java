@@ -123,6 +123,10 @@ public final class LambdaDeploymentTarget implements Target {
             }
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("undeploying " + name + " from Lambda", e);
+            if (removed.isEmpty() && !(failed instanceof dev.mldeploy.DeploymentFailedException)
+                    && !(failed instanceof dev.mldeploy.OperationTimeoutException)) {
+                throw failed; // missing credentials and the like: nothing was touched
+            }
             String done = removed.isEmpty() ? "removed nothing" : "removed " + String.join(", ", removed);
             String message = failed.getMessage() + "; " + done + "; run undeploy again to remove the rest";
             if (failed instanceof dev.mldeploy.OperationTimeoutException) {

@@ -56,7 +56,7 @@ public final class LambdaInvoker implements Invoker {
         CallBudget budget = CallBudget.of(timeout, "invoking " + function + ":" + LambdaTarget.ALIAS);
         InvokeResponse r;
         try {
-            r = lambda.invoke(b -> budget.on(b).functionName(function).qualifier(LambdaTarget.ALIAS)
+            r = lambda.invoke(b -> budget.onWhole(b).functionName(function).qualifier(LambdaTarget.ALIAS)
                     .invocationType(InvocationType.REQUEST_RESPONSE).payload(payload));
         } catch (TooManyRequestsException e) {
             throw new InvocationException("function " + function + " is throttled (" + LambdaErrors.message(e)
