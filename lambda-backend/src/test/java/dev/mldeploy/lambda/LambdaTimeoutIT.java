@@ -112,7 +112,7 @@ class LambdaTimeoutIT {
     }
 
     @Test
-    void deploy_withNoCredentialsAnywhere_saysHowToGiveThem_beforeAnyConnection() {
+    void deployDescribeListUndeploy_withNoCredentialsAnywhere_sayHowToGiveThem_beforeAnyConnection() {
         AwsCredentialsProviderChain none = AwsCredentialsProviderChain.builder().credentialsProviders(
                 ProfileCredentialsProvider.create("mldeploy-no-such-profile")).reuseLastProviderEnabled(false).build();
         ModelSpec spec = ModelSpec.builder("nocreds").source(LambdaFixtures.echoModel(dir, "nocreds")).build();
@@ -122,6 +122,11 @@ class LambdaTimeoutIT {
             assertTrue(e.getMessage().contains("no AWS credentials") && e.getMessage().contains("AWS_ACCESS_KEY_ID"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            for (Executable call : List.<Executable>of(() -> d.describe("nocreds"), d::list,
+                    () -> d.undeploy("nocreds"))) {
+                InvalidConfigurationException other = assertThrows(InvalidConfigurationException.class, call);
+                assertTrue(other.getMessage().contains("AWS_ACCESS_KEY_ID"), other.getMessage());
+            }
         }
         assertEquals(0, connections.get(), "no request left the machine");
     }
