@@ -164,4 +164,37 @@ class LambdaOrphanIT {
         assertEquals(List.of(), fx.roles());
         assertEquals(List.of(), fx.functions());
     }
+
+    @Test
+    void deploy_afterAnUpdateKilledWhileHoldingTheLease_refusesUntilItEnds_thenTakesItOver() throws Exception {
+        Path model = LambdaFixtures.echoModel(dir, "leased");
+        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+            deploy(d, ModelSpec.builder("leased").source(model).build());
+            // what an update killed right after taking its lease leaves
+            String until = java.time.Instant.now().plus(Duration.ofMinutes(4)).toString();
+            fx.lambda.createAlias(b -> b.functionName("leased").name("mldeploy-deploying").functionVersion("$LATEST")
+                    .description("mldeploy deploy lease dead-beef until " + until));
+            Files.writeString(model.resolve("weights.txt"), "v2");
+            fx.faults.clear();
+
+            dev.mldeploy.ConflictException e = assertThrows(dev.mldeploy.ConflictException.class,
+                    () -> deploy(d, ModelSpec.builder("leased").source(model).build()));
+            assertTrue(e.getMessage().contains(until) && e.getMessage().contains("mldeploy-deploying"),
+                    e.getMessage());
+            assertEquals(0, fx.faults.count("UpdateFunctionCode"), fx.faults.calls().toString());
+            assertEquals(0, fx.faults.count("PublishVersion"), fx.faults.calls().toString());
+
+            // once the lease has ended, the next deploy takes it over, deploys, and gives it back
+            String ended = java.time.Instant.now().minusSeconds(1).toString();
+            fx.lambda.updateAlias(b -> b.functionName("leased").name("mldeploy-deploying")
+                    .description("mldeploy deploy lease dead-beef until " + ended));
+            assertEquals(DeployResult.Change.UPDATED, deploy(d, ModelSpec.builder("leased").source(model).build())
+                    .change());
+            assertEquals(List.of("live"), fx.lambda.listAliases(b -> b.functionName("leased")).aliases().stream()
+                    .map(a -> a.name()).toList(), "the lease is given back");
+            assertTrue(d.undeploy("leased"));
+        }
+        assertEquals(List.of(), fx.functions());
+        assertEquals(List.of(), fx.roles());
+    }
 }
