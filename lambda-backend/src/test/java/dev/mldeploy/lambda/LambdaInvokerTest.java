@@ -19,8 +19,6 @@ import dev.mldeploy.internal.Json;
 import dev.mldeploy.lambda.internal.LambdaInvoker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;

@@ -56,8 +56,6 @@ import software.amazon.awssdk.services.lambda.model.State;
 public final class FunctionDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionDeployer.class);
     private static final Duration MAX_ROLE_BACKOFF = Duration.ofSeconds(10);
-    /** Cleaning up after a failure may take this long past the deadline, at most. */
-    private static final Duration MAX_CLEANUP = Duration.ofSeconds(30);
 
     private final LambdaTarget config;
     private final AwsClients clients;
@@ -71,17 +69,6 @@ public final class FunctionDeployer {
         this.lambda = clients.lambda();
         this.aliases = aliases;
         this.reader = reader;
-    }
-
-    /** What a failed first deploy must remove. */
-    private static final class Created {
-        /** CreateFunction was sent: the function may exist even if its answer never came. */
-        boolean functionSent;
-        /** CreateFunction answered: the function exists and is this deploy's. */
-        boolean functionCreated;
-        boolean role;
-        String uploadedKey;
-        PackageStore store;
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
@@ -161,7 +148,7 @@ public final class FunctionDeployer {
 
     private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, String hash,
                                 CallBudget budget, DeployContext ctx) {
-        Created created = new Created();
+        CreatedResources created = new CreatedResources(reader, clients);
         try {
             // the role first: it records the bucket, so undeploy finds a package uploaded before a kill
             String roleArn = role(name, s, created, budget, ctx);
@@ -216,13 +203,13 @@ public final class FunctionDeployer {
                     + published.version() + " behind alias " + LambdaTarget.ALIAS, null);
         } catch (ConflictException e) {
             // the other deploy uses the function and the role; only this deploy's own package goes
-            List<String> left = cleanUp(name, hash, false, false, created, budget, ctx);
+            List<String> left = created.remove(name, hash, false, false, budget, ctx, new ArrayList<>());
             throw left.isEmpty() ? e : new ConflictException(e.getMessage() + "; could not remove "
                     + String.join(", ", left), e);
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("deploying " + name + " to Lambda", e);
             List<String> removedOrLeft = new ArrayList<>();
-            List<String> left = cleanUp(name, hash, true, true, created, budget, ctx, removedOrLeft);
+            List<String> left = created.remove(name, hash, true, true, budget, ctx, removedOrLeft);
             String outcome = left.isEmpty()
                     ? (removedOrLeft.isEmpty() ? "; nothing it created is left, so it can be retried"
                     : "; cleaned up what this deploy created (" + String.join(", ", removedOrLeft)
@@ -248,7 +235,7 @@ public final class FunctionDeployer {
         String serving = alias == null ? "no version" : "version " + alias.functionVersion();
         try {
             FunctionConfiguration current = existing.configuration();
-            Created created = new Created();
+            CreatedResources created = new CreatedResources(reader, clients);
             String roleArn = role(name, s, created, budget, ctx);
             GetFunctionConfigurationResponse ready = waitReady(name, budget, ctx); // another update must finish
             if (!Objects.equals(ready.revisionId(), current.revisionId())) {
@@ -320,37 +307,17 @@ public final class FunctionDeployer {
         }
     }
 
-    /**
-     * The version Lambda published must hold this deploy's code and configuration, or another deploy's got in
-     * between (a field the answer leaves out is not compared).
-     */
+    /** The version Lambda published must hold this deploy's code and configuration, or another deploy's got in. */
     private static void checkPublished(String name, FunctionSettings s, LambdaPackager.Package pkg, String roleArn,
                                        PublishVersionResponse v) {
-        FunctionConfiguration published = FunctionConfiguration.builder()
-                .role(v.role() != null ? v.role() : roleArn)
-                .runtime(v.runtimeAsString() != null ? v.runtimeAsString() : s.runtime())
-                .handler(v.handler() != null ? v.handler() : LambdaPackager.HANDLER)
-                .memorySize(v.memorySize() != null ? v.memorySize() : s.memoryMb())
-                .timeout(v.timeout() != null ? v.timeout() : s.timeoutSeconds())
-                .ephemeralStorage(v.ephemeralStorage())
-                .environment(v.environment() != null ? v.environment()
-                        : software.amazon.awssdk.services.lambda.model.EnvironmentResponse.builder()
-                        .variables(s.environment()).build())
-                .vpcConfig(v.vpcConfig() != null ? v.vpcConfig() : s.vpc() == null ? null
-                        : software.amazon.awssdk.services.lambda.model.VpcConfigResponse.builder()
-                        .subnetIds(s.vpc().subnetIds()).securityGroupIds(s.vpc().securityGroupIds()).build())
-                .build();
-        List<String> diff = new ArrayList<>(s.configurationDifferences(published, roleArn));
-        if (pkg != null && v.codeSha256() != null && !pkg.codeSha256().equals(v.codeSha256())) {
-            diff.add(0, "code");
-        }
+        List<String> diff = s.publishedDifferences(v, roleArn, pkg == null ? null : pkg.codeSha256());
         if (!diff.isEmpty()) {
             throw LambdaErrors.conflict(name, "the " + String.join(", ", diff) + " published as version "
                     + v.version(), null);
         }
     }
 
-    private FunctionCode code(String name, FunctionSettings s, LambdaPackager.Package pkg, Created created,
+    private FunctionCode code(String name, FunctionSettings s, LambdaPackager.Package pkg, CreatedResources created,
                               CallBudget budget, DeployContext ctx) {
         if (s.isImage()) {
             return FunctionCode.builder().imageUri(s.imageUri()).build();
@@ -373,7 +340,7 @@ public final class FunctionDeployer {
         return FunctionCode.builder().s3Bucket(store.bucket()).s3Key(stored.key()).build();
     }
 
-    private String role(String name, FunctionSettings s, Created created, CallBudget budget, DeployContext ctx) {
+    private String role(String name, FunctionSettings s, CreatedResources created, CallBudget budget, DeployContext ctx) {
         if (config.roleArn().isPresent()) {
             return config.roleArn().get();
         }
@@ -489,67 +456,5 @@ public final class FunctionDeployer {
         if (!want.equals(existing.tags())) {
             lambda.tagResource(b -> budget.on(b).resource(arn).tags(want));
         }
-    }
-
-    private List<String> cleanUp(String name, String hash, boolean function, boolean role, Created created,
-                                 CallBudget budget, DeployContext ctx) {
-        return cleanUp(name, hash, function, role, created, budget, ctx, new ArrayList<>());
-    }
-
-    /**
-     * Removes what this failed deploy created, within a short grace past the deadline.
-     *
-     * @param removed collects what was removed
-     * @return what could not be removed (empty when everything was)
-     */
-    private List<String> cleanUp(String name, String hash, boolean function, boolean role, Created created,
-                                 CallBudget budget, DeployContext ctx, List<String> removed) {
-        Duration total = ctx.elapsed().plus(ctx.remaining());
-        CallBudget grace = budget.remaining().compareTo(Duration.ofSeconds(5)) > 0 ? budget
-                : budget.grace(total.compareTo(MAX_CLEANUP) < 0 ? total : MAX_CLEANUP);
-        List<String> left = new ArrayList<>();
-        if (function && created.functionSent) {
-            try {
-                boolean ours = created.functionCreated;
-                if (!ours) {
-                    // a CreateFunction whose answer was lost may still have made it: ours if it has our spec hash
-                    Optional<GetFunctionResponse> f = reader.get(name, grace);
-                    ours = f.isPresent() && FunctionReader.isManaged(f.get())
-                            && hash.equals(f.get().tags().get(Tags.SPEC_HASH));
-                }
-                if (ours) {
-                    lambda.deleteFunction(b -> grace.on(b).functionName(name));
-                    removed.add("function " + name);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("cleaning up after a failed deploy: cannot delete function {}: {}", name,
-                        LambdaErrors.code(e));
-                left.add("function " + name + " (if it was created)");
-            }
-        }
-        if (role && created.role) {
-            try {
-                new RoleManager(clients.iam(), grace).deleteIfManaged(name);
-                removed.add("IAM role " + RoleManager.roleName(name));
-            } catch (RuntimeException e) {
-                LOG.warn("cleaning up after a failed deploy: cannot delete role {}: {}", RoleManager.roleName(name),
-                        LambdaErrors.code(e));
-                left.add("IAM role " + RoleManager.roleName(name));
-            }
-        }
-        if (created.uploadedKey != null) {
-            String where = "s3://" + created.store.bucket() + "/" + created.uploadedKey;
-            try {
-                new PackageStore(clients.s3(), created.store.bucket(), false, grace).delete(created.uploadedKey);
-                removed.add("package " + where);
-            } catch (RuntimeException e) {
-                LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", where, LambdaErrors.code(e));
-                left.add("package " + where);
-            }
-        }
-        if (!removed.isEmpty()) {
-            ctx.progress("cleanup", "", "removed " + String.join(", ", removed));
-        }
-        return left;
     }
 }

@@ -145,6 +145,33 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         return diff;
     }
 
+    /**
+     * What differs between these settings and a version Lambda published (names, for messages; "code" first when
+     * {@code codeSha256} is given and differs). A field the answer leaves out is not compared.
+     */
+    public List<String> publishedDifferences(software.amazon.awssdk.services.lambda.model.PublishVersionResponse v,
+                                             String roleArn, String codeSha256) {
+        FunctionConfiguration published = FunctionConfiguration.builder()
+                .role(v.role() != null ? v.role() : roleArn)
+                .runtime(v.runtimeAsString() != null ? v.runtimeAsString() : runtime)
+                .handler(v.handler() != null ? v.handler() : LambdaPackager.HANDLER)
+                .memorySize(v.memorySize() != null ? v.memorySize() : memoryMb)
+                .timeout(v.timeout() != null ? v.timeout() : timeoutSeconds)
+                .ephemeralStorage(v.ephemeralStorage())
+                .environment(v.environment() != null ? v.environment()
+                        : software.amazon.awssdk.services.lambda.model.EnvironmentResponse.builder()
+                        .variables(environment).build())
+                .vpcConfig(v.vpcConfig() != null ? v.vpcConfig() : vpc == null ? null
+                        : software.amazon.awssdk.services.lambda.model.VpcConfigResponse.builder()
+                        .subnetIds(vpc.subnetIds()).securityGroupIds(vpc.securityGroupIds()).build())
+                .build();
+        List<String> diff = new ArrayList<>(configurationDifferences(published, roleArn));
+        if (codeSha256 != null && v.codeSha256() != null && !codeSha256.equals(v.codeSha256())) {
+            diff.add(0, "code");
+        }
+        return diff;
+    }
+
     /** Whether the function's architecture differs (changed only with its code). */
     public boolean architectureDiffers(FunctionConfiguration current) {
         List<String> archs = current.architecturesAsStrings();
