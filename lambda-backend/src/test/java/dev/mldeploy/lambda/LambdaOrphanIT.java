@@ -197,4 +197,52 @@ class LambdaOrphanIT {
         assertEquals(List.of(), fx.functions());
         assertEquals(List.of(), fx.roles());
     }
+
+    /** Lets CreateFunction reach the endpoint, then loses its answer (every attempt, or only the first). */
+    private static software.amazon.awssdk.core.interceptor.ExecutionInterceptor loseCreateFunctionAnswer(
+            boolean onlyFirst) {
+        java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        return new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(software.amazon.awssdk.core.interceptor.Context.AfterTransmission c,
+                                          software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+                if ("CreateFunction".equals(a.getAttribute(
+                        software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME))
+                        && (!onlyFirst || lost.getAndIncrement() == 0)) {
+                    throw SdkClientException.builder().message("Unable to execute HTTP request: Read timed out "
+                            + "(answer lost, injected)").cause(new java.net.SocketTimeoutException("Read timed out"))
+                            .build();
+                }
+            }
+        };
+    }
+
+    @Test
+    void deploy_whenEveryCreateFunctionAnswerIsLost_findsTheFunctionItMadeAndRemovesItWithItsRole() {
+        try (LambdaFixtures lossy = new LambdaFixtures(fx.aws, loseCreateFunctionAnswer(false))) {
+            ModelSpec spec = ModelSpec.builder("lost").source(LambdaFixtures.echoModel(dir, "lost")).build();
+            try (ModelDeployer d = deployer(lossy.target().createRole(true).build())) {
+                DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
+                assertTrue(e.getMessage().contains("cleaned up what this deploy created (function lost, IAM role "
+                        + "mldeploy-lambda-lost)"), e.getMessage());
+            }
+            assertTrue(lossy.faults.attempts("CreateFunction") >= 1);
+        }
+        assertEquals(List.of(), fx.functions(), "the function the lost answer was about is gone");
+        assertEquals(List.of(), fx.roles());
+    }
+
+    @Test
+    void deploy_whenTheFirstCreateFunctionAnswerIsLost_theSdksRetryFindsItsOwnFunction_andTheDeploySucceeds() {
+        try (LambdaFixtures lossy = new LambdaFixtures(fx.aws, loseCreateFunctionAnswer(true))) {
+            ModelSpec spec = ModelSpec.builder("lost1").source(LambdaFixtures.echoModel(dir, "lost1")).build();
+            try (ModelDeployer d = deployer(lossy.target().createRole(true).build())) {
+                assertEquals(DeployResult.Change.CREATED, deploy(d, spec).change());
+                assertEquals(2, lossy.faults.attempts("CreateFunction"), "the SDK retried; Lambda answered 409");
+                assertTrue(d.undeploy("lost1"));
+            }
+        }
+        assertEquals(List.of(), fx.functions());
+        assertEquals(List.of(), fx.roles());
+    }
 }

@@ -65,7 +65,7 @@ final class CreatedResources {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("cleaning up after a failed deploy: cannot delete function {}: {}", name,
-                        LambdaErrors.code(e));
+                        cause(e));
                 left.add("function " + name + " (if it was created)");
             }
         }
@@ -75,7 +75,7 @@ final class CreatedResources {
                 removed.add("IAM role " + RoleManager.roleName(name));
             } catch (RuntimeException e) {
                 LOG.warn("cleaning up after a failed deploy: cannot delete role {}: {}", RoleManager.roleName(name),
-                        LambdaErrors.code(e));
+                        cause(e));
                 left.add("IAM role " + RoleManager.roleName(name));
             }
         }
@@ -85,7 +85,7 @@ final class CreatedResources {
                 new PackageStore(clients.s3(), store.bucket(), false, grace).delete(uploadedKey);
                 removed.add("package " + where);
             } catch (RuntimeException e) {
-                LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", where, LambdaErrors.code(e));
+                LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", where, cause(e));
                 left.add("package " + where);
             }
         }
@@ -93,5 +93,11 @@ final class CreatedResources {
             ctx.progress("cleanup", "", "removed " + String.join(", ", removed));
         }
         return left;
+    }
+
+    /** The AWS error code under mldeploy's wrapping, for a log line. */
+    private static String cause(RuntimeException e) {
+        return LambdaErrors.code(e instanceof dev.mldeploy.MlDeployException && e.getCause() != null ? e.getCause()
+                : e);
     }
 }

@@ -179,6 +179,14 @@ public final class FunctionDeployer {
                     return made;
                 } catch (RuntimeException e) {
                     if (LambdaErrors.isConflict(e)) {
+                        // the SDK's retry of a CreateFunction whose answer was lost finds the function it made
+                        Optional<GetFunctionResponse> f = reader.get(name, budget);
+                        if (f.isPresent() && FunctionReader.isManaged(f.get())
+                                && hash.equals(f.get().tags().get(Tags.SPEC_HASH))) {
+                            LOG.debug("function {} exists with this deploy's spec hash; carrying on with it", name);
+                            created.functionCreated = true;
+                            return f.get().configuration().functionArn();
+                        }
                         created.functionSent = false; // the function is the other deploy's
                         throw LambdaErrors.conflict(name, "the function (another deploy created it)", e);
                     }
