@@ -44,6 +44,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * from the AWS SDK's default chains. Memory, timeout, ephemeral storage and architecture default to the
  * {@link dev.mldeploy.ModelSpec}'s resources; the runtime to {@code python<spec's Python version>}.
  *
+ * <p>Time: every AWS request of a deploy or undeploy is bounded by what is left of its deadline
+ * ({@link dev.mldeploy.DeployOptions#timeout()}, or {@link Builder#operationTimeout(Duration)} when tighter); a
+ * describe, list, invoker lookup or invocation by {@link Builder#callTimeout(Duration)}. Clients mldeploy builds use
+ * the SDK's standard retry mode.
+ *
+ * <p>Two deploys of one name at once: one takes a lease on the function (the alias {@code mldeploy-deploying}, at
+ * most five minutes, renewed as it goes) and every change carries Lambda's RevisionId; the other fails with
+ * {@link dev.mldeploy.ConflictException}. Undeploy finds what a killed deploy left (the role
+ * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}) from the name alone.
+ *
  * <p>Immutable and thread-safe. Clients given to the builder are used as they are and never closed by mldeploy.
  */
 public final class LambdaTarget implements TargetProvider {
@@ -55,8 +65,10 @@ public final class LambdaTarget implements TargetProvider {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     /** Default bound on retrying "the role cannot be assumed by Lambda" after creating a role. */
     public static final Duration DEFAULT_ROLE_PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
-    /** Default bound on retrying a throttled invocation. */
-    public static final Duration DEFAULT_THROTTLE_RETRY_TIMEOUT = Duration.ofSeconds(30);
+    /** Default bound on a describe or list (their SPI calls take no deadline). */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
+    /** Added to the function's own timeout to bound an invocation when no call timeout is set. */
+    public static final Duration INVOKE_MARGIN = Duration.ofSeconds(30);
 
 
     /**
@@ -100,7 +112,7 @@ public final class LambdaTarget implements TargetProvider {
     private final Duration pollInterval;
     private final Duration operationTimeout;
     private final Duration rolePropagationTimeout;
-    private final Duration throttleRetryTimeout;
+    private final Duration callTimeout;
     private final boolean keepPackagesOnUndeploy;
     private final long directUploadLimitBytes;
 
@@ -129,7 +141,7 @@ public final class LambdaTarget implements TargetProvider {
         this.pollInterval = b.pollInterval;
         this.operationTimeout = b.operationTimeout;
         this.rolePropagationTimeout = b.rolePropagationTimeout;
-        this.throttleRetryTimeout = b.throttleRetryTimeout;
+        this.callTimeout = b.callTimeout;
         this.keepPackagesOnUndeploy = b.keepPackagesOnUndeploy;
         this.directUploadLimitBytes = b.directUploadLimitBytes;
         ConfigChecks.check(this);
@@ -165,7 +177,7 @@ public final class LambdaTarget implements TargetProvider {
         b.pollInterval = pollInterval;
         b.operationTimeout = operationTimeout;
         b.rolePropagationTimeout = rolePropagationTimeout;
-        b.throttleRetryTimeout = throttleRetryTimeout;
+        b.callTimeout = callTimeout;
         b.keepPackagesOnUndeploy = keepPackagesOnUndeploy;
         b.directUploadLimitBytes = directUploadLimitBytes;
         return b;
@@ -323,8 +335,13 @@ public final class LambdaTarget implements TargetProvider {
         return rolePropagationTimeout;
     }
 
-    public Duration throttleRetryTimeout() {
-        return throttleRetryTimeout;
+    /**
+     * The bound on each describe, list, invoker lookup and invocation, when set (the CLI sets it from
+     * {@code --timeout}); otherwise {@link #DEFAULT_CALL_TIMEOUT} for describe and list, and the function's timeout
+     * plus {@link #INVOKE_MARGIN} for an invocation. Deploy and undeploy are bounded by their own deadline.
+     */
+    public Optional<Duration> callTimeout() {
+        return Optional.ofNullable(callTimeout);
     }
 
     public boolean keepPackagesOnUndeploy() {
@@ -369,7 +386,7 @@ public final class LambdaTarget implements TargetProvider {
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration operationTimeout;
         private Duration rolePropagationTimeout = DEFAULT_ROLE_PROPAGATION_TIMEOUT;
-        private Duration throttleRetryTimeout = DEFAULT_THROTTLE_RETRY_TIMEOUT;
+        private Duration callTimeout;
         private boolean keepPackagesOnUndeploy;
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
 
@@ -511,8 +528,12 @@ public final class LambdaTarget implements TargetProvider {
             return this;
         }
 
-        public Builder throttleRetryTimeout(Duration timeout) {
-            this.throttleRetryTimeout = Objects.requireNonNull(timeout, "throttleRetryTimeout");
+        /**
+         * Bounds each describe, list, invoker lookup and invocation (every AWS call and retry in it); the CLI passes
+         * its {@code --timeout} here. Throttled invocations are retried by the SDK's standard retry mode within it.
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "callTimeout");
             return this;
         }
 

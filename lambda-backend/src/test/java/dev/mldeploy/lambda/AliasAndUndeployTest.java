@@ -190,7 +190,7 @@ class AliasAndUndeployTest {
             assertTrue(t.undeploy("keep", ctx("keep")));
         }
         verifyNoInteractions(s3);
-        verifyNoInteractions(iam);
+        verify(iam, org.mockito.Mockito.never()).deleteRole(any(software.amazon.awssdk.services.iam.model.DeleteRoleRequest.class));
     }
 
     @Test
@@ -211,5 +211,65 @@ class AliasAndUndeployTest {
             assertFalse(t.undeploy("none", ctx("none")));
         }
         verify(lambda, never()).deleteFunction(any(DeleteFunctionRequest.class));
+    }
+
+    @Test
+    void undeploy_whenAKilledDeployLeftOnlyItsRoleAndPackage_findsBothByTheName_andReportsThem() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenThrow(MockLambda.notFound());
+        when(iam.getRole(any(software.amazon.awssdk.services.iam.model.GetRoleRequest.class))).thenReturn(
+                software.amazon.awssdk.services.iam.model.GetRoleResponse.builder().role(r -> r
+                        .roleName("mldeploy-lambda-killed").arn("arn:aws:iam::123456789012:role/mldeploy-lambda-killed"))
+                        .build());
+        when(iam.listRoleTags(any(software.amazon.awssdk.services.iam.model.ListRoleTagsRequest.class))).thenReturn(
+                software.amazon.awssdk.services.iam.model.ListRoleTagsResponse.builder().tags(
+                        software.amazon.awssdk.services.iam.model.Tag.builder().key("mldeploy:managed").value("true")
+                                .build(),
+                        software.amazon.awssdk.services.iam.model.Tag.builder().key("mldeploy:name").value("killed")
+                                .build(),
+                        software.amazon.awssdk.services.iam.model.Tag.builder().key("mldeploy:bucket").value("pkgs")
+                                .build()).build());
+        when(iam.listAttachedRolePolicies(any(
+                software.amazon.awssdk.services.iam.model.ListAttachedRolePoliciesRequest.class))).thenReturn(
+                software.amazon.awssdk.services.iam.model.ListAttachedRolePoliciesResponse.builder().build());
+        when(iam.listRolePolicies(any(software.amazon.awssdk.services.iam.model.ListRolePoliciesRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.iam.model.ListRolePoliciesResponse.builder().build());
+        when(s3.listObjectsV2(any(ListObjectsV2Request.class))).thenReturn(ListObjectsV2Response.builder()
+                .contents(S3Object.builder().key("mldeploy/lambda/killed/abc.zip").build()).isTruncated(false)
+                .build());
+        java.util.List<String> said = new java.util.ArrayList<>();
+
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) { // no createRole, no bucket configured
+            assertTrue(t.undeploy("killed", DeployContext.of("killed", "lambda", e -> said.add(e.message()),
+                    Duration.ofSeconds(10))));
+        }
+
+        ArgumentCaptor<software.amazon.awssdk.services.iam.model.DeleteRoleRequest> role =
+                ArgumentCaptor.forClass(software.amazon.awssdk.services.iam.model.DeleteRoleRequest.class);
+        verify(iam).deleteRole(role.capture());
+        assertEquals("mldeploy-lambda-killed", role.getValue().roleName());
+        ArgumentCaptor<ListObjectsV2Request> listed = ArgumentCaptor.forClass(ListObjectsV2Request.class);
+        verify(s3).listObjectsV2(listed.capture());
+        assertEquals("pkgs", listed.getValue().bucket(), "the bucket recorded on the role");
+        verify(lambda, never()).deleteFunction(any(DeleteFunctionRequest.class));
+        assertEquals("removed IAM role mldeploy-lambda-killed, 1 package in s3://pkgs/mldeploy/lambda/killed/",
+                said.get(said.size() - 1));
+    }
+
+    @Test
+    void undeploy_whenTheRoleCannotBeDeleted_failsNamingWhatWasRemovedAndWhatIsLeft() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("half", "sha",
+                Map.of()));
+        when(iam.getRole(any(software.amazon.awssdk.services.iam.model.GetRoleRequest.class))).thenThrow(
+                software.amazon.awssdk.services.iam.model.IamException.builder().statusCode(500)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ServiceFailure").errorMessage("try later").build()).build());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            dev.mldeploy.DeploymentFailedException e = assertThrows(dev.mldeploy.DeploymentFailedException.class,
+                    () -> t.undeploy("half", ctx("half")));
+            assertTrue(e.getMessage().contains("mldeploy-lambda-half") && e.getMessage().contains("ServiceFailure")
+                    && e.getMessage().contains("removed function half") && e.getMessage().contains("run undeploy "
+                    + "again"), e.getMessage());
+            assertTrue(e.retryable());
+        }
     }
 }

@@ -337,7 +337,8 @@ class FunctionDeployerTest {
         DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(config,
                 spec("mk")));
 
-        assertTrue(e.getMessage().contains("removed what this deploy created"), e.getMessage());
+        assertTrue(e.getMessage().contains("cleaned up what this deploy created (function mk, IAM role "
+                + "mldeploy-lambda-mk)"), e.getMessage());
         ArgumentCaptor<CreateRoleRequest> role = ArgumentCaptor.forClass(CreateRoleRequest.class);
         verify(iam).createRole(role.capture());
         assertEquals("mldeploy-lambda-mk", role.getValue().roleName());

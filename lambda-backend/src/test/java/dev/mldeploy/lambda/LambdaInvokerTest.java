@@ -19,8 +19,6 @@ import dev.mldeploy.internal.Json;
 import dev.mldeploy.lambda.internal.LambdaInvoker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -36,10 +34,9 @@ import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 /** The invoker with a mocked client: envelope, function errors, throttling, other errors, the size rule. */
 class LambdaInvokerTest {
     final LambdaClient lambda = MockLambda.lambda();
-    final List<Duration> sleeps = new ArrayList<>();
 
-    private LambdaInvoker invoker(Duration throttleBound) {
-        return new LambdaInvoker(lambda, "fn", throttleBound, sleeps::add);
+    private LambdaInvoker invoker(Duration timeout) {
+        return new LambdaInvoker(lambda, "fn", timeout);
     }
 
     private static InvokeResponse ok(String payload) {
@@ -103,17 +100,7 @@ class LambdaInvokerTest {
     }
 
     @Test
-    void invoke_whenThrottled_retriesHonouringRetryAfter() {
-        when(lambda.invoke(any(InvokeRequest.class))).thenThrow(throttled("2")).thenThrow(throttled(null))
-                .thenReturn(ok(LambdaFixtures.envelope("{}")));
-        assertEquals("{}", invoker(Duration.ofSeconds(30)).invoke(InferenceRequest.json("{}")).bodyAsString());
-        verify(lambda, times(3)).invoke(any(InvokeRequest.class));
-        assertEquals(List.of(Duration.ofSeconds(2), Duration.ofMillis(200)), sleeps,
-                "the retry-after first, then the doubling backoff");
-    }
-
-    @Test
-    void invoke_whenThrottledBeyondTheBound_throwsRetryableInvocationException() {
+    void invoke_whenThrottled_leavesRetriesToTheSdk_andThrowsRetryableInvocationException() {
         when(lambda.invoke(any(InvokeRequest.class))).thenThrow(throttled("5"));
         InvocationException e = assertThrows(InvocationException.class,
                 () -> invoker(Duration.ofSeconds(3)).invoke(InferenceRequest.json("{}")));
@@ -121,7 +108,39 @@ class LambdaInvokerTest {
         assertTrue(e.retryable());
         assertEquals(429, e.statusCode().orElseThrow());
         assertTrue(e.getMessage().contains("throttled"), e.getMessage());
-        assertEquals(List.of(), sleeps, "a retry-after beyond the bound is not waited for");
+        verify(lambda, times(1)).invoke(any(InvokeRequest.class));
+    }
+
+    @Test
+    void invoke_boundsTheCallByTheTimeout_inOneAttempt() {
+        when(lambda.invoke(any(InvokeRequest.class))).thenReturn(ok(LambdaFixtures.envelope("{}")));
+        invoker(Duration.ofSeconds(40)).invoke(InferenceRequest.json("{}"));
+        ArgumentCaptor<InvokeRequest> sent = ArgumentCaptor.forClass(InvokeRequest.class);
+        verify(lambda).invoke(sent.capture());
+        var o = sent.getValue().overrideConfiguration().orElseThrow();
+        Duration call = o.apiCallTimeout().orElseThrow();
+        Duration attempt = o.apiCallAttemptTimeout().orElseThrow();
+        assertTrue(call.compareTo(Duration.ofSeconds(40)) <= 0 && call.compareTo(Duration.ofSeconds(30)) > 0,
+                call.toString());
+        assertEquals(call, attempt, "one attempt may take it all: a slow model is not cut short and run again");
+    }
+
+    @Test
+    void invoke_whenTheSdkRunsOutOfTime_throwsOperationTimeout() {
+        when(lambda.invoke(any(InvokeRequest.class))).thenThrow(
+                software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(3000));
+        dev.mldeploy.OperationTimeoutException e = assertThrows(dev.mldeploy.OperationTimeoutException.class,
+                () -> invoker(Duration.ofSeconds(3)).invoke(InferenceRequest.json("{}")));
+        assertTrue(e.getMessage().contains("--timeout"), e.getMessage());
+    }
+
+    @Test
+    void invoke_whenNoCredentials_throwsInvalidConfigurationSayingHowToGiveThem() {
+        when(lambda.invoke(any(InvokeRequest.class))).thenThrow(software.amazon.awssdk.core.exception
+                .SdkClientException.create("Unable to load credentials from any of the providers in the chain"));
+        dev.mldeploy.InvalidConfigurationException e = assertThrows(dev.mldeploy.InvalidConfigurationException.class,
+                () -> invoker(Duration.ofSeconds(3)).invoke(InferenceRequest.json("{}")));
+        assertTrue(e.getMessage().contains("AWS_ACCESS_KEY_ID") && !e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test
@@ -154,8 +173,30 @@ class LambdaInvokerTest {
     }
 
     @Test
-    void maxRequestBytes_isSixMegabytesLessBase64Growth() {
-        assertEquals((6L * 1024 * 1024 - 1024) / 4 * 3, invoker(Duration.ZERO).maxRequestBytes());
-        assertEquals(4_717_824L, invoker(Duration.ZERO).maxRequestBytes());
+    void maxRequestBytes_isSixMegabytesLessBase64Growth_theFigurePlacementReports() {
+        assertEquals((6L * 1024 * 1024 - 1024) / 4 * 3, invoker(Duration.ofSeconds(1)).maxRequestBytes());
+        assertEquals(4_717_824L, invoker(Duration.ofSeconds(1)).maxRequestBytes());
+        assertEquals(dev.mldeploy.placement.LambdaLimits.MAX_SYNC_RAW_PAYLOAD_BYTES,
+                invoker(Duration.ofSeconds(1)).maxRequestBytes());
+    }
+
+    @Test
+    void invoke_atTheBodyLimit_sendsAnEnvelopeWithinSixMegabytes_andOneByteMoreIsRefusedBeforeAnyCall() {
+        when(lambda.invoke(any(InvokeRequest.class))).thenReturn(ok(LambdaFixtures.envelope("{}")));
+        int max = (int) invoker(Duration.ofSeconds(1)).maxRequestBytes();
+        String longType = "application/x-" + "a".repeat(400);
+        invoker(Duration.ofSeconds(5)).invoke(InferenceRequest.builder().body(new byte[max]).contentType(longType)
+                .accept("application/x-" + "b".repeat(400)).build());
+        ArgumentCaptor<InvokeRequest> sent = ArgumentCaptor.forClass(InvokeRequest.class);
+        verify(lambda).invoke(sent.capture());
+        assertTrue(sent.getValue().payload().asByteArrayUnsafe().length <= 6 * 1024 * 1024,
+                "payload " + sent.getValue().payload().asByteArrayUnsafe().length);
+
+        org.mockito.Mockito.clearInvocations(lambda);
+        PayloadTooLargeException e = assertThrows(PayloadTooLargeException.class,
+                () -> invoker(Duration.ofSeconds(5)).invoke(InferenceRequest.of(new byte[max + 1], longType)));
+        assertEquals(max, e.limitBytes());
+        assertEquals(max + 1L, e.sizeBytes());
+        org.mockito.Mockito.verifyNoInteractions(lambda);
     }
 }

@@ -293,7 +293,8 @@ class LambdaTargetIT {
         ModelSpec spec = ModelSpec.builder("midway").source(model).build();
         try (ModelDeployer d = deployer(target)) {
             DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
-            assertTrue(e.getMessage().contains("removed what this deploy created"), e.getMessage());
+            assertTrue(e.getMessage().contains("cleaned up what this deploy created (function midway, IAM role "
+                    + "mldeploy-lambda-midway, package s3://mldeploy-packages/mldeploy/lambda/midway/"), e.getMessage());
             assertEquals(1, fx.faults.count("CreateFunction"));
             assertEquals(List.of(), fx.functions());
             assertFalse(fx.roles().contains("mldeploy-lambda-midway"), fx.roles().toString());

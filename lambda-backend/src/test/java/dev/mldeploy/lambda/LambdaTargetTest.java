@@ -75,14 +75,14 @@ class LambdaTargetTest {
     void settings_defaultFromTheSpec_andTheConfigurationOverrides() {
         ModelSpec spec = ModelSpec.builder("s").source(LambdaFixtures.echoModel(dir, "s")).pythonVersion("3.11")
                 .memoryMb(3000).maxInferenceTime(Duration.ofMillis(2500)).architecture(Architecture.ARM64)
-                .putEnvironment("A", "spec").build();
+                .putEnvironment("AA", "spec").build();
         FunctionSettings fromSpec = FunctionSettings.resolve(spec, LambdaTarget.builder()
-                .environment(Map.of("A", "config", "B", "config")).build());
+                .environment(Map.of("AA", "config", "BB", "config")).build());
         assertEquals("python3.11", fromSpec.runtime());
         assertEquals(3000, fromSpec.memoryMb());
         assertEquals(3, fromSpec.timeoutSeconds(), "2.5 s rounds up");
         assertEquals(Architecture.ARM64, fromSpec.architecture());
-        assertEquals(Map.of("A", "spec", "B", "config"), fromSpec.environment(), "the spec wins on a clash");
+        assertEquals(Map.of("AA", "spec", "BB", "config"), fromSpec.environment(), "the spec wins on a clash");
 
         FunctionSettings overridden = FunctionSettings.resolve(spec, LambdaTarget.builder().runtime("python3.13")
                 .memoryMb(512).functionTimeout(Duration.ofSeconds(60)).architecture(Architecture.X86_64).build());
@@ -135,5 +135,26 @@ class LambdaTargetTest {
                 "AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9")));
         assertEquals("lambda", t.name());
         t.close();
+    }
+
+    @Test
+    void create_buildsClientsWithTheSdksStandardRetryMode() {
+        try (dev.mldeploy.lambda.internal.AwsClients clients = dev.mldeploy.lambda.internal.AwsClients.create(
+                LambdaTarget.builder().region("us-east-1").build(), new TargetContext(Map.of("AWS_ACCESS_KEY_ID", "k",
+                        "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9")))) {
+            for (software.amazon.awssdk.core.SdkClient c : List.of(clients.lambda(), clients.iam(), clients.s3())) {
+                var strategy = c.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow();
+                assertTrue(strategy instanceof software.amazon.awssdk.retries.StandardRetryStrategy,
+                        c.serviceName() + ": " + strategy);
+            }
+        }
+    }
+
+    @Test
+    void callTimeout_mustBePositive_andIsKeptByToBuilder() {
+        refused("callTimeout must be positive", () -> LambdaTarget.builder().callTimeout(Duration.ZERO));
+        LambdaTarget t = LambdaTarget.builder().callTimeout(Duration.ofSeconds(7)).build();
+        assertEquals(Duration.ofSeconds(7), t.toBuilder().build().callTimeout().orElseThrow());
+        assertTrue(LambdaTarget.builder().build().callTimeout().isEmpty());
     }
 }

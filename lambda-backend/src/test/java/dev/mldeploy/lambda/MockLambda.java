@@ -58,6 +58,10 @@ final class MockLambda {
                 software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigRequest.class)))
                 .thenThrow(software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyConfigNotFoundException
                         .builder().statusCode(404).message("No Provisioned Concurrency Config found").build());
+        when(m.listVersionsByFunction(any(
+                software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse.builder()
+                        .build());
         return m;
     }
 
@@ -107,10 +111,20 @@ final class MockLambda {
 
     static GetAliasResponse alias(String name, String version, String specHash) {
         return GetAliasResponse.builder().name("live").functionVersion(version).aliasArn(ARN + name + ":live")
-                .description("mldeploy:spec-hash=" + specHash).build();
+                .description("mldeploy:spec-hash=" + specHash).revisionId("alias-rev-" + version).build();
     }
 
+    /** The alias as {@code alias} first; UpdateAlias moves it (so a deploy reading it back sees its move). */
     static void stubAlias(LambdaClient lambda, GetAliasResponse alias) {
-        when(lambda.getAlias(any(GetAliasRequest.class))).thenReturn(alias);
+        java.util.concurrent.atomic.AtomicReference<GetAliasResponse> current =
+                new java.util.concurrent.atomic.AtomicReference<>(alias);
+        when(lambda.getAlias(any(GetAliasRequest.class))).thenAnswer(inv -> current.get());
+        when(lambda.updateAlias(any(UpdateAliasRequest.class))).thenAnswer(inv -> {
+            UpdateAliasRequest r = inv.getArgument(0);
+            current.set(current.get().toBuilder().functionVersion(r.functionVersion()).description(r.description())
+                    .revisionId("alias-rev-" + r.functionVersion()).build());
+            return UpdateAliasResponse.builder().aliasArn(alias.aliasArn()).functionVersion(r.functionVersion())
+                    .build();
+        });
     }
 }

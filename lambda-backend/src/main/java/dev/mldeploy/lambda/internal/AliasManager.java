@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
  * Versions and the alias {@value LambdaTarget#ALIAS}: publishing a version per change, pointing the alias at it
  * (with the spec hash it serves in its description), provisioned concurrency on the alias, and rollback (the alias
  * back to the previous version). The alias only ever moves to a version whose update finished, so a failed update
- * leaves it on the last good one. Thread-safe.
+ * leaves it on the last good one. Every move is conditional on the alias's RevisionId as this deploy read it, and
+ * checked after, so of two deploys at once at most one reports success. Thread-safe.
  */
 public final class AliasManager {
     private static final Logger LOG = LoggerFactory.getLogger(AliasManager.class);
@@ -39,11 +40,12 @@ public final class AliasManager {
     }
 
     /** The alias, or empty when there is none. */
-    public Optional<AliasConfiguration> alias(String function) {
+    public Optional<AliasConfiguration> alias(String function, CallBudget budget) {
         try {
-            var r = lambda.getAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS));
+            var r = lambda.getAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS));
             return Optional.of(AliasConfiguration.builder().aliasArn(r.aliasArn()).name(r.name())
-                    .functionVersion(r.functionVersion()).description(r.description()).build());
+                    .functionVersion(r.functionVersion()).description(r.description()).revisionId(r.revisionId())
+                    .build());
         } catch (RuntimeException e) {
             if (LambdaErrors.isNotFound(e)) {
                 return Optional.empty();
@@ -52,42 +54,86 @@ public final class AliasManager {
         }
     }
 
-    /** Publishes $LATEST as a version recording {@code specHash}; returns the version number. */
-    public String publish(String function, String codeSha256, String specHash, DeployContext ctx) {
+    /**
+     * Publishes $LATEST as a version recording {@code specHash}, only if $LATEST is still at {@code revisionId} and
+     * holds {@code codeSha256} (each may be null: not checked). Lambda refuses otherwise
+     * ({@code PreconditionFailedException}), which becomes a {@link dev.mldeploy.ConflictException}.
+     */
+    public PublishVersionResponse publish(String function, String codeSha256, String revisionId, String specHash,
+                                          CallBudget budget, DeployContext ctx) {
         ctx.progress("publish", "", "publishing a version of " + function);
-        PublishVersionResponse r = lambda.publishVersion(b -> b.functionName(function).codeSha256(codeSha256)
-                .description(description(specHash)));
-        return r.version();
+        try {
+            return lambda.publishVersion(b -> budget.on(b).functionName(function).codeSha256(codeSha256)
+                    .revisionId(revisionId).description(description(specHash)));
+        } catch (RuntimeException e) {
+            throw LambdaErrors.failed("publishing a version of " + function, e);
+        }
     }
 
-    /** Points the alias at {@code version} (creating the alias when there is none). */
-    public void point(String function, String version, String specHash, boolean exists, DeployContext ctx) {
+    /**
+     * Points the alias at {@code version}: creates it when {@code seen} is null (Lambda refuses a second create),
+     * otherwise moves it only if it is still as this deploy first read it: Lambda checks {@code seen}'s RevisionId.
+     * The same is checked by reading the alias before and after the move (two cheap reads, for endpoints that ignore
+     * RevisionId, as the emulator does): if another deploy moved it, or published a later version, this deploy did
+     * not win and says so.
+     *
+     * @throws dev.mldeploy.ConflictException another deploy changed the alias meanwhile
+     */
+    public void point(String function, String version, String specHash, AliasConfiguration seen, CallBudget budget,
+                      DeployContext ctx) {
         ctx.progress("alias", "", "pointing alias " + LambdaTarget.ALIAS + " at version " + version);
-        if (exists) {
-            lambda.updateAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
-                    .description(description(specHash)));
-        } else {
-            lambda.createAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
-                    .description(description(specHash)));
+        boolean checkByReading = seen != null;
+        try {
+            if (seen == null) {
+                lambda.createAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                        .functionVersion(version).description(description(specHash)));
+            } else {
+                if (checkByReading) {
+                    AliasConfiguration now = alias(function, budget).orElse(null);
+                    if (now == null || !seen.functionVersion().equals(now.functionVersion())) {
+                        throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS + " (now "
+                                + (now == null ? "gone" : "version " + now.functionVersion()) + ")", null);
+                    }
+                }
+                lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                        .functionVersion(version).description(description(specHash)).revisionId(seen.revisionId()));
+            }
+        } catch (RuntimeException e) {
+            if (LambdaErrors.isConflict(e)) {
+                throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS, e);
+            }
+            throw LambdaErrors.failed("pointing alias " + LambdaTarget.ALIAS + " of " + function + " at version "
+                    + version, e);
+        }
+        if (checkByReading) {
+            AliasConfiguration after = alias(function, budget).orElse(null);
+            long latest = versions(function, budget).stream().mapToLong(v -> Long.parseLong(v.version())).max()
+                    .orElse(0);
+            if (after == null || !version.equals(after.functionVersion()) || latest > Long.parseLong(version)) {
+                throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS + " (it serves version "
+                        + (after == null ? "none" : after.functionVersion()) + ", the latest published is " + latest
+                        + ", this deploy published " + version + ")", null);
+            }
         }
     }
 
     /** Sets provisioned concurrency on the alias and waits until it is READY; 0 removes it. */
-    public void provision(String function, int executions, boolean hadSome, DeployContext ctx) {
+    public void provision(String function, int executions, boolean hadSome, CallBudget budget, DeployContext ctx) {
         if (executions == 0) {
             if (hadSome) {
                 ctx.progress("provisioned-concurrency", "", "removing provisioned concurrency");
-                lambda.deleteProvisionedConcurrencyConfig(b -> b.functionName(function).qualifier(LambdaTarget.ALIAS));
+                lambda.deleteProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function)
+                        .qualifier(LambdaTarget.ALIAS));
             }
             return;
         }
         ctx.progress("provisioned-concurrency", "", "provisioning " + executions + " execution environments");
-        lambda.putProvisionedConcurrencyConfig(b -> b.functionName(function).qualifier(LambdaTarget.ALIAS)
+        lambda.putProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function).qualifier(LambdaTarget.ALIAS)
                 .provisionedConcurrentExecutions(executions));
         Waiter.<GetProvisionedConcurrencyConfigResponse>forPhase(ctx, "provisioned-concurrency",
                         "provisioned concurrency of " + function + ":" + LambdaTarget.ALIAS + " READY")
                 .interval(pollInterval)
-                .poll(() -> lambda.getProvisionedConcurrencyConfig(b -> b.functionName(function)
+                .poll(() -> lambda.getProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function)
                         .qualifier(LambdaTarget.ALIAS)))
                 .status(GetProvisionedConcurrencyConfigResponse::statusAsString)
                 .failWhen(r -> r.status() == ProvisionedConcurrencyStatusEnum.FAILED
@@ -100,9 +146,9 @@ public final class AliasManager {
     }
 
     /** The provisioned concurrency requested on the alias, 0 when none. */
-    public int provisioned(String function) {
+    public int provisioned(String function, CallBudget budget) {
         try {
-            Integer n = lambda.getProvisionedConcurrencyConfig(b -> b.functionName(function)
+            Integer n = lambda.getProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function)
                     .qualifier(LambdaTarget.ALIAS)).requestedProvisionedConcurrentExecutions();
             return n == null ? 0 : n;
         } catch (RuntimeException e) {
@@ -114,13 +160,13 @@ public final class AliasManager {
     }
 
     /** Every published version (not $LATEST), oldest first. */
-    public List<FunctionConfiguration> versions(String function) {
+    public List<FunctionConfiguration> versions(String function, CallBudget budget) {
         List<FunctionConfiguration> all = new ArrayList<>();
         String marker = null;
         do {
             String m = marker;
-            ListVersionsByFunctionResponse page = lambda.listVersionsByFunction(b -> b.functionName(function)
-                    .marker(m));
+            ListVersionsByFunctionResponse page = lambda.listVersionsByFunction(b -> budget.on(b)
+                    .functionName(function).marker(m));
             for (FunctionConfiguration v : page.versions()) {
                 if (!"$LATEST".equals(v.version())) {
                     all.add(v);
@@ -137,12 +183,12 @@ public final class AliasManager {
      *
      * @return the version it now points at
      */
-    public String rollback(String function, DeployContext ctx) {
-        AliasConfiguration alias = alias(function).orElseThrow(() -> new DeploymentFailedException("function "
+    public String rollback(String function, CallBudget budget, DeployContext ctx) {
+        AliasConfiguration alias = alias(function, budget).orElseThrow(() -> new DeploymentFailedException("function "
                 + function + " has no alias " + LambdaTarget.ALIAS + "; nothing to roll back"));
         long current = Long.parseLong(alias.functionVersion());
         FunctionConfiguration previous = null;
-        for (FunctionConfiguration v : versions(function)) {
+        for (FunctionConfiguration v : versions(function, budget)) {
             if (Long.parseLong(v.version()) < current) {
                 previous = v;
             }
@@ -155,8 +201,12 @@ public final class AliasManager {
         String hash = Tags.hashFromDescription(previous.description());
         ctx.progress("rollback", "", "moving alias " + LambdaTarget.ALIAS + " from version " + current + " to "
                 + version);
-        lambda.updateAlias(b -> b.functionName(function).name(LambdaTarget.ALIAS).functionVersion(version)
-                .description(description(hash)));
+        try {
+            lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                    .functionVersion(version).description(description(hash)).revisionId(alias.revisionId()));
+        } catch (RuntimeException e) {
+            throw LambdaErrors.failed("moving alias " + LambdaTarget.ALIAS + " of " + function + " back", e);
+        }
         LOG.debug("rolled {} back from version {} to {}", function, current, version);
         return version;
     }

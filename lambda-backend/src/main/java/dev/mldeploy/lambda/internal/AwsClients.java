@@ -11,6 +11,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -19,8 +21,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The three SDK clients a Lambda target uses: the caller's when given, otherwise built (and later closed) here, with
- * region, credentials and endpoint from the configuration, then the context's environment, then the SDK's chains.
- * IAM and S3 clients are built on first use. Thread-safe.
+ * region, credentials and endpoint from the configuration, then the context's environment, then the SDK's chains,
+ * and the SDK's standard retry mode (which retries throttling with backoff, so mldeploy adds no loop of its own).
+ * Time bounds are set per request ({@link CallBudget}). IAM and S3 clients are built on first use. Thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
     private final LambdaClient lambda;
@@ -43,7 +46,11 @@ public final class AwsClients implements AutoCloseable {
             this.lambda = config.lambdaClient().get();
             this.ownsLambda = false;
         } else {
-            var b = LambdaClient.builder().region(region()).credentialsProvider(credentials());
+            // reads may take as long as the longest function runs; each request's own budget bounds it
+            var b = LambdaClient.builder().region(region()).credentialsProvider(credentials())
+                    .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(LambdaLimits.MAX_TIMEOUT
+                            .plus(LambdaTarget.INVOKE_MARGIN)))
+                    .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
             endpoint().ifPresent(b::endpointOverride);
             this.lambda = b.build();
             this.ownsLambda = true;
@@ -65,7 +72,8 @@ public final class AwsClients implements AutoCloseable {
 
     public synchronized S3Client s3() {
         if (s3 == null) {
-            var b = S3Client.builder().region(region()).credentialsProvider(credentials());
+            var b = S3Client.builder().region(region()).credentialsProvider(credentials())
+                    .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
             endpoint().ifPresent(e -> b.endpointOverride(e).forcePathStyle(true));
             s3 = b.build();
             ownsS3 = true;
@@ -75,7 +83,8 @@ public final class AwsClients implements AutoCloseable {
 
     public synchronized IamClient iam() {
         if (iam == null) {
-            var b = IamClient.builder().credentialsProvider(credentials());
+            var b = IamClient.builder().credentialsProvider(credentials())
+                    .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
             Optional<URI> endpoint = endpoint();
             if (endpoint.isPresent()) {
                 b.endpointOverride(endpoint.get()).region(region());

@@ -75,21 +75,22 @@ public final class ConfigChecks {
             throw new InvalidConfigurationException("the direct upload limit must be positive, was "
                     + directUploadLimitBytes);
         }
-        if (bucket != null && !bucket.matches("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")) {
-            throw new InvalidConfigurationException("S3 bucket name '" + bucket + "' is invalid: 3 to 63 lower-case "
-                    + "letters, digits, dots and hyphens");
+        if (bucket != null) {
+            AwsRules.checkBucket(bucket, InvalidConfigurationException::new);
         }
         environment.keySet().forEach(k -> {
-            if (!k.matches("^[a-zA-Z][a-zA-Z0-9_]*$") || k.startsWith("AWS_") || k.startsWith("MLDEPLOY_")) {
-                throw new InvalidConfigurationException("environment variable '" + k + "' is invalid or uses a "
-                        + "reserved prefix (AWS_, MLDEPLOY_)");
+            if (k.startsWith("AWS_") || k.startsWith("MLDEPLOY_")) {
+                throw new InvalidConfigurationException("environment variable '" + k + "' uses a reserved prefix "
+                        + "(AWS_, MLDEPLOY_)");
             }
         });
+        AwsRules.checkEnvironment(environment, "the lambda target", InvalidConfigurationException::new);
         tags.keySet().forEach(k -> {
-            if (k.startsWith("mldeploy:") || k.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+            if (k.startsWith("mldeploy:")) {
                 throw new InvalidConfigurationException("tag key '" + k + "' uses a reserved prefix (aws:, mldeploy:)");
             }
         });
+        AwsRules.checkTags(tags, "the lambda target's resources", InvalidConfigurationException::new);
     }
 
 }

@@ -3,6 +3,7 @@ package dev.mldeploy.lambda.internal;
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.InvocationException;
+import dev.mldeploy.PayloadTooLargeException;
 import dev.mldeploy.internal.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,15 +23,17 @@ import java.util.Map;
  * {@code text/*}) and it is valid UTF-8 and the escaped text fits; otherwise as base64.
  *
  * <p>The size rule: Lambda limits the whole invoke payload to 6 MB. Base64 grows a body by 4/3 and JSON escaping may
- * grow text more, so the largest body accepted ({@link #MAX_BODY_BYTES}) is 3/4 of 6 MB less {@link #OVERHEAD_BYTES}
- * for the keys and content types; a text body whose escaped form would not fit goes as base64, which always fits.
- * Stateless.
+ * grow text more, so the largest body accepted ({@link #MAX_BODY_BYTES}, core's
+ * {@link dev.mldeploy.placement.LambdaLimits#MAX_SYNC_RAW_PAYLOAD_BYTES}, the figure {@code plan} reports) is the
+ * largest {@code n} whose base64 form plus {@link #OVERHEAD_BYTES} fits in 6 MB. Everything but the body (keys,
+ * content type, accept, as encoded) must fit in {@link #OVERHEAD_BYTES}, so every body up to the limit fits; a text
+ * body whose escaped form would not fit goes as base64. Stateless.
  */
 public final class Envelope {
-    /** Room kept for the envelope's keys, content type and accept. */
-    public static final int OVERHEAD_BYTES = 1024;
-    /** The largest request body accepted: 4,717,824 bytes. */
-    public static final long MAX_BODY_BYTES = (LambdaLimits.PAYLOAD_BYTES - OVERHEAD_BYTES) / 4 * 3;
+    /** Room kept for the envelope's keys, content type and accept, as encoded. */
+    public static final int OVERHEAD_BYTES = dev.mldeploy.placement.LambdaLimits.SYNC_ENVELOPE_OVERHEAD_BYTES;
+    /** The largest request body accepted: 4,717,824 bytes, the figure placement reports. */
+    public static final long MAX_BODY_BYTES = dev.mldeploy.placement.LambdaLimits.MAX_SYNC_RAW_PAYLOAD_BYTES;
 
     private Envelope() {
     }
@@ -48,24 +51,31 @@ public final class Envelope {
     public static byte[] request(InferenceRequest request) {
         String contentType = request.contentType() == null ? InferenceRequest.JSON : request.contentType();
         String accept = request.accept() == null ? InferenceRequest.JSON : request.accept();
-        if (contentType.length() + accept.length() > OVERHEAD_BYTES / 2) {
-            throw new InvocationException("content type and accept are " + (contentType.length() + accept.length())
-                    + " characters together; keep them under " + OVERHEAD_BYTES / 2);
-        }
         byte[] body = request.bodyUnsafe();
+        int overhead = envelope("", contentType, accept, true).length;
+        if (overhead > OVERHEAD_BYTES) {
+            throw new InvocationException("content type and accept take " + overhead + " bytes in the Lambda "
+                    + "envelope, over the " + OVERHEAD_BYTES + " kept for them; shorten them");
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw new PayloadTooLargeException(dev.mldeploy.lambda.LambdaTarget.NAME, body.length, MAX_BODY_BYTES);
+        }
         String text = isText(contentType) ? utf8(body) : null;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("body", text != null ? text : Base64.getEncoder().encodeToString(body));
-        m.put("isBase64Encoded", text == null);
-        m.put("contentType", contentType);
-        m.put("accept", accept);
-        byte[] payload = Json.write(m).getBytes(StandardCharsets.UTF_8);
+        byte[] payload = envelope(text != null ? text : Base64.getEncoder().encodeToString(body), contentType,
+                accept, text == null);
         if (text != null && payload.length > LambdaLimits.PAYLOAD_BYTES) {
-            m.put("body", Base64.getEncoder().encodeToString(body));
-            m.put("isBase64Encoded", true);
-            payload = Json.write(m).getBytes(StandardCharsets.UTF_8);
+            payload = envelope(Base64.getEncoder().encodeToString(body), contentType, accept, true);
         }
         return payload;
+    }
+
+    private static byte[] envelope(String body, String contentType, String accept, boolean base64) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("body", body);
+        m.put("isBase64Encoded", base64);
+        m.put("contentType", contentType);
+        m.put("accept", accept);
+        return Json.write(m).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The response for an invoke payload from the handler. */

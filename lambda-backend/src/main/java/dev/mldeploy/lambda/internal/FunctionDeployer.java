@@ -1,9 +1,11 @@
 package dev.mldeploy.lambda.internal;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.lambda.LambdaTarget;
@@ -15,13 +17,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
@@ -31,13 +36,22 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResp
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
+import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.State;
 
 /**
  * One deploy: creates the function or updates its code and configuration where they changed, waits for it, then
- * publishes a version and moves the alias. An unchanged spec makes reads only. A failed first deploy removes what it
- * created (function, role, uploaded package); a failed update leaves the alias on the last good version.
- * Thread-safe (each deploy's state is local).
+ * publishes a version and moves the alias. An unchanged spec makes reads only. Every AWS call is bounded by the
+ * deploy's deadline ({@link CallBudget}).
+ *
+ * <p>Failures: a failed first deploy removes what it created (role, uploaded package, function) and says so only
+ * once that succeeded, otherwise it names what is left (which {@code undeploy} finds by the deployment's name); a
+ * failed update leaves the alias on the last good version.
+ *
+ * <p>Two deploys of one name at once: each update, the publish and the alias move carry the RevisionId (and the
+ * CodeSha256) this deploy last saw, so Lambda refuses the loser's; the published version is checked to hold this
+ * deploy's code and configuration, and the alias is read back. The loser stops with {@link ConflictException} and
+ * removes nothing the winner uses. Thread-safe (each deploy's state is local).
  */
 public final class FunctionDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionDeployer.class);
@@ -55,14 +69,6 @@ public final class FunctionDeployer {
         this.lambda = clients.lambda();
         this.aliases = aliases;
         this.reader = reader;
-    }
-
-    /** What a failed first deploy must remove. */
-    private static final class Created {
-        boolean function;
-        String roleCreatedFor;
-        String uploadedKey;
-        PackageStore store;
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
@@ -86,24 +92,38 @@ public final class FunctionDeployer {
             }
         }
         try {
-            Optional<GetFunctionResponse> existing = reader.get(spec.name());
+            // the most tags mldeploy may add, checked before any call (AWS allows 50 per resource)
+            AwsRules.checkTags(functionTags(spec.name(), hash, true, config.bucket().orElse(null),
+                    settings.userTags()),
+                    "function " + spec.name(), InvalidSpecException::new);
+            if (config.roleArn().isEmpty()) {
+                AwsRules.checkTags(RoleManager.tags(spec.name(), settings.userTags(), config.bucket().orElse(null)),
+                        "IAM role " + RoleManager.roleName(spec.name()), InvalidSpecException::new);
+            }
+            CallBudget budget = CallBudget.of(ctx);
+            Optional<GetFunctionResponse> existing = reader.get(spec.name(), budget);
             if (existing.isEmpty()) {
-                return create(spec.name(), settings, pkg, hash, ctx);
+                return create(spec.name(), settings, pkg, hash, budget, ctx);
             }
             if (!FunctionReader.isManaged(existing.get())) {
                 throw new InvalidConfigurationException("a Lambda function named " + spec.name() + " exists and was "
                         + "not deployed by mldeploy; rename the model or remove that function");
             }
-            Optional<AliasConfiguration> alias = aliases.alias(spec.name());
-            FunctionConfiguration c = existing.get().configuration();
-            if (alias.isPresent() && hash.equals(Tags.hashFromDescription(alias.get().description()))
-                    && c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
-                LOG.debug("{} unchanged (spec hash {})", spec.name(), SpecFingerprint.shortForm(hash));
-                return new DeployResult(FunctionReader.toDeployment(existing.get(), alias.get()),
-                        DeployResult.Change.UNCHANGED, "function " + spec.name() + " already serves this spec "
-                        + "(version " + alias.get().functionVersion() + "); nothing changed", null);
+            Optional<DeployResult> unchanged = unchanged(spec.name(), existing.get(), hash, budget);
+            if (unchanged.isPresent()) {
+                return unchanged.get();
             }
-            return update(spec.name(), existing.get(), alias.orElse(null), settings, pkg, hash, ctx);
+            // one deploy at a time changes the function; read it again under the lease
+            try (DeployLock lock = DeployLock.acquire(lambda, spec.name(), budget, ctx.clock())) {
+                GetFunctionResponse current = reader.get(spec.name(), budget).orElseThrow(() -> LambdaErrors.conflict(
+                        spec.name(), "the function (it was deleted)", null));
+                unchanged = unchanged(spec.name(), current, hash, budget);
+                if (unchanged.isPresent()) {
+                    return unchanged.get();
+                }
+                return update(spec.name(), current, aliases.alias(spec.name(), budget).orElse(null), settings, pkg,
+                        hash, budget, lock, ctx);
+            }
         } finally {
             if (pkg != null) {
                 pkg.delete();
@@ -111,18 +131,36 @@ public final class FunctionDeployer {
         }
     }
 
+    /** The result for a function that already serves the spec {@code hash}, if it does. */
+    private Optional<DeployResult> unchanged(String name, GetFunctionResponse existing, String hash,
+                                             CallBudget budget) {
+        Optional<AliasConfiguration> alias = aliases.alias(name, budget);
+        FunctionConfiguration c = existing.configuration();
+        if (alias.isPresent() && hash.equals(Tags.hashFromDescription(alias.get().description()))
+                && c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
+            LOG.debug("{} unchanged (spec hash {})", name, SpecFingerprint.shortForm(hash));
+            return Optional.of(new DeployResult(FunctionReader.toDeployment(existing, alias.get()),
+                    DeployResult.Change.UNCHANGED, "function " + name + " already serves this spec (version "
+                    + alias.get().functionVersion() + "); nothing changed", null));
+        }
+        return Optional.empty();
+    }
+
     private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, String hash,
-                                DeployContext ctx) {
-        Created created = new Created();
+                                CallBudget budget, DeployContext ctx) {
+        CreatedResources created = new CreatedResources(reader, clients);
         try {
-            FunctionCode code = code(name, s, pkg, created, ctx);
-            String roleArn = role(name, s, created, ctx);
-            Map<String, String> tags = functionTags(name, hash, created.roleCreatedFor != null || config.createRole(),
-                    created.store);
+            // the role first: it records the bucket, so undeploy finds a package uploaded before a kill
+            String roleArn = role(name, s, created, budget, ctx);
+            FunctionCode code = code(name, s, pkg, created, budget, ctx);
+            Map<String, String> tags = functionTags(name, hash, config.createRole(),
+                    created.store == null ? null : created.store.bucket(), s.userTags());
             ctx.progress("create-function", "", "creating function " + name);
-            String arn = withRoleRetry(name, roleArn, ctx, "create-function", () ->
-                    lambda.createFunction(b -> {
-                        b.functionName(name).role(roleArn).code(code).memorySize(s.memoryMb())
+            String arn = withRoleRetry(name, roleArn, ctx, "create-function", () -> {
+                created.functionSent = true;
+                try {
+                    String made = lambda.createFunction(b -> {
+                        budget.on(b).functionName(name).role(roleArn).code(code).memorySize(s.memoryMb())
                                 .timeout(s.timeoutSeconds()).architecturesWithStrings(s.architecture().awsName())
                                 .ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
                                 .environment(e -> e.variables(s.environment())).tags(tags).publish(false)
@@ -136,85 +174,159 @@ public final class FunctionDeployer {
                             b.vpcConfig(v -> v.subnetIds(s.vpc().subnetIds())
                                     .securityGroupIds(s.vpc().securityGroupIds()));
                         }
-                    }).functionArn());
-            created.function = true;
+                    }).functionArn();
+                    created.functionCreated = true;
+                    return made;
+                } catch (RuntimeException e) {
+                    if (LambdaErrors.isConflict(e)) {
+                        // the SDK's retry of a CreateFunction whose answer was lost finds the function it made
+                        Optional<GetFunctionResponse> f = reader.get(name, budget);
+                        if (f.isPresent() && FunctionReader.isManaged(f.get())
+                                && hash.equals(f.get().tags().get(Tags.SPEC_HASH))) {
+                            LOG.debug("function {} exists with this deploy's spec hash; carrying on with it", name);
+                            created.functionCreated = true;
+                            return f.get().configuration().functionArn();
+                        }
+                        created.functionSent = false; // the function is the other deploy's
+                        throw LambdaErrors.conflict(name, "the function (another deploy created it)", e);
+                    }
+                    if (e instanceof AwsServiceException ase && ase.statusCode() >= 400 && ase.statusCode() < 500
+                            && !LambdaErrors.isTimeout(e)) {
+                        created.functionSent = false; // Lambda answered no: nothing was created
+                    }
+                    throw e;
+                }
+            });
             LOG.debug("created function {}", arn);
-            waitReady(name, ctx);
-            reservedConcurrency(name, s, null);
-            String version = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), hash, ctx);
-            aliases.point(name, version, hash, false, ctx);
-            aliases.provision(name, s.provisionedConcurrency(), false, ctx);
-            Deployment d = reader.describe(name).orElseThrow(() -> new DeploymentFailedException("function " + name
-                    + " vanished right after it was created"));
+            waitReady(name, budget, ctx);
+            reservedConcurrency(name, s, null, budget);
+            PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), null,
+                    hash, budget, ctx);
+            checkPublished(name, s, pkg, roleArn, published);
+            aliases.point(name, published.version(), hash, null, budget, ctx);
+            aliases.provision(name, s.provisionedConcurrency(), false, budget, ctx);
+            Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
+                    + name + " vanished right after it was created"));
             return new DeployResult(d, DeployResult.Change.CREATED, "created function " + name + ", version "
-                    + version + " behind alias " + LambdaTarget.ALIAS, null);
+                    + published.version() + " behind alias " + LambdaTarget.ALIAS, null);
+        } catch (ConflictException e) {
+            // the other deploy uses the function and the role; only this deploy's own package goes
+            List<String> left = created.remove(name, hash, false, false, budget, ctx, new ArrayList<>());
+            throw left.isEmpty() ? e : new ConflictException(e.getMessage() + "; could not remove "
+                    + String.join(", ", left), e);
         } catch (RuntimeException e) {
-            cleanUp(name, created);
             MlDeployException failed = LambdaErrors.failed("deploying " + name + " to Lambda", e);
-            throw failed instanceof DeploymentFailedException
-                    ? new DeploymentFailedException(failed.getMessage() + "; removed what this deploy created, so "
-                    + "it can be retried", e, failed.retryable()) : failed;
+            List<String> removedOrLeft = new ArrayList<>();
+            List<String> left = created.remove(name, hash, true, true, budget, ctx, removedOrLeft);
+            String outcome = left.isEmpty()
+                    ? (removedOrLeft.isEmpty() ? "; nothing it created is left, so it can be retried"
+                    : "; cleaned up what this deploy created (" + String.join(", ", removedOrLeft)
+                    + "), so it can be retried")
+                    : "; could not remove " + String.join(", ", left) + ": run 'mldeploy undeploy " + name
+                    + "' (it finds them by the name) or deploy again";
+            if (failed instanceof DeploymentFailedException) {
+                throw new DeploymentFailedException(failed.getMessage() + outcome, e, failed.retryable());
+            }
+            if (failed instanceof dev.mldeploy.OperationTimeoutException) {
+                throw new dev.mldeploy.OperationTimeoutException(failed.getMessage() + outcome);
+            }
+            if (!left.isEmpty()) {
+                failed.addSuppressed(new DeploymentFailedException("left behind: " + String.join(", ", left)));
+            }
+            throw failed;
         }
     }
 
     private DeployResult update(String name, GetFunctionResponse existing, AliasConfiguration alias,
-                                FunctionSettings s, LambdaPackager.Package pkg, String hash, DeployContext ctx) {
+                                FunctionSettings s, LambdaPackager.Package pkg, String hash, CallBudget budget,
+                                DeployLock lock, DeployContext ctx) {
         String serving = alias == null ? "no version" : "version " + alias.functionVersion();
         try {
             FunctionConfiguration current = existing.configuration();
-            Created created = new Created();
-            String roleArn = role(name, s, created, ctx);
-            waitReady(name, ctx); // an update in progress (another process) must finish first
+            CreatedResources created = new CreatedResources(reader, clients);
+            String roleArn = role(name, s, created, budget, ctx);
+            GetFunctionConfigurationResponse ready = waitReady(name, budget, ctx); // another update must finish
+            if (!Objects.equals(ready.revisionId(), current.revisionId())) {
+                throw LambdaErrors.conflict(name, "the function (revision " + current.revisionId() + " became "
+                        + ready.revisionId() + ")", null);
+            }
+            String revision = current.revisionId();
             boolean codeChanged = s.isImage() ? !s.imageUri().equals(existing.code() == null ? null
                     : existing.code().imageUri()) : !pkg.codeSha256().equals(current.codeSha256());
             if (codeChanged || s.architectureDiffers(current)) {
-                FunctionCode code = code(name, s, pkg, created, ctx);
+                FunctionCode code = code(name, s, pkg, created, budget, ctx);
                 ctx.progress("update-code", "", "updating the code of " + name);
-                lambda.updateFunctionCode(b -> b.functionName(name).zipFile(code.zipFile())
+                lock.renew();
+                String rev = revision;
+                lambda.updateFunctionCode(b -> budget.on(b).functionName(name).zipFile(code.zipFile())
                         .s3Bucket(code.s3Bucket()).s3Key(code.s3Key()).imageUri(code.imageUri())
-                        .architecturesWithStrings(s.architecture().awsName()));
-                waitUpdated(name, "code", serving, ctx);
+                        .architecturesWithStrings(s.architecture().awsName()).revisionId(rev));
+                revision = waitUpdated(name, "code", budget, ctx).revisionId();
             }
             List<String> diff = s.configurationDifferences(current, roleArn);
             if (!diff.isEmpty()) {
                 ctx.progress("update-config", "", "updating " + String.join(", ", diff) + " of " + name);
+                lock.renew();
+                String rev = revision;
                 withRoleRetry(name, roleArn, ctx, "update-config", () -> lambda.updateFunctionConfiguration(b -> {
-                    b.functionName(name).role(roleArn).memorySize(s.memoryMb()).timeout(s.timeoutSeconds())
-                            .ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
-                            .environment(e -> e.variables(s.environment()))
+                    budget.on(b).functionName(name).role(roleArn).memorySize(s.memoryMb())
+                            .timeout(s.timeoutSeconds()).ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
+                            .environment(e -> e.variables(s.environment())).revisionId(rev)
                             .vpcConfig(v -> v.subnetIds(s.vpc() == null ? List.of() : s.vpc().subnetIds())
                                     .securityGroupIds(s.vpc() == null ? List.of() : s.vpc().securityGroupIds()));
                     if (!s.isImage()) {
                         b.runtime(s.runtime()).handler(LambdaPackager.HANDLER);
                     }
                 }));
-                waitUpdated(name, "configuration", serving, ctx);
+                revision = waitUpdated(name, "configuration", budget, ctx).revisionId();
             }
             Integer reservedNow = existing.concurrency() == null ? null
                     : existing.concurrency().reservedConcurrentExecutions();
-            reservedConcurrency(name, s, reservedNow);
-            String version = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), hash, ctx);
-            aliases.point(name, version, hash, alias != null, ctx);
-            int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0 : aliases.provisioned(name);
-            aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, ctx);
-            retag(existing, name, hash, created.store);
-            Deployment d = reader.describe(name).orElseThrow(() -> new DeploymentFailedException("function " + name
-                    + " vanished during the update"));
+            reservedConcurrency(name, s, reservedNow, budget);
+            lock.renew();
+            PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(),
+                    revision, hash, budget, ctx);
+            checkPublished(name, s, pkg, roleArn, published);
+            aliases.point(name, published.version(), hash, alias, budget, ctx);
+            int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0
+                    : aliases.provisioned(name, budget);
+            aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, budget, ctx);
+            retag(existing, name, hash, created.store, s.userTags(), budget);
+            Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
+                    + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
-                    + LambdaTarget.ALIAS + " moved from " + serving + " to version " + version, null);
+                    + LambdaTarget.ALIAS + " moved from " + serving + " to version " + published.version(), null);
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("updating function " + name, e);
+            String still = "; alias " + LambdaTarget.ALIAS + " still serves " + serving;
+            if (failed instanceof ConflictException) {
+                throw new ConflictException(failed.getMessage() + still + " or what the other deploy pointed it at",
+                        e);
+            }
             if (failed instanceof DeploymentFailedException) {
-                throw new DeploymentFailedException(failed.getMessage() + "; alias " + LambdaTarget.ALIAS
-                        + " still serves " + serving + " (the last good one); fix the cause and deploy again, "
-                        + "or roll back", e, failed.retryable());
+                throw new DeploymentFailedException(failed.getMessage() + still + " (the last good one); fix the "
+                        + "cause and deploy again, or roll back", e, failed.retryable());
+            }
+            if (failed instanceof dev.mldeploy.OperationTimeoutException) {
+                throw new dev.mldeploy.OperationTimeoutException(failed.getMessage() + still + "; deploy again "
+                        + "to finish");
             }
             throw failed;
         }
     }
 
-    private FunctionCode code(String name, FunctionSettings s, LambdaPackager.Package pkg, Created created,
-                              DeployContext ctx) {
+    /** The version Lambda published must hold this deploy's code and configuration, or another deploy's got in. */
+    private static void checkPublished(String name, FunctionSettings s, LambdaPackager.Package pkg, String roleArn,
+                                       PublishVersionResponse v) {
+        List<String> diff = s.publishedDifferences(v, roleArn, pkg == null ? null : pkg.codeSha256());
+        if (!diff.isEmpty()) {
+            throw LambdaErrors.conflict(name, "the " + String.join(", ", diff) + " published as version "
+                    + v.version(), null);
+        }
+    }
+
+    private FunctionCode code(String name, FunctionSettings s, LambdaPackager.Package pkg, CreatedResources created,
+                              CallBudget budget, DeployContext ctx) {
         if (s.isImage()) {
             return FunctionCode.builder().imageUri(s.imageUri()).build();
         }
@@ -225,7 +337,8 @@ public final class FunctionDeployer {
                 throw new UncheckedIOException("cannot read the package " + pkg.zip(), e);
             }
         }
-        PackageStore store = new PackageStore(clients.s3(), config.bucket().orElseThrow(), config.createBucket());
+        PackageStore store = new PackageStore(clients.s3(), config.bucket().orElseThrow(), config.createBucket(),
+                budget);
         created.store = store;
         store.ensureBucket(ctx);
         PackageStore.Stored stored = store.upload(name, pkg, ctx);
@@ -235,14 +348,13 @@ public final class FunctionDeployer {
         return FunctionCode.builder().s3Bucket(store.bucket()).s3Key(stored.key()).build();
     }
 
-    private String role(String name, FunctionSettings s, Created created, DeployContext ctx) {
+    private String role(String name, FunctionSettings s, CreatedResources created, CallBudget budget, DeployContext ctx) {
         if (config.roleArn().isPresent()) {
             return config.roleArn().get();
         }
-        RoleManager.Resolved r = new RoleManager(clients.iam()).ensure(name, s.userTags(), ctx);
-        if (r.created()) {
-            created.roleCreatedFor = name;
-        }
+        RoleManager.Resolved r = new RoleManager(clients.iam(), budget).ensure(name, s.userTags(),
+                config.bucket().orElse(null), ctx);
+        created.role = r.created();
         return r.arn();
     }
 
@@ -280,11 +392,11 @@ public final class FunctionDeployer {
         }
     }
 
-    /** Waits for State Active and no update in progress. */
-    private void waitReady(String name, DeployContext ctx) {
-        Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "function " + name + " Active")
+    /** Waits for State Active and no update in progress; returns the last read. */
+    private GetFunctionConfigurationResponse waitReady(String name, CallBudget budget, DeployContext ctx) {
+        return Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "function " + name + " Active")
                 .interval(config.pollInterval())
-                .poll(() -> lambda.getFunctionConfiguration(b -> b.functionName(name)))
+                .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
                 .status(c -> c.stateAsString() + "/" + c.lastUpdateStatusAsString())
                 .failWhen(c -> c.state() == State.FAILED ? new DeploymentFailedException("function " + name
                         + " failed: " + c.stateReasonCodeAsString() + ": " + c.stateReason()) : null)
@@ -292,11 +404,13 @@ public final class FunctionDeployer {
                 .await();
     }
 
-    /** Waits for LastUpdateStatus Successful; Failed raises with Lambda's reason. */
-    private void waitUpdated(String name, String what, String serving, DeployContext ctx) {
-        Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "the " + what + " update of " + name + " to finish")
+    /** Waits for LastUpdateStatus Successful (Failed raises with Lambda's reason); returns the last read. */
+    private GetFunctionConfigurationResponse waitUpdated(String name, String what, CallBudget budget,
+                                                         DeployContext ctx) {
+        return Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "the " + what + " update of " + name
+                        + " to finish")
                 .interval(config.pollInterval())
-                .poll(() -> lambda.getFunctionConfiguration(b -> b.functionName(name)))
+                .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
                 .status(GetFunctionConfigurationResponse::lastUpdateStatusAsString)
                 .failWhen(c -> c.lastUpdateStatus() == LastUpdateStatus.FAILED || c.state() == State.FAILED
                         ? new DeploymentFailedException("the " + what + " update of function " + name + " failed: "
@@ -305,35 +419,38 @@ public final class FunctionDeployer {
                 .await();
     }
 
-    private void reservedConcurrency(String name, FunctionSettings s, Integer now) {
+    private void reservedConcurrency(String name, FunctionSettings s, Integer now, CallBudget budget) {
         Integer want = s.reservedConcurrency();
-        if (java.util.Objects.equals(want, now)) {
+        if (Objects.equals(want, now)) {
             return;
         }
         if (want == null) {
-            lambda.deleteFunctionConcurrency(b -> b.functionName(name));
+            lambda.deleteFunctionConcurrency(b -> budget.on(b).functionName(name));
         } else {
-            lambda.putFunctionConcurrency(b -> b.functionName(name).reservedConcurrentExecutions(want));
+            lambda.putFunctionConcurrency(b -> budget.on(b).functionName(name).reservedConcurrentExecutions(want));
         }
     }
 
-    private Map<String, String> functionTags(String name, String hash, boolean roleCreated, PackageStore store) {
-        Map<String, String> tags = new HashMap<>(config.tags());
+    private static Map<String, String> functionTags(String name, String hash, boolean roleCreated, String bucket,
+                                                    Map<String, String> userTags) {
+        Map<String, String> tags = new HashMap<>(userTags);
         tags.put(Tags.MANAGED, "true");
         tags.put(Tags.NAME, name);
         tags.put(Tags.SPEC_HASH, hash);
         if (roleCreated) {
             tags.put(Tags.ROLE_CREATED, "true");
         }
-        if (store != null) {
-            tags.put(Tags.BUCKET, store.bucket());
+        if (bucket != null) {
+            tags.put(Tags.BUCKET, bucket);
         }
         return tags;
     }
 
-    private void retag(GetFunctionResponse existing, String name, String hash, PackageStore store) {
+    private void retag(GetFunctionResponse existing, String name, String hash, PackageStore store,
+                       Map<String, String> userTags, CallBudget budget) {
         Map<String, String> want = new HashMap<>(functionTags(name, hash, config.createRole()
-                || "true".equals(existing.tags().get(Tags.ROLE_CREATED)), store));
+                || "true".equals(existing.tags().get(Tags.ROLE_CREATED)), store == null ? null : store.bucket(),
+                userTags));
         existing.tags().forEach((k, v) -> {
             if (k.equals(Tags.BUCKET) && !want.containsKey(k)) {
                 want.put(k, v); // packages uploaded before stay known to undeploy
@@ -342,32 +459,10 @@ public final class FunctionDeployer {
         List<String> gone = existing.tags().keySet().stream().filter(k -> !want.containsKey(k)).toList();
         String arn = existing.configuration().functionArn();
         if (!gone.isEmpty()) {
-            lambda.untagResource(b -> b.resource(arn).tagKeys(gone));
+            lambda.untagResource(b -> budget.on(b).resource(arn).tagKeys(gone));
         }
         if (!want.equals(existing.tags())) {
-            lambda.tagResource(b -> b.resource(arn).tags(want));
-        }
-    }
-
-    private void cleanUp(String name, Created created) {
-        if (created.function) {
-            try {
-                lambda.deleteFunction(b -> b.functionName(name));
-            } catch (RuntimeException e) {
-                LOG.warn("cleaning up after a failed deploy: cannot delete function {}: {}", name,
-                        LambdaErrors.code(e));
-            }
-        }
-        if (created.roleCreatedFor != null) {
-            try {
-                new RoleManager(clients.iam()).deleteIfManaged(name);
-            } catch (RuntimeException e) {
-                LOG.warn("cleaning up after a failed deploy: cannot delete role {}: {}", RoleManager.roleName(name),
-                        e.toString());
-            }
-        }
-        if (created.uploadedKey != null) {
-            created.store.delete(created.uploadedKey);
+            lambda.tagResource(b -> budget.on(b).resource(arn).tags(want));
         }
     }
 }

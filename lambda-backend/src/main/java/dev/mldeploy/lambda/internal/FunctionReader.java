@@ -33,9 +33,9 @@ public final class FunctionReader {
     }
 
     /** GetFunction, or empty when there is no such function. */
-    public Optional<GetFunctionResponse> get(String function) {
+    public Optional<GetFunctionResponse> get(String function, CallBudget budget) {
         try {
-            return Optional.of(lambda.getFunction(b -> b.functionName(function)));
+            return Optional.of(lambda.getFunction(b -> budget.on(b).functionName(function)));
         } catch (RuntimeException e) {
             if (LambdaErrors.isNotFound(e)) {
                 return Optional.empty();
@@ -49,29 +49,33 @@ public final class FunctionReader {
     }
 
     /** The deployment named {@code name}, when a function mldeploy made has that name. */
-    public Optional<Deployment> describe(String name) {
-        Optional<GetFunctionResponse> f = get(name);
+    public Optional<Deployment> describe(String name, CallBudget budget) {
+        Optional<GetFunctionResponse> f = get(name, budget);
         if (f.isEmpty() || !isManaged(f.get())) {
             return Optional.empty();
         }
-        return Optional.of(toDeployment(f.get(), aliases.alias(name).orElse(null)));
+        return Optional.of(toDeployment(f.get(), aliases.alias(name, budget).orElse(null)));
     }
 
     /** Every function mldeploy made, sorted by name. */
-    public List<Deployment> list() {
+    public List<Deployment> list(CallBudget budget) {
         List<Deployment> out = new ArrayList<>();
         String marker = null;
-        do {
-            String m = marker;
-            ListFunctionsResponse page = lambda.listFunctions(b -> b.marker(m));
-            for (FunctionConfiguration c : page.functions()) {
-                Map<String, String> tags = lambda.listTags(b -> b.resource(c.functionArn())).tags();
-                if (tags != null && "true".equals(tags.get(Tags.MANAGED))) {
-                    describe(c.functionName()).ifPresent(out::add);
+        try {
+            do {
+                String m = marker;
+                ListFunctionsResponse page = lambda.listFunctions(b -> budget.on(b).marker(m));
+                for (FunctionConfiguration c : page.functions()) {
+                    Map<String, String> tags = lambda.listTags(b -> budget.on(b).resource(c.functionArn())).tags();
+                    if (tags != null && "true".equals(tags.get(Tags.MANAGED))) {
+                        describe(c.functionName(), budget).ifPresent(out::add);
+                    }
                 }
-            }
-            marker = page.nextMarker();
-        } while (marker != null && !marker.isEmpty());
+                marker = page.nextMarker();
+            } while (marker != null && !marker.isEmpty());
+        } catch (RuntimeException e) {
+            throw LambdaErrors.failed("listing Lambda functions", e);
+        }
         out.sort(Comparator.comparing(Deployment::name));
         return List.copyOf(out);
     }

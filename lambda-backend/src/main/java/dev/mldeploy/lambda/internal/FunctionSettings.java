@@ -63,8 +63,16 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
         Map<String, String> env = new TreeMap<>(config.environment());
         env.putAll(spec.environment());
+        AwsRules.checkEnvironment(env, spec.name(), InvalidSpecException::new);
         Map<String, String> tags = new TreeMap<>(config.tags());
         tags.putAll(spec.tags());
+        tags.keySet().forEach(k -> {
+            if (k.startsWith("mldeploy:")) {
+                throw new InvalidSpecException("tag key '" + k + "' of model '" + spec.name() + "' uses the prefix "
+                        + "mldeploy:, which mldeploy keeps for its own tags; rename it");
+            }
+        });
+        AwsRules.checkTags(tags, "model '" + spec.name() + "'", InvalidSpecException::new);
         return new FunctionSettings(spec.name(), runtime,
                 config.architecture().orElse(spec.resources().architecture()), memory, (int) seconds, ephemeral, env,
                 config.imageUri().orElse(null), config.provisionedConcurrency(),
@@ -133,6 +141,33 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         if (!new java.util.HashSet<>(subnets).equals(new java.util.HashSet<>(wantSubnets))
                 || !new java.util.HashSet<>(groups).equals(new java.util.HashSet<>(wantGroups))) {
             diff.add("vpc");
+        }
+        return diff;
+    }
+
+    /**
+     * What differs between these settings and a version Lambda published (names, for messages; "code" first when
+     * {@code codeSha256} is given and differs). A field the answer leaves out is not compared.
+     */
+    public List<String> publishedDifferences(software.amazon.awssdk.services.lambda.model.PublishVersionResponse v,
+                                             String roleArn, String codeSha256) {
+        FunctionConfiguration published = FunctionConfiguration.builder()
+                .role(v.role() != null ? v.role() : roleArn)
+                .runtime(v.runtimeAsString() != null ? v.runtimeAsString() : runtime)
+                .handler(v.handler() != null ? v.handler() : LambdaPackager.HANDLER)
+                .memorySize(v.memorySize() != null ? v.memorySize() : memoryMb)
+                .timeout(v.timeout() != null ? v.timeout() : timeoutSeconds)
+                .ephemeralStorage(v.ephemeralStorage())
+                .environment(v.environment() != null ? v.environment()
+                        : software.amazon.awssdk.services.lambda.model.EnvironmentResponse.builder()
+                        .variables(environment).build())
+                .vpcConfig(v.vpcConfig() != null ? v.vpcConfig() : vpc == null ? null
+                        : software.amazon.awssdk.services.lambda.model.VpcConfigResponse.builder()
+                        .subnetIds(vpc.subnetIds()).securityGroupIds(vpc.securityGroupIds()).build())
+                .build();
+        List<String> diff = new ArrayList<>(configurationDifferences(published, roleArn));
+        if (codeSha256 != null && v.codeSha256() != null && !codeSha256.equals(v.codeSha256())) {
+            diff.add(0, "code");
         }
         return diff;
     }

@@ -10,8 +10,14 @@ import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.mldeploy.MlDeployException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
@@ -49,69 +55,143 @@ public final class LambdaDeploymentTarget implements Target {
 
     @Override
     public Optional<Deployment> describe(String name) {
-        return reader.describe(name);
+        CallBudget budget = callBudget("describing Lambda deployment '" + name + "'");
+        try {
+            return reader.describe(name, budget);
+        } catch (RuntimeException e) {
+            throw LambdaErrors.failed("describing Lambda deployment '" + name + "'", e);
+        }
     }
 
     @Override
     public List<Deployment> list() {
-        return reader.list();
+        return reader.list(callBudget("listing Lambda deployments"));
     }
 
+    /**
+     * Removes the function (every version and the alias), the execution role mldeploy made for {@code name} and
+     * the packages under its S3 prefix. The role and packages are looked for even when there is no function (a
+     * deploy killed or cut off before it made one): the role by its name, which follows from {@code name}, and the
+     * packages in the configured bucket and the bucket recorded on the function or the role. Reports what it
+     * removed through the context's progress; fails naming what is left when a removal fails.
+     */
     @Override
     public boolean undeploy(String name, DeployContext context) {
-        boolean removed = false;
-        Optional<GetFunctionResponse> f = reader.get(name);
-        String bucket = config.bucket().orElse(null);
-        boolean roleCreated = config.createRole();
-        if (f.isPresent() && FunctionReader.isManaged(f.get())) {
-            bucket = f.get().tags().getOrDefault(Tags.BUCKET, bucket);
-            roleCreated |= "true".equals(f.get().tags().get(Tags.ROLE_CREATED));
-            context.progress("delete", "", "deleting alias " + LambdaTarget.ALIAS + " and function " + name);
-            try {
-                clients.lambda().deleteAlias(b -> b.functionName(name).name(LambdaTarget.ALIAS));
-            } catch (RuntimeException e) {
-                if (!LambdaErrors.isNotFound(e)) {
-                    throw LambdaErrors.failed("deleting alias " + LambdaTarget.ALIAS + " of " + name, e);
+        DeployContext ctx = bounded(context);
+        CallBudget budget = CallBudget.of(ctx);
+        List<String> removed = new ArrayList<>();
+        Set<String> buckets = new LinkedHashSet<>();
+        config.bucket().ifPresent(buckets::add);
+        try {
+            Optional<GetFunctionResponse> f = reader.get(name, budget);
+            if (f.isPresent() && !FunctionReader.isManaged(f.get())) {
+                LOG.debug("function {} exists but was not made by mldeploy; leaving it", name);
+                ctx.progress("delete", "", "function " + name + " was not deployed by mldeploy; nothing removed");
+                return false;
+            }
+            if (f.isPresent()) {
+                String bucket = f.get().tags().get(Tags.BUCKET);
+                if (bucket != null) {
+                    buckets.add(bucket);
+                }
+                context.progress("delete", "", "deleting alias " + LambdaTarget.ALIAS + " and function " + name);
+                try {
+                    clients.lambda().deleteAlias(b -> budget.on(b).functionName(name).name(LambdaTarget.ALIAS));
+                } catch (RuntimeException e) {
+                    if (!LambdaErrors.isNotFound(e)) {
+                        throw LambdaErrors.failed("deleting alias " + LambdaTarget.ALIAS + " of " + name, e);
+                    }
+                }
+                try {
+                    clients.lambda().deleteFunction(b -> budget.on(b).functionName(name)); // every version with it
+                } catch (RuntimeException e) {
+                    if (!LambdaErrors.isNotFound(e)) {
+                        throw LambdaErrors.failed("deleting function " + name, e);
+                    }
+                }
+                removed.add("function " + name + " (alias " + LambdaTarget.ALIAS + " and every version)");
+            }
+            removeRole(name, budget, buckets, removed, ctx);
+            if (!config.keepPackagesOnUndeploy()) {
+                for (String bucket : buckets) {
+                    int n = new PackageStore(clients.s3(), bucket, false, budget).deleteAll(name);
+                    if (n > 0) {
+                        removed.add(n + (n == 1 ? " package" : " packages") + " in s3://" + bucket + "/"
+                                + PackageStore.prefix(name));
+                    }
                 }
             }
-            try {
-                clients.lambda().deleteFunction(b -> b.functionName(name)); // every version with it
-            } catch (RuntimeException e) {
-                if (!LambdaErrors.isNotFound(e)) {
-                    throw LambdaErrors.failed("deleting function " + name, e);
-                }
+        } catch (RuntimeException e) {
+            MlDeployException failed = LambdaErrors.failed("undeploying " + name + " from Lambda", e);
+            if (removed.isEmpty() && !(failed instanceof dev.mldeploy.DeploymentFailedException)
+                    && !(failed instanceof dev.mldeploy.OperationTimeoutException)) {
+                throw failed; // missing credentials and the like: nothing was touched
             }
-            removed = true;
-        } else if (f.isPresent()) {
-            LOG.debug("function {} exists but was not made by mldeploy; leaving it", name);
-            return false;
+            String done = removed.isEmpty() ? "removed nothing" : "removed " + String.join(", ", removed);
+            String message = failed.getMessage() + "; " + done + "; run undeploy again to remove the rest";
+            if (failed instanceof dev.mldeploy.OperationTimeoutException) {
+                throw new dev.mldeploy.OperationTimeoutException(message);
+            }
+            throw new dev.mldeploy.DeploymentFailedException(message, e, failed.retryable());
         }
-        if (roleCreated) {
-            context.progress("delete-role", "", "deleting execution role " + RoleManager.roleName(name));
-            removed |= new RoleManager(clients.iam()).deleteIfManaged(name);
+        ctx.progress("undeploy", "", removed.isEmpty() ? "nothing to remove for '" + name + "'"
+                : "removed " + String.join(", ", removed));
+        return !removed.isEmpty();
+    }
+
+    private void removeRole(String name, CallBudget budget, Set<String> buckets, List<String> removed,
+                            DeployContext ctx) {
+        RoleManager roles = new RoleManager(clients.iam(), budget);
+        Optional<Map<String, String>> role;
+        try {
+            role = roles.managedTags(name);
+        } catch (RuntimeException e) {
+            if (!config.createRole() && e.getCause() instanceof AwsServiceException ase && ase.statusCode() == 403) {
+                // a caller who brings its own role may not be allowed to read IAM; mldeploy made no role then
+                LOG.debug("not allowed to look for role {}: {}", RoleManager.roleName(name), LambdaErrors.code(ase));
+                return;
+            }
+            throw e;
         }
-        if (bucket != null && !config.keepPackagesOnUndeploy()) {
-            removed |= new PackageStore(clients.s3(), bucket, false).deleteAll(name);
+        if (role.isPresent()) {
+            Optional.ofNullable(role.get().get(Tags.BUCKET)).ifPresent(buckets::add);
+            ctx.progress("delete-role", "", "deleting execution role " + RoleManager.roleName(name));
+            roles.delete(name, role.get());
+            removed.add("IAM role " + RoleManager.roleName(name));
         }
-        return removed;
     }
 
     /** Moves the alias of {@code name} back one version; returns the deployment as it then stands. */
     public Deployment rollback(String name, DeployContext context) {
-        if (reader.describe(name).isEmpty()) {
+        CallBudget budget = CallBudget.of(context);
+        if (reader.describe(name, budget).isEmpty()) {
             throw new DeploymentNotFoundException(name, "no Lambda deployment named '" + name + "'");
         }
-        aliases.rollback(name, context);
-        return reader.describe(name).orElseThrow(() -> new DeploymentNotFoundException(name,
+        aliases.rollback(name, budget, context);
+        return reader.describe(name, budget).orElseThrow(() -> new DeploymentNotFoundException(name,
                 "Lambda deployment '" + name + "' vanished during the rollback"));
     }
 
+    /**
+     * An invoker whose every invocation is bounded by the call timeout, or, when none is set, by the function's own
+     * timeout plus {@link LambdaTarget#INVOKE_MARGIN}.
+     */
     @Override
     public Invoker invoker(String name) {
-        if (reader.describe(name).isEmpty()) {
+        Optional<Deployment> d = describe(name);
+        if (d.isEmpty()) {
             throw new DeploymentNotFoundException(name, "no Lambda deployment named '" + name + "'; deploy it first");
         }
-        return new LambdaInvoker(clients.lambda(), name, config.throttleRetryTimeout());
+        Duration timeout = config.callTimeout().orElseGet(() -> {
+            String seconds = d.get().attributes().get("timeoutSeconds");
+            Duration function = seconds == null ? LambdaLimits.MAX_TIMEOUT : Duration.ofSeconds(Long.parseLong(seconds));
+            return function.plus(LambdaTarget.INVOKE_MARGIN);
+        });
+        return new LambdaInvoker(clients.lambda(), name, timeout);
+    }
+
+    private CallBudget callBudget(String operation) {
+        return CallBudget.of(config.callTimeout().orElse(LambdaTarget.DEFAULT_CALL_TIMEOUT), operation);
     }
 
     @Override

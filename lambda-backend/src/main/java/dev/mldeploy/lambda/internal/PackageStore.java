@@ -21,11 +21,13 @@ public final class PackageStore {
     private final S3Client s3;
     private final String bucket;
     private final boolean createBucket;
+    private final CallBudget budget;
 
-    public PackageStore(S3Client s3, String bucket, boolean createBucket) {
+    public PackageStore(S3Client s3, String bucket, boolean createBucket, CallBudget budget) {
         this.s3 = s3;
         this.bucket = bucket;
         this.createBucket = createBucket;
+        this.budget = budget;
     }
 
     public String bucket() {
@@ -52,7 +54,7 @@ public final class PackageStore {
     /** Makes sure the bucket exists (creating it when allowed). */
     public void ensureBucket(DeployContext ctx) {
         try {
-            s3.headBucket(r -> r.bucket(bucket));
+            s3.headBucket(r -> budget.on(r).bucket(bucket));
             return;
         } catch (RuntimeException e) {
             if (!LambdaErrors.isNotFound(e)) {
@@ -65,7 +67,15 @@ public final class PackageStore {
         }
         ctx.progress("create-bucket", "", "creating S3 bucket " + bucket);
         try {
-            s3.createBucket(r -> r.bucket(bucket));
+            // outside us-east-1 S3 needs the region as the location constraint
+            String region = s3.serviceClientConfiguration().region() == null ? "us-east-1"
+                    : s3.serviceClientConfiguration().region().id();
+            s3.createBucket(r -> {
+                budget.on(r).bucket(bucket);
+                if (!"us-east-1".equals(region) && !"aws-global".equals(region)) {
+                    r.createBucketConfiguration(c -> c.locationConstraint(region));
+                }
+            });
         } catch (RuntimeException e) {
             throw LambdaErrors.failed("creating S3 bucket " + bucket, e);
         }
@@ -75,7 +85,7 @@ public final class PackageStore {
     public Stored upload(String name, LambdaPackager.Package pkg, DeployContext ctx) {
         String key = key(name, pkg);
         try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
+            s3.headObject(r -> budget.on(r).bucket(bucket).key(key));
             LOG.debug("package s3://{}/{} is already there", bucket, key);
             return new Stored(key, false);
         } catch (RuntimeException e) {
@@ -85,7 +95,7 @@ public final class PackageStore {
         }
         ctx.progress("upload", "", "uploading " + pkg.zippedBytes() + " bytes to s3://" + bucket + "/" + key);
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/zip"),
+            s3.putObject(r -> budget.on(r).bucket(bucket).key(key).contentType("application/zip"),
                     RequestBody.fromFile(pkg.zip()));
         } catch (RuntimeException e) {
             throw LambdaErrors.failed("uploading the package to s3://" + bucket + "/" + key, e);
@@ -93,22 +103,27 @@ public final class PackageStore {
         return new Stored(key, true);
     }
 
+    /**
+     * Deletes one object.
+     *
+     * @throws dev.mldeploy.MlDeployException it could not be deleted
+     */
     public void delete(String key) {
         try {
-            s3.deleteObject(r -> r.bucket(bucket).key(key));
+            s3.deleteObject(r -> budget.on(r).bucket(bucket).key(key));
         } catch (RuntimeException e) {
-            LOG.warn("cannot delete s3://{}/{}: {}", bucket, key, LambdaErrors.code(e));
+            throw LambdaErrors.failed("deleting s3://" + bucket + "/" + key, e);
         }
     }
 
-    /** Deletes every package of {@code name}; returns whether there was any. */
-    public boolean deleteAll(String name) {
+    /** Deletes every package of {@code name}; returns how many there were. */
+    public int deleteAll(String name) {
         List<ObjectIdentifier> keys = new ArrayList<>();
         try {
             String token = null;
             do {
                 String t = token;
-                ListObjectsV2Response page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix(name))
+                ListObjectsV2Response page = s3.listObjectsV2(r -> budget.on(r).bucket(bucket).prefix(prefix(name))
                         .continuationToken(t));
                 for (S3Object o : page.contents()) {
                     keys.add(ObjectIdentifier.builder().key(o.key()).build());
@@ -117,18 +132,24 @@ public final class PackageStore {
             } while (token != null);
         } catch (RuntimeException e) {
             if (LambdaErrors.isNotFound(e)) {
-                return false; // no bucket, no packages
+                return 0; // no bucket, no packages
             }
             throw LambdaErrors.failed("listing packages in s3://" + bucket + "/" + prefix(name), e);
         }
         for (int i = 0; i < keys.size(); i += 1000) {
             List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + 1000));
             try {
-                s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+                var result = s3.deleteObjects(r -> budget.on(r).bucket(bucket)
+                        .delete(d -> d.objects(batch).quiet(true)));
+                if (result != null && result.hasErrors() && !result.errors().isEmpty()) {
+                    throw new dev.mldeploy.DeploymentFailedException("S3 could not delete " + result.errors().size()
+                            + " packages in s3://" + bucket + "/" + prefix(name) + ": " + result.errors().get(0).code()
+                            + ": " + result.errors().get(0).message());
+                }
             } catch (RuntimeException e) {
                 throw LambdaErrors.failed("deleting packages in s3://" + bucket + "/" + prefix(name), e);
             }
         }
-        return !keys.isEmpty();
+        return keys.size();
     }
 }
