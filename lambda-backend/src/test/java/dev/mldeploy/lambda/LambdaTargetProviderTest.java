@@ -10,6 +10,7 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.lambda.internal.LambdaTargetProvider;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -64,5 +65,21 @@ class LambdaTargetProviderTest {
                 () -> new LambdaTargetProvider().create(new TargetContext(Map.of("MLDEPLOY_ROLE_ARN", "role",
                         "AWS_REGION", "us-east-1"))));
         assertTrue(e.getMessage().contains("MLDEPLOY_ROLE_ARN"), e.getMessage());
+    }
+
+    @Test
+    void configure_readsTheCliTimeoutKeys_intoCallAndOperationTimeouts() {
+        LambdaTarget t = LambdaTargetProvider.configure(new TargetContext(Map.of(
+                TargetContext.CALL_TIMEOUT, "PT10S", TargetContext.TIMEOUT, "2m")));
+        assertEquals(Duration.ofSeconds(10), t.callTimeout().orElseThrow());
+        assertEquals(Duration.ofMinutes(2), t.operationTimeout().orElseThrow());
+
+        LambdaTarget unset = LambdaTargetProvider.configure(new TargetContext(Map.of()));
+        assertTrue(unset.callTimeout().isEmpty());
+        assertTrue(unset.operationTimeout().isEmpty());
+
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LambdaTargetProvider.configure(new TargetContext(Map.of(TargetContext.CALL_TIMEOUT, "soon"))));
+        assertTrue(e.getMessage().contains("MLDEPLOY_CALL_TIMEOUT"), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.mldeploy.examples.cli;
 
+import dev.mldeploy.spi.TargetContext;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code --target}, {@code --timeout} and the AWS connection options, shared by the commands that use a target. */
 final class TargetOptions {
     /** The environment key that carries {@code --timeout} to the targets. */
-    static final String TIMEOUT_KEY = "MLDEPLOY_TIMEOUT";
+    static final String TIMEOUT_KEY = TargetContext.TIMEOUT;
     @Option(names = "--target", defaultValue = "local", paramLabel = "local|auto|sagemaker|lambda",
             description = "Where the deployment lives: local (default), auto (placement chooses), sagemaker, lambda.")
     String target = "local";
@@ -28,12 +30,14 @@ final class TargetOptions {
     String region;
 
     /**
-     * The environment keys these options set. {@code MLDEPLOY_TIMEOUT} (ISO-8601) carries {@code --timeout} to the
-     * targets, so they can bound their own calls (describe, list, invoke have no per-call timeout in the API).
+     * The environment keys these options set. {@code MLDEPLOY_TIMEOUT} and {@code MLDEPLOY_CALL_TIMEOUT} (ISO-8601)
+     * carry {@code --timeout} to the targets, so they bound their own calls (describe, list, invoke have no
+     * per-call timeout in the API).
      */
     Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(TIMEOUT_KEY, timeout.toString());
+        env.put(TargetContext.CALL_TIMEOUT, timeout.toString());
         if (endpointUrl != null) {
             env.put("AWS_ENDPOINT_URL", endpointUrl);
         }

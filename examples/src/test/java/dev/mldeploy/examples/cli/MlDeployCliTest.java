@@ -620,9 +620,11 @@ class MlDeployCliTest {
     }
 
     @Test
-    void timeout_reachesTheTargetsAsMldeployTimeout() {
+    void timeout_reachesTheTargetsAsMldeployTimeoutAndCallTimeout() {
         Cli.Result r = cli.run("list", "--target", "fakecloud", "--timeout", "90s");
         assertEquals(0, r.status(), r::toString);
-        assertEquals("PT1M30S", cloud.environments.get(cloud.environments.size() - 1).get("MLDEPLOY_TIMEOUT"));
+        Map<String, String> env = cloud.environments.get(cloud.environments.size() - 1);
+        assertEquals("PT1M30S", env.get("MLDEPLOY_TIMEOUT"));
+        assertEquals("PT1M30S", env.get("MLDEPLOY_CALL_TIMEOUT"), "describe, list and invoke are bounded too");
     }
 }

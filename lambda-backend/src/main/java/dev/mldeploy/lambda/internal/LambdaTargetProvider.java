@@ -12,7 +12,8 @@ import java.util.Optional;
  * The {@code lambda} provider {@link java.util.ServiceLoader} finds. It configures a {@link LambdaTarget} from the
  * environment the deployer passes (the CLI's flags arrive as these keys): {@code MLDEPLOY_ROLE_ARN},
  * {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
- * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}; {@code AWS_ENDPOINT_URL}, region
+ * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_CALL_TIMEOUT} (describe,
+ * list, invoke) and {@code MLDEPLOY_TIMEOUT} (deploy, undeploy); {@code AWS_ENDPOINT_URL}, region
  * and credentials are read when the clients are built. Stateless; thread-safe.
  */
 public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
@@ -50,6 +51,8 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
         context.env(BUCKET).ifPresent(b::bucket);
         b.createBucket(flag(context, CREATE_BUCKET));
         context.env(RUNTIME).ifPresent(b::runtime);
+        context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
+        context.duration(TargetContext.TIMEOUT).ifPresent(b::operationTimeout);
         context.env(PROVISIONED).ifPresent(v -> {
             try {
                 b.provisionedConcurrency(Integer.parseInt(v.trim()));

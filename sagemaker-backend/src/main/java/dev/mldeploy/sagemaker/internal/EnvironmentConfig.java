@@ -25,12 +25,12 @@ public final class EnvironmentConfig {
     public static final String SERVERLESS_MEMORY_MB = "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB";
     public static final String ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** The longest one describe, list or invoke call may take: {@code 10s}, {@code 500ms}, {@code 2m} or ISO-8601. */
-    public static final String CALL_TIMEOUT = "MLDEPLOY_CALL_TIMEOUT";
+    public static final String CALL_TIMEOUT = TargetContext.CALL_TIMEOUT;
     /**
      * The longest a deploy or undeploy may take, calls and waits included, when shorter than the caller's (the
      * SPI gives undeploy no timeout of the caller's): same forms as {@link #CALL_TIMEOUT}.
      */
-    public static final String TIMEOUT = "MLDEPLOY_TIMEOUT";
+    public static final String TIMEOUT = TargetContext.TIMEOUT;
 
     private EnvironmentConfig() {
     }
@@ -48,8 +48,8 @@ public final class EnvironmentConfig {
         context.env(INSTANCE_COUNT).ifPresent(v -> b.instanceCount(parseInt(INSTANCE_COUNT, v)));
         context.env(SERVERLESS_MEMORY_MB).ifPresent(v -> b.serverless(ServerlessSettings.of(
                 parseInt(SERVERLESS_MEMORY_MB, v))));
-        context.env(CALL_TIMEOUT).ifPresent(v -> b.callTimeout(parseDuration(CALL_TIMEOUT, v)));
-        context.env(TIMEOUT).ifPresent(v -> b.timeout(parseDuration(TIMEOUT, v)));
+        context.duration(CALL_TIMEOUT).ifPresent(b::callTimeout);
+        context.duration(TIMEOUT).ifPresent(b::timeout);
         return b.build();
     }
 
@@ -64,31 +64,6 @@ public final class EnvironmentConfig {
             throw new InvalidConfigurationException(ENDPOINT_URL + "='" + v + "' is not a URL; give one such as "
                     + "http://127.0.0.1:5000 (--endpoint-url)", e);
         }
-    }
-
-    /** {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, a plain number of seconds, or ISO-8601 ({@code PT10S}). */
-    static java.time.Duration parseDuration(String key, String v) {
-        String t = v.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return java.time.Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)(ms|s|m|h)?$").matcher(t);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                String unit = m.group(2) == null ? "s" : m.group(2);
-                return switch (unit) {
-                    case "ms" -> java.time.Duration.ofMillis(n);
-                    case "m" -> java.time.Duration.ofMinutes(n);
-                    case "h" -> java.time.Duration.ofHours(n);
-                    default -> java.time.Duration.ofSeconds(n);
-                };
-            }
-        } catch (RuntimeException e) {
-            // fall through to the message below
-        }
-        throw new InvalidConfigurationException(key + "='" + v + "' is not a duration; give one such as 10s, "
-                + "500ms, 2m or PT10S");
     }
 
     private static int parseInt(String key, String v) {
