@@ -412,7 +412,7 @@ public final class ModelSpec {
         public Builder exclude(String... patterns) {
             Objects.requireNonNull(patterns, "patterns");
             for (String p : patterns) {
-                excludes.add(dev.mldeploy.internal.ExcludeRules.validate(Objects.requireNonNull(p, "pattern")));
+                excludes.add(dev.mldeploy.bundle.SourceTree.requireValidExclude(Objects.requireNonNull(p, "pattern")));
             }
             return this;
         }

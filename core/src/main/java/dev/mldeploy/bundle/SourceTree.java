@@ -1,8 +1,7 @@
-package dev.mldeploy.spi;
+package dev.mldeploy.bundle;
 
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.ExcludeRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -182,6 +181,15 @@ public final class SourceTree {
         entries.sort(Comparator.comparing(Entry::path));
         excluded.sort(Comparator.comparing(Excluded::path));
         return new SourceTree(root, entries, excluded);
+    }
+
+    /**
+     * Checks one exclude pattern given in code ({@code ModelSpec.Builder.exclude}) and returns it.
+     *
+     * @throws InvalidSpecException when it is blank, a comment, spans lines or is not a valid gitignore pattern
+     */
+    public static String requireValidExclude(String pattern) {
+        return ExcludeRules.validate(pattern);
     }
 
     /** The path of {@code p} under {@code root}, its names joined with '/' as they are (never rewritten). */
