@@ -106,7 +106,7 @@ public final class SourceTree {
 
     /** Lists {@code spec}'s source directory with every exclude: the defaults, the ignore file and the spec's. */
     public static SourceTree of(ModelSpec spec) {
-        return of(spec.requireSource(), spec.excludes());
+        return spec.requireModelSource().tree();
     }
 
     /** Lists {@code dir}: the defaults, then its {@value #IGNORE_FILE}, then {@code excludes} (gitignore syntax). */
