@@ -1,8 +1,7 @@
 package dev.mldeploy;
 
-import java.io.IOException;
+import dev.mldeploy.bundle.SourceTree;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ public final class ModelSpec {
     public static final int MAX_NAME_LENGTH = 48;
     public static final String DEFAULT_PYTHON_VERSION = "3.12";
     /** The file in the model directory that defines the hooks. */
-    public static final String ENTRY_POINT = "inference.py";
+    public static final String ENTRY_POINT = ModelSource.ENTRY_POINT;
 
     private static final Pattern PYTHON_VERSION = Pattern.compile("^3\\.(\\d{1,2})$");
     private static final Pattern ENV_KEY = Pattern.compile("^[a-zA-Z]([a-zA-Z0-9_])*$");
@@ -43,7 +42,7 @@ public final class ModelSpec {
     private static final int MAX_USER_TAGS = 40;
 
     private final String name;
-    private final Path source;
+    private final ModelSource source;
     private final long declaredPackageBytes;
     private final String pythonVersion;
     private final Resources resources;
@@ -55,7 +54,8 @@ public final class ModelSpec {
 
     private ModelSpec(Builder b) {
         this.name = validateName(b.name);
-        this.source = b.source == null ? null : validateSource(b.source);
+        this.excludes = List.copyOf(b.excludes);
+        this.source = b.source == null ? null : new ModelSource(b.source, excludes);
         this.declaredPackageBytes = b.declaredPackageBytes;
         this.pythonVersion = validatePython(b.pythonVersion);
         this.resources = b.resources;
@@ -63,7 +63,6 @@ public final class ModelSpec {
         this.tags = validateTags(b.tags);
         this.traffic = validateTraffic(b.traffic, b.resources);
         this.features = b.features;
-        this.excludes = List.copyOf(b.excludes);
     }
 
     /** An average request cannot take longer than the longest one may. */
@@ -95,7 +94,7 @@ public final class ModelSpec {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name;
-        b.source = source;
+        b.source = source == null ? null : source.directory();
         b.declaredPackageBytes = declaredPackageBytes;
         b.pythonVersion = pythonVersion;
         b.resources = resources;
@@ -113,11 +112,21 @@ public final class ModelSpec {
 
     /** The model directory; absent for a spec used only to plan ({@link Builder#packageSizeBytes(long)}). */
     public Optional<Path> source() {
-        return Optional.ofNullable(source);
+        return modelSource().map(ModelSource::directory);
     }
 
     /** The model directory, or an {@link InvalidSpecException} saying a deploy needs one. */
     public Path requireSource() {
+        return requireModelSource().directory();
+    }
+
+    /** The model's source (directory, hooks file, excludes); absent for a spec used only to plan. */
+    public Optional<ModelSource> modelSource() {
+        return Optional.ofNullable(source);
+    }
+
+    /** The model's source, or an {@link InvalidSpecException} saying a deploy needs one. */
+    public ModelSource requireModelSource() {
         if (source == null) {
             throw new InvalidSpecException("model '" + name + "' has no source directory; a deploy needs one "
                     + "(ModelSpec.Builder.source(dir), or --model DIR)");
@@ -180,33 +189,6 @@ public final class ModelSpec {
                     + "the strictest of all targets: " + NAME_PATTERN.pattern() + ")");
         }
         return name;
-    }
-
-    private static Path validateSource(Path source) {
-        Path dir = source.toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidSpecException("model source " + dir + " is not a directory; point it at the directory "
-                    + "holding " + ENTRY_POINT);
-        }
-        Path entry = dir.resolve(ENTRY_POINT);
-        if (!Files.isRegularFile(entry)) {
-            throw new InvalidSpecException("model source " + dir + " has no " + ENTRY_POINT + "; add one that "
-                    + "defines model_fn(model_dir) and predict_fn(data, model)");
-        }
-        String code;
-        try {
-            code = Files.readString(entry, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidSpecException("cannot read " + entry + ": " + e.getMessage(), e);
-        }
-        for (String hook : new String[] {"model_fn", "predict_fn"}) {
-            if (!Pattern.compile("(?m)^(async\\s+)?def\\s+" + hook + "\\s*\\(").matcher(code).find()) {
-                throw new InvalidSpecException(entry + " does not define " + hook + "(...) at top level; "
-                        + "model_fn(model_dir) and predict_fn(data, model) are required "
-                        + "(input_fn and output_fn are optional)");
-            }
-        }
-        return dir;
     }
 
     private static String validatePython(String version) {
@@ -286,9 +268,9 @@ public final class ModelSpec {
     @Override
     public String toString() {
         // environment values may hold secrets: print keys only
-        return "ModelSpec{name=" + name + ", source=" + source + ", python=" + pythonVersion + ", resources="
-                + resources + ", environmentKeys=" + environment.keySet() + ", tags=" + tags + ", traffic=" + traffic
-                + ", features=" + features + (excludes.isEmpty() ? "" : ", excludes=" + excludes) + "}";
+        return "ModelSpec{name=" + name + ", source=" + source().orElse(null) + ", python=" + pythonVersion
+                + ", resources=" + resources + ", environmentKeys=" + environment.keySet() + ", tags=" + tags
+                + ", traffic=" + traffic + ", features=" + features + (excludes.isEmpty() ? "" : ", excludes=" + excludes) + "}";
     }
 
     /** Builds a {@link ModelSpec}; {@link #build()} validates. */
@@ -412,7 +394,7 @@ public final class ModelSpec {
         public Builder exclude(String... patterns) {
             Objects.requireNonNull(patterns, "patterns");
             for (String p : patterns) {
-                excludes.add(dev.mldeploy.internal.ExcludeRules.validate(Objects.requireNonNull(p, "pattern")));
+                excludes.add(SourceTree.requireValidExclude(Objects.requireNonNull(p, "pattern")));
             }
             return this;
         }

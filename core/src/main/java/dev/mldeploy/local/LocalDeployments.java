@@ -8,11 +8,10 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.bundle.ModelBundle;
+import dev.mldeploy.bundle.SpecFingerprint;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
-import dev.mldeploy.spi.SourceTree;
-import dev.mldeploy.spi.SpecFingerprint;
 import dev.mldeploy.spi.Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +72,9 @@ final class LocalDeployments implements Target {
         settings.put("python", config.python());
         settings.put("source", source.toString());
         settings.put("passEnvironment", String.join(",", config.passEnvironment()));
-        String hash = SpecFingerprint.of(spec, SourceTree.of(spec), settings);
+        // the bundle refuses a model file named like an adapter file, as the cloud packages do
+        ModelBundle bundle = ModelBundle.of(spec, ModelBundle.Layout.LOCAL_DIRECTORY);
+        String hash = SpecFingerprint.of(spec, bundle.tree(), settings);
         Path dir = stateDir(spec.name());
         try (StateLock lock = StateLock.acquire(root, spec.name(), ctx)) {
             Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -358,7 +359,7 @@ final class LocalDeployments implements Target {
      */
     static void removeState(Path dir) {
         List<Path> files = new ArrayList<>();
-        for (String f : AdapterFiles.NAMES) {
+        for (String f : ModelBundle.adapterFiles(ModelBundle.Layout.LOCAL_DIRECTORY).keySet()) {
             files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(f));
             files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(f + ".tmp"));
         }

@@ -4,7 +4,7 @@ import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.OperationTimeoutException;
-import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.bundle.ModelBundle;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
 import java.io.File;
@@ -273,7 +273,8 @@ final class LocalStarter {
     static void writeAdapter(Path adapterDir) {
         try {
             PrivateFiles.createDirectory(adapterDir);
-            for (Map.Entry<String, byte[]> f : AdapterFiles.files().entrySet()) {
+            Map<String, byte[]> adapter = ModelBundle.adapterFiles(ModelBundle.Layout.LOCAL_DIRECTORY);
+            for (Map.Entry<String, byte[]> f : adapter.entrySet()) {
                 PrivateFiles.write(adapterDir.resolve(f.getKey()), f.getValue());
             }
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package dev.mldeploy.placement;
 
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.spi.SourceTree;
+import dev.mldeploy.bundle.SourceTree;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
@@ -17,7 +17,7 @@ public interface PackageSizer {
 
     /**
      * The model directory's files ({@link SourceTree#totalBytes()}) plus the serving adapter mldeploy adds
-     * ({@link dev.mldeploy.spi.AdapterFiles}), or {@link ModelSpec#declaredPackageBytes()} when the spec has no
+     * ({@link dev.mldeploy.bundle.AdapterFiles}), or {@link ModelSpec#declaredPackageBytes()} when the spec has no
      * directory.
      */
     static PackageSizer standard() {

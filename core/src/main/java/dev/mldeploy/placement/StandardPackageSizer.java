@@ -1,8 +1,8 @@
 package dev.mldeploy.placement;
 
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.spi.AdapterFiles;
-import dev.mldeploy.spi.SourceTree;
+import dev.mldeploy.bundle.AdapterFiles;
+import dev.mldeploy.bundle.SourceTree;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>Contract every implementation keeps (the compatibility kit in {@code mldeploy-test-support} checks it):
  * <ul>
- *   <li>{@code deploy} is idempotent: for a spec whose fingerprint ({@link SpecFingerprint}) equals the deployed
+ *   <li>{@code deploy} is idempotent: for a spec whose fingerprint ({@link dev.mldeploy.bundle.SpecFingerprint}) equals the deployed
  *       one it makes no mutating call and returns {@code UNCHANGED}; a changed spec updates in place.</li>
  *   <li>State lives with the target (tags, a state directory), never only in this object.</li>
  *   <li>A deploy that fails removes what it created, or leaves it reusable, so a retry succeeds.</li>

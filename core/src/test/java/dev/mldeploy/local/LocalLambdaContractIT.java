@@ -3,8 +3,8 @@ package dev.mldeploy.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.bundle.AdapterFiles;
 import dev.mldeploy.kit.TargetContractKit;
-import dev.mldeploy.spi.AdapterFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;

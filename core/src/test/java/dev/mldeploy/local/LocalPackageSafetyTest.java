@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.bundle.AdapterNameCollisionException;
+import dev.mldeploy.bundle.PackageEntryNames;
 import dev.mldeploy.kit.HostileNames;
 import dev.mldeploy.kit.TestModels;
-import dev.mldeploy.spi.PackageEntryNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,5 +39,23 @@ class LocalPackageSafetyTest {
             assertEquals(List.of(), deployer.list());
         }
         assertFalse(Files.exists(home.resolve("local").resolve("hostile")), "no state for the refused deploy");
+    }
+
+    @Test
+    void deploy_whenTheModelHasAFileNamedLikeAnAdapterFile_isRefusedNamingBoth_andLeavesNothing() throws Exception {
+        Path model = TestModels.copy(TestModels.ECHO, tmp);
+        Files.writeString(model.resolve("mldeploy_hooks.py"), "# would shadow the adapter's");
+        Path home = tmp.resolve("home");
+
+        try (ModelDeployer deployer = ModelDeployer.builder()
+                .environment(Map.of(LocalTarget.ENV_HOME, home.toString())).build()) {
+            AdapterNameCollisionException e = assertThrows(AdapterNameCollisionException.class,
+                    () -> deployer.deploy(ModelSpec.builder("collides").source(model).build()));
+
+            assertEquals(model.resolve("mldeploy_hooks.py").toAbsolutePath().normalize(), e.modelFile());
+            assertEquals("mldeploy_hooks.py", e.adapterEntry());
+            assertEquals(List.of(), deployer.list());
+        }
+        assertFalse(Files.exists(home.resolve("local").resolve("collides")), "no state for the refused deploy");
     }
 }

@@ -3,8 +3,8 @@ package dev.mldeploy.lambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mldeploy.bundle.AdapterFiles;
 import dev.mldeploy.internal.Json;
-import dev.mldeploy.spi.AdapterFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaPackager;
-import dev.mldeploy.spi.SourceTree;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.file.FileSystem;

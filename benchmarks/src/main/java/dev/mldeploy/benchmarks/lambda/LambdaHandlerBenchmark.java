@@ -1,6 +1,6 @@
 package dev.mldeploy.benchmarks.lambda;
 
-import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.bundle.AdapterFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,8 +1,8 @@
 package dev.mldeploy.benchmarks.sagemaker;
 
+import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.sagemaker.internal.ArtifactStore;
 import dev.mldeploy.sagemaker.internal.ModelPackager;
-import dev.mldeploy.spi.SourceTree;
 import dev.mldeploy.testsupport.MotoServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;

@@ -2,10 +2,10 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.bundle.PackageEntryNames;
+import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.internal.Json;
-import dev.mldeploy.spi.PackageEntryNames;
 import dev.mldeploy.spi.Packager;
-import dev.mldeploy.spi.SourceTree;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -3,9 +3,10 @@ package dev.mldeploy.lambda.internal;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.bundle.AdapterFiles;
+import dev.mldeploy.bundle.ModelBundle;
+import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.spi.Packager;
-import dev.mldeploy.spi.SourceTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,15 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Builds the Lambda zip: the model directory's files and the adapter ({@link AdapterFiles}) at the zip root, written
- * by {@link DeterministicZip}. Checks the unzipped size against Lambda's limit before writing anything. Stateless.
+ * Builds the Lambda zip: the model's {@link ModelBundle} (its files and the adapter at the zip root), written by
+ * {@link ModelBundle#writeZip}. Checks the unzipped size against Lambda's limit before writing anything. Stateless.
  */
 public final class LambdaPackager {
     /** The handler Lambda calls. */
@@ -52,8 +51,7 @@ public final class LambdaPackager {
 
     /** The unzipped size of {@code tree} with the adapter, checked against Lambda's 250 MB. */
     public static long checkUnzippedSize(String modelName, SourceTree tree, long limitBytes) {
-        long adapter = AdapterFiles.files().values().stream().mapToLong(b -> b.length).sum();
-        long total = tree.totalBytes() + adapter;
+        long total = tree.totalBytes() + ModelBundle.adapterBytes();
         if (total > limitBytes) {
             throw new InvalidSpecException("model '" + modelName + "' unzips to " + mb(total) + " MB with the adapter, "
                     + "over Lambda's " + mb(limitBytes) + " MB limit for a zip package; build a container image "
@@ -62,21 +60,14 @@ public final class LambdaPackager {
         return total;
     }
 
-    /** Builds the zip for {@code tree} into {@code zip}. */
+    /** Builds the zip for {@code tree}, laid out as {@link ModelBundle.Layout#LAMBDA_ZIP}, into {@code zip}. */
     public static Package build(String modelName, SourceTree tree, Path zip) {
-        long unzipped = checkUnzippedSize(modelName, tree, LambdaLimits.UNZIPPED_BYTES);
-        List<DeterministicZip.Entry> entries = new ArrayList<>();
-        Map<String, byte[]> adapter = AdapterFiles.files();
-        for (SourceTree.Entry e : tree.entries()) {
-            if (adapter.containsKey(e.path())) {
-                throw new InvalidSpecException("model '" + modelName + "' has a file " + e.path() + " at its root, the "
-                        + "name of an mldeploy adapter file; rename it");
-            }
-            entries.add(DeterministicZip.Entry.ofFile(e.path(), e.file(), e.executable()));
-        }
-        adapter.forEach((name, bytes) -> entries.add(DeterministicZip.Entry.ofBytes(name, bytes)));
+        // the size first: a model too big for a zip is told so whatever else is wrong with it
+        checkUnzippedSize(modelName, tree, LambdaLimits.UNZIPPED_BYTES);
+        ModelBundle bundle = ModelBundle.of(tree, ModelBundle.Layout.LAMBDA_ZIP);
+        long unzipped = bundle.packagedBytes();
         try {
-            DeterministicZip.write(entries, zip);
+            bundle.writeZip(zip);
             byte[] digest = sha256(zip);
             return new Package(zip, Files.size(zip), unzipped, Base64.getEncoder().encodeToString(digest),
                     HexFormat.of().formatHex(digest));

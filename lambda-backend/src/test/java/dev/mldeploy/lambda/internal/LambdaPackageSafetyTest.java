@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.bundle.AdapterFiles;
+import dev.mldeploy.bundle.DeterministicZip;
+import dev.mldeploy.bundle.PackageEntryNames;
 import dev.mldeploy.kit.HostileNames;
 import dev.mldeploy.kit.PythonExtract;
 import dev.mldeploy.kit.TestModels;
-import dev.mldeploy.spi.AdapterFiles;
-import dev.mldeploy.spi.PackageEntryNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,8 @@ package dev.mldeploy.sagemaker.internal;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.MlDeployException;
-import dev.mldeploy.spi.SourceTree;
+import dev.mldeploy.bundle.ModelBundle;
+import dev.mldeploy.bundle.SourceTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -149,11 +150,11 @@ public final class ArtifactStore implements AutoCloseable {
         }
         CallBudget budget = CallBudget.current();
         List<Future<Long>> uploads = new ArrayList<>();
-        List<ModelPackager.Entry> small = new ArrayList<>();
+        List<ModelBundle.Entry> small = new ArrayList<>();
         MultipartUploadStream[] large = new MultipartUploadStream[1];
         long bytes = 0;
         try {
-            for (ModelPackager.Entry e : packager.entries(tree)) {
+            for (ModelBundle.Entry e : packager.entries(tree)) {
                 String key = dir + e.path();
                 if (e.size() > partSize) {
                     // large files: parts in parallel on the executor, streamed from this thread
@@ -168,7 +169,7 @@ public final class ArtifactStore implements AutoCloseable {
                     small.add(e);
                 }
             }
-            for (ModelPackager.Entry e : small) {
+            for (ModelBundle.Entry e : small) {
                 uploads.add(executor.submit(() -> {
                     s3.putObject(r -> budget.apply(r.bucket(bucket).key(dir + e.path()).contentLength(e.size())),
                             e.file() != null ? RequestBody.fromFile(e.file()) : RequestBody.fromBytes(e.bytes()));

@@ -1,11 +1,10 @@
 package dev.mldeploy.sagemaker.internal;
 
-import dev.mldeploy.InvalidSpecException;
-import dev.mldeploy.spi.AdapterFiles;
-import dev.mldeploy.spi.PackageEntryNames;
-import dev.mldeploy.spi.SourceTree;
+import dev.mldeploy.bundle.AdapterFiles;
+import dev.mldeploy.bundle.ModelBundle;
+import dev.mldeploy.bundle.SourceTree;
+import dev.mldeploy.bundle.TarWriter;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,20 +14,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Packages a model directory for SageMaker: the user's files and the serving adapter under {@code code/}, as a
- * deterministic {@code model.tar.gz} (sorted entries, fixed metadata, gzip header without a timestamp) or as the
- * list of files for an uncompressed S3 prefix. The same content gives the same bytes. Thread-safe. Not API.
+ * Packages a model directory for SageMaker: its {@link ModelBundle} (the user's files and the serving adapter under
+ * {@code code/}) as a deterministic {@code model.tar.gz} (sorted entries, fixed metadata, gzip header without a
+ * timestamp) or as the list of files for an uncompressed S3 prefix. The same content gives the same bytes. Thread-safe. Not API.
  */
 public final class ModelPackager {
     /** Where user code and the adapter go inside the artifact (the serving adapter's default model dir). */
-    public static final String CODE_DIR = "code/";
+    public static final String CODE_DIR = ModelBundle.Layout.SAGEMAKER_ARCHIVE.prefix();
     public static final String ARCHIVE_NAME = "model.tar.gz";
     /** Bumped when the archive layout changes, so new layouts get new keys. */
     private static final String FORMAT = "mldeploy-sagemaker-tar/2";
@@ -65,40 +61,14 @@ public final class ModelPackager {
         this.threads = threads;
     }
 
-    /**
-     * One file of the artifact.
-     *
-     * @param path       its path inside the artifact ({@code code/inference.py})
-     * @param file       the file on disk, or null for adapter bytes
-     * @param bytes      the adapter file's bytes, or null
-     * @param size       its size
-     * @param executable whether it is executable
-     */
-    public record Entry(String path, Path file, byte[] bytes, long size, boolean executable) {
-        /** Opens the entry's content. */
-        public InputStream open() throws IOException {
-            return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
-        }
+    /** The artifact's files, sorted by path: the model directory's and the adapter's, all under {@code code/}. */
+    public List<ModelBundle.Entry> entries(SourceTree tree) {
+        return bundle(tree).entries();
     }
 
-    /** The artifact's files, sorted by path: the model directory's and the adapter's, all under {@code code/}. */
-    public List<Entry> entries(SourceTree tree) {
-        List<Entry> entries = new ArrayList<>();
-        for (SourceTree.Entry e : tree.entries()) {
-            if (AdapterFiles.NAMES.contains(e.path())) {
-                throw new InvalidSpecException("model directory " + tree.root() + " has " + e.path()
-                        + ", a file name the mldeploy serving adapter uses; rename it");
-            }
-            // SourceTree checked the name; checked again here because these paths also become S3 keys that
-            // SageMaker downloads under /opt/ml/model (the uncompressed artifact)
-            entries.add(new Entry(PackageEntryNames.requireSafe(CODE_DIR + e.path()), e.file(), null, e.size(),
-                    e.executable()));
-        }
-        for (Map.Entry<String, byte[]> a : AdapterFiles.files().entrySet()) {
-            entries.add(new Entry(CODE_DIR + a.getKey(), null, a.getValue(), a.getValue().length, false));
-        }
-        entries.sort(Comparator.comparing(Entry::path));
-        return entries;
+    /** {@code tree} laid out as SageMaker's artifact ({@link ModelBundle.Layout#SAGEMAKER_ARCHIVE}). */
+    public static ModelBundle bundle(SourceTree tree) {
+        return ModelBundle.of(tree, ModelBundle.Layout.SAGEMAKER_ARCHIVE);
     }
 
     /**
@@ -119,11 +89,16 @@ public final class ModelPackager {
 
     /** Writes {@code model.tar.gz} for {@code tree} to {@code out} (not closed). */
     public void writeTarGz(SourceTree tree, OutputStream out) throws IOException {
+        writeTarGz(bundle(tree), out);
+    }
+
+    /** Writes {@code model.tar.gz} for {@code bundle} (laid out for SageMaker) to {@code out} (not closed). */
+    public void writeTarGz(ModelBundle bundle, OutputStream out) throws IOException {
         ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(out, compressionLevel, threads);
         BufferedOutputStream buffered = new BufferedOutputStream(gzip, 1 << 18);
         TarWriter tar = new TarWriter(buffered);
         int level = compressionLevel;
-        for (Entry e : entries(tree)) {
+        for (ModelBundle.Entry e : bundle.entries()) {
             int wanted = levelFor(e);
             if (wanted != level) {
                 buffered.flush(); // the new level starts at this entry, whatever the buffer held
@@ -144,9 +119,14 @@ public final class ModelPackager {
 
     /** Writes {@code model.tar.gz} into {@code dir}; returns its path. */
     public Path writeTarGz(SourceTree tree, Path dir) {
+        return writeTarGz(bundle(tree), dir);
+    }
+
+    /** Writes {@code model.tar.gz} for {@code bundle} into {@code dir}; returns its path. */
+    public Path writeTarGz(ModelBundle bundle, Path dir) {
         Path file = dir.resolve(ARCHIVE_NAME);
         try (OutputStream out = Files.newOutputStream(file)) {
-            writeTarGz(tree, out);
+            writeTarGz(bundle, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -158,7 +138,7 @@ public final class ModelPackager {
      * less than 10% (float weights, already-compressed files), else the configured level. Depends only on the
      * content, so the archive stays deterministic.
      */
-    int levelFor(Entry e) throws IOException {
+    int levelFor(ModelBundle.Entry e) throws IOException {
         if (!adaptive || compressionLevel == 0 || e.size() < SAMPLE_FROM_BYTES) {
             return compressionLevel;
         }

@@ -1,9 +1,10 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.spi.AdapterFiles;
+import dev.mldeploy.bundle.AdapterFiles;
+import dev.mldeploy.bundle.ModelBundle;
+import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.spi.Packager;
-import dev.mldeploy.spi.SourceTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ public final class SageMakerPackager implements Packager {
     @Override
     public List<Path> write(ModelSpec spec, Path outDir) {
         Packager.requireOutsideSource(spec.requireSource(), outDir);
-        SourceTree tree = SourceTree.of(spec);
+        ModelBundle bundle = ModelPackager.bundle(SourceTree.of(spec));
+        SourceTree tree = bundle.tree();
         try {
             Files.createDirectories(outDir);
             List<Path> written = new ArrayList<>();
@@ -39,7 +41,7 @@ public final class SageMakerPackager implements Packager {
                     .getBytes(StandardCharsets.UTF_8)));
             written.add(write(outDir.resolve("mldeploy_hooks.py"), AdapterFiles.file("mldeploy_hooks.py")));
             written.add(write(outDir.resolve(AdapterFiles.SERVE_MODULE), AdapterFiles.file(AdapterFiles.SERVE_MODULE)));
-            written.add(packager.writeTarGz(tree, outDir));
+            written.add(packager.writeTarGz(bundle, outDir));
             if (withRequirements) {
                 Path target = outDir.resolve("requirements.txt");
                 Files.copy(requirements, target, StandardCopyOption.REPLACE_EXISTING);

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.bundle.AdapterFiles;
+import dev.mldeploy.bundle.PackageEntryNames;
+import dev.mldeploy.bundle.SourceTree;
+import dev.mldeploy.bundle.TarWriter;
 import dev.mldeploy.kit.HostileNames;
 import dev.mldeploy.kit.PythonExtract;
-import dev.mldeploy.spi.AdapterFiles;
-import dev.mldeploy.spi.PackageEntryNames;
-import dev.mldeploy.spi.SourceTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

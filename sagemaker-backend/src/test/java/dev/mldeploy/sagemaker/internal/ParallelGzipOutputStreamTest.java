@@ -3,7 +3,7 @@ package dev.mldeploy.sagemaker.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mldeploy.spi.SourceTree;
+import dev.mldeploy.bundle.SourceTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.mldeploy.spi;
+package dev.mldeploy.bundle;
 
 import dev.mldeploy.InvalidSpecException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
-package dev.mldeploy.lambda.internal;
+package dev.mldeploy.bundle;
 
-import dev.mldeploy.spi.PackageEntryNames;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

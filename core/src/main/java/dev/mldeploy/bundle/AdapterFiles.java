@@ -1,4 +1,4 @@
-package dev.mldeploy.spi;
+package dev.mldeploy.bundle;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
-package dev.mldeploy.sagemaker.internal;
+package dev.mldeploy.bundle;
 
-import dev.mldeploy.spi.PackageEntryNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,20 +10,22 @@ import java.util.Arrays;
  * Writes a POSIX ustar archive with fixed metadata (mtime 0, uid/gid 0, no user or group names, mode 0644 or
  * 0755), so the same entries give the same bytes. Names over 100 bytes and sizes of 8 GiB or more use a PAX
  * extended header. Every name must pass {@link PackageEntryNames} (checked here too, whatever the caller checked),
- * so no entry can land outside the directory the archive is extracted to. Not thread-safe. Not API.
+ * so no entry can land outside the directory the archive is extracted to. Hand-written rather than Commons
+ * Compress's, whose headers carry the writer's clock and user unless each is overridden. Not thread-safe.
  */
-final class TarWriter {
+public final class TarWriter {
     private static final int BLOCK = 512;
     private static final long MAX_OCTAL_SIZE = 077777777777L;
     private final OutputStream out;
     private final byte[] buffer = new byte[1 << 16];
 
-    TarWriter(OutputStream out) {
+    /** A writer appending to {@code out}, which it neither buffers nor closes. */
+    public TarWriter(OutputStream out) {
         this.out = out;
     }
 
     /** Adds a regular file of {@code size} bytes read from {@code in}. */
-    void addFile(String name, long size, boolean executable, InputStream in) throws IOException {
+    public void addFile(String name, long size, boolean executable, InputStream in) throws IOException {
         writeHeader(name, size, executable);
         long left = size;
         while (left > 0) {
@@ -38,14 +39,15 @@ final class TarWriter {
         pad(size);
     }
 
-    void addBytes(String name, byte[] content, boolean executable) throws IOException {
+    /** Adds a regular file holding {@code content}. */
+    public void addBytes(String name, byte[] content, boolean executable) throws IOException {
         writeHeader(name, content.length, executable);
         out.write(content);
         pad(content.length);
     }
 
     /** Writes the two zero blocks that end the archive. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         out.write(new byte[BLOCK * 2]);
     }
 

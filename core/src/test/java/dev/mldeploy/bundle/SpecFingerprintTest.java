@@ -1,4 +1,4 @@
-package dev.mldeploy.spi;
+package dev.mldeploy.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

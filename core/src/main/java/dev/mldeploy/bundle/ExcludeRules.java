@@ -1,4 +1,4 @@
-package dev.mldeploy.internal;
+package dev.mldeploy.bundle;
 
 import dev.mldeploy.InvalidSpecException;
 import java.io.IOException;
@@ -19,17 +19,17 @@ import org.eclipse.jgit.ignore.FastIgnoreRule;
  * path decides, so {@code !pattern} in a later layer re-includes what an earlier one left out (a default included),
  * and nothing under an excluded directory can be re-included. Matching is JGit's ({@link FastIgnoreRule}), a
  * well-kept implementation of gitignore: comments, blank lines, {@code !}, trailing {@code /}, leading {@code /},
- * {@code *}, {@code ?}, {@code **}, character classes, {@code \#} and {@code \!}. Immutable and thread-safe. Not API.
+ * {@code *}, {@code ?}, {@code **}, character classes, {@code \#} and {@code \!}. Immutable and thread-safe. Package-private: {@link SourceTree} is its face.
  */
-public final class ExcludeRules {
+final class ExcludeRules {
     /** The ignore file read from the model root. */
-    public static final String IGNORE_FILE = ".mldeployignore";
+    static final String IGNORE_FILE = ".mldeployignore";
 
     /**
      * mldeploy's default excludes: secrets and credentials, version control, virtual environments, bytecode, editor
      * and OS litter, and the ignore file itself (it says what to package; it is not part of the model).
      */
-    public static final List<String> DEFAULTS = List.of(
+    static final List<String> DEFAULTS = List.of(
             // secrets and credentials
             ".env", ".env.*", ".aws/", ".ssh/", ".netrc", ".npmrc", ".pypirc", ".docker/", ".git-credentials",
             // version control (".git" without a slash: in a worktree or submodule it is a file)
@@ -42,7 +42,7 @@ public final class ExcludeRules {
             "/" + IGNORE_FILE);
 
     /** Where a rule comes from. */
-    public enum Origin { DEFAULT, IGNORE_FILE, SPEC }
+    enum Origin { DEFAULT, IGNORE_FILE, SPEC }
 
     /**
      * One rule.
@@ -51,7 +51,7 @@ public final class ExcludeRules {
      * @param origin  where it comes from
      * @param line    its line in {@value #IGNORE_FILE} (1-based), or 0
      */
-    public record Rule(String pattern, Origin origin, int line, FastIgnoreRule matcher) {
+    record Rule(String pattern, Origin origin, int line, FastIgnoreRule matcher) {
     }
 
     private final List<Rule> rules;
@@ -61,7 +61,7 @@ public final class ExcludeRules {
     }
 
     /** The defaults, then {@code root}'s {@value #IGNORE_FILE} if there is one, then {@code specExcludes}. */
-    public static ExcludeRules load(Path root, List<String> specExcludes) {
+    static ExcludeRules load(Path root, List<String> specExcludes) {
         List<Rule> rules = new ArrayList<>();
         for (String p : DEFAULTS) {
             rules.add(new Rule(p, Origin.DEFAULT, 0, new FastIgnoreRule(p)));
@@ -71,7 +71,7 @@ public final class ExcludeRules {
             rules.addAll(parseIgnoreFile(file));
         }
         for (String p : specExcludes) {
-            rules.add(new Rule(p, Origin.SPEC, 0, compile(p, "exclude pattern " + Json.quote(p)
+            rules.add(new Rule(p, Origin.SPEC, 0, compile(p, "exclude pattern " + PackageEntryNames.display(p)
                     + " in the ModelSpec")));
         }
         return new ExcludeRules(rules);
@@ -82,8 +82,8 @@ public final class ExcludeRules {
      *
      * @throws InvalidSpecException when it is blank, a comment, spans lines or is not a valid gitignore pattern
      */
-    public static String validate(String pattern) {
-        String what = "exclude pattern " + Json.quote(pattern);
+    static String validate(String pattern) {
+        String what = "exclude pattern " + PackageEntryNames.display(pattern);
         if (pattern.isBlank() || pattern.startsWith("#")) {
             throw new InvalidSpecException(what + " is " + (pattern.isBlank() ? "blank" : "a comment")
                     + "; give a gitignore pattern such as 'data/raw/' or '*.ckpt'");
@@ -96,7 +96,7 @@ public final class ExcludeRules {
     }
 
     /** The rule that decides {@code path} ('/'-separated, relative to the root), if it is left out. */
-    public Optional<Rule> excluding(String path, boolean directory) {
+    Optional<Rule> excluding(String path, boolean directory) {
         for (int i = rules.size() - 1; i >= 0; i--) {
             Rule r = rules.get(i);
             if (r.matcher().isMatch(path, directory, true)) {
@@ -126,7 +126,7 @@ public final class ExcludeRules {
                 continue;
             }
             rules.add(new Rule(line, Origin.IGNORE_FILE, i + 1,
-                    compile(line, IGNORE_FILE + " line " + (i + 1) + " (" + Json.quote(line) + ")")));
+                    compile(line, IGNORE_FILE + " line " + (i + 1) + " (" + PackageEntryNames.display(line) + ")")));
         }
         return rules;
     }

@@ -1,8 +1,7 @@
-package dev.mldeploy.spi;
+package dev.mldeploy.bundle;
 
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.ExcludeRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -107,7 +106,7 @@ public final class SourceTree {
 
     /** Lists {@code spec}'s source directory with every exclude: the defaults, the ignore file and the spec's. */
     public static SourceTree of(ModelSpec spec) {
-        return of(spec.requireSource(), spec.excludes());
+        return spec.requireModelSource().tree();
     }
 
     /** Lists {@code dir}: the defaults, then its {@value #IGNORE_FILE}, then {@code excludes} (gitignore syntax). */
@@ -182,6 +181,15 @@ public final class SourceTree {
         entries.sort(Comparator.comparing(Entry::path));
         excluded.sort(Comparator.comparing(Excluded::path));
         return new SourceTree(root, entries, excluded);
+    }
+
+    /**
+     * Checks one exclude pattern given in code ({@code ModelSpec.Builder.exclude}) and returns it.
+     *
+     * @throws InvalidSpecException when it is blank, a comment, spans lines or is not a valid gitignore pattern
+     */
+    public static String requireValidExclude(String pattern) {
+        return ExcludeRules.validate(pattern);
     }
 
     /** The path of {@code p} under {@code root}, its names joined with '/' as they are (never rewritten). */
