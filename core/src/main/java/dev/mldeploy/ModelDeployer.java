@@ -1,12 +1,13 @@
 package dev.mldeploy;
 
-import dev.mldeploy.internal.DefaultModelDeployer;
 import dev.mldeploy.placement.PlacementDecision;
 import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.spi.ModelDeployerFactory;
 import dev.mldeploy.spi.TargetProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.function.Consumer;
 
 /**
@@ -177,9 +178,22 @@ public interface ModelDeployer extends AutoCloseable {
          * @throws InvalidConfigurationException two providers share a name, or the default target is unknown
          */
         public ModelDeployer build() {
-            return new DefaultModelDeployer(defaultTarget, List.copyOf(providers), discover,
+            return factory().create(defaultTarget, List.copyOf(providers), discover,
                     classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader(),
                     environment != null ? environment : System.getenv());
+        }
+
+        /** Core's own implementation, looked up in core's class loader (a caller's loader may not see core). */
+        private static ModelDeployerFactory factory() {
+            List<ModelDeployerFactory> found = ServiceLoader.load(ModelDeployerFactory.class,
+                    ModelDeployer.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
+            if (found.size() != 1) {
+                throw new IllegalStateException("expected one " + ModelDeployerFactory.class.getName()
+                        + " in META-INF/services (mldeploy-core ships it), found " + found.size()
+                        + (found.isEmpty() ? "; a repackaged jar may have dropped the service files"
+                        : ": " + found.stream().map(f -> f.getClass().getName()).toList()));
+            }
+            return found.get(0);
         }
     }
 }

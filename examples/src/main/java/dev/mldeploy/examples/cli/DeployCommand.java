@@ -5,7 +5,6 @@ import dev.mldeploy.DeployOptions;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.Json;
 import dev.mldeploy.placement.PlacementOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -82,7 +81,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {
-            o.println(Json.writePretty(Formats.deployResult(result)));
+            o.println(CliJson.pretty(Formats.deployResult(result)));
         } else {
             o.println(result.change().name().toLowerCase(java.util.Locale.ROOT) + ": " + result.message());
             o.print(Formats.deploymentText(result.deployment()));

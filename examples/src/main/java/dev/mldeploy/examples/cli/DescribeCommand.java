@@ -2,7 +2,6 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.Deployment;
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.internal.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,7 +34,7 @@ final class DescribeCommand implements Callable<Integer> {
             d = deployer.describe(name); // bounded by --timeout as a whole (BoundedExecution)
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.print(out.json() ? Json.writePretty(Formats.deployment(d)) + System.lineSeparator()
+        o.print(out.json() ? CliJson.pretty(Formats.deployment(d)) + System.lineSeparator()
                 : Formats.deploymentText(d));
         o.flush();
         return 0;

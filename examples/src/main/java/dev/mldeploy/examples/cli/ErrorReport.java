@@ -2,7 +2,6 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.PlacementException;
-import dev.mldeploy.internal.Json;
 import dev.mldeploy.placement.CandidateEvaluation;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ final class ErrorReport {
             if (!reasons.isEmpty()) {
                 error.put("reasons", reasons);
             }
-            out.println(Json.write(Map.of("error", error)));
+            out.println(CliJson.compact(Map.of("error", error)));
             out.flush();
         }
     }

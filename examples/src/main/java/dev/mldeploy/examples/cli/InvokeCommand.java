@@ -4,7 +4,6 @@ import dev.mldeploy.InferenceClient;
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -103,7 +102,7 @@ final class InvokeCommand implements Callable<Integer> {
             } else {
                 m.put("body", bodyValue(response));
             }
-            o.println(Json.writePretty(m));
+            o.println(CliJson.pretty(m));
         } else if (bodyFile != null) {
             o.println("wrote " + response.body().length + " bytes (" + response.contentType() + ") to " + bodyFile);
         } else {
@@ -162,7 +161,7 @@ final class InvokeCommand implements Callable<Integer> {
         String type = r.contentType().toLowerCase(Locale.ROOT);
         if (type.startsWith("application/json") || type.contains("+json")) {
             try {
-                return Json.parse(r.bodyAsString());
+                return CliJson.parse(r.bodyAsString());
             } catch (IllegalArgumentException e) {
                 return r.bodyAsString();
             }

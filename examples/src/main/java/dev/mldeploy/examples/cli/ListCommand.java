@@ -2,7 +2,6 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.Deployment;
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.internal.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ final class ListCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {
-            o.println(Json.writePretty(Map.of("deployments", all.stream().map(Formats::deployment).toList())));
+            o.println(CliJson.pretty(Map.of("deployments", all.stream().map(Formats::deployment).toList())));
         } else if (all.isEmpty()) {
             o.println("no deployments on " + target.target);
         } else {

@@ -4,7 +4,6 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.bundle.PackageEntryNames;
 import dev.mldeploy.bundle.SourceTree;
-import dev.mldeploy.internal.Json;
 import dev.mldeploy.spi.Packager;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,7 +68,7 @@ final class PackageCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {
-            o.println(Json.writePretty(json(output.path(), files, tree)));
+            o.println(CliJson.pretty(json(output.path(), files, tree)));
         } else {
             o.print(text(output.path(), files, tree));
         }

@@ -5,7 +5,6 @@ import dev.mldeploy.Features;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.bundle.SourceTree;
-import dev.mldeploy.internal.Json;
 import dev.mldeploy.placement.CandidateEvaluation;
 import dev.mldeploy.placement.PlacementChecker;
 import dev.mldeploy.placement.PlacementDecision;
@@ -126,7 +125,7 @@ final class PlanCommand implements Callable<Integer> {
                 error.put("exitCode", MlDeployCli.EXIT_PLACEMENT);
                 json.put("error", error);
             }
-            cl.getOut().println(Json.writePretty(json));
+            cl.getOut().println(CliJson.pretty(json));
         } else {
             cl.getOut().println("plan for '" + model.name() + "': " + (model.source().isPresent() ? "model directory "
                     : "package ") + megabytes(packageBytes(model))

@@ -1,7 +1,6 @@
 package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.internal.Json;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,7 +46,7 @@ final class UndeployCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
             m.put("removed", removed);
-            o.println(Json.writePretty(m));
+            o.println(CliJson.pretty(m));
         } else {
             o.println(removed ? "undeployed " + name : "no deployment named '" + name + "' on " + target.target
                     + "; nothing to remove");

@@ -1,0 +1,31 @@
+package dev.mldeploy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.spi.ModelDeployerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class DefaultModelDeployerFactoryTest {
+
+    @Test
+    void serviceLoader_findsCoresFactory_andNoOther() {
+        List<Class<?>> found = ServiceLoader.load(ModelDeployerFactory.class).stream()
+                .<Class<?>>map(ServiceLoader.Provider::type).toList();
+
+        assertEquals(List.of(DefaultModelDeployerFactory.class), found);
+    }
+
+    @Test
+    void build_returnsTheDeployerTheFactoryMakes_withTheBuildersSettings() {
+        try (ModelDeployer d = ModelDeployer.builder().defaultTarget(ModelDeployer.AUTO).discoverProviders(false)
+                .environment(Map.of()).build()) {
+            assertInstanceOf(DefaultModelDeployer.class, d);
+            assertEquals(ModelDeployer.AUTO, d.defaultTarget());
+        }
+    }
+}
