@@ -8,6 +8,8 @@ import dev.mldeploy.lambda.internal.ConfigChecks;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaPackager;
+import dev.mldeploy.placement.LambdaProfile;
+import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.Target;
@@ -198,6 +200,12 @@ public final class LambdaTarget implements TargetProvider {
     @Override
     public String description() {
         return "AWS Lambda: a zip (or container image) function, versioned, invoked through alias '" + ALIAS + "'";
+    }
+
+    /** Lambda's placement profiles: a .zip, then a container image (orders 10 and 20). */
+    @Override
+    public List<PlacementProfile> placementProfiles() {
+        return List.of(LambdaProfile.zip(), LambdaProfile.image());
     }
 
     /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */
