@@ -32,7 +32,10 @@ final class ProviderPlacement {
      */
     static ProviderPlacement of(Collection<TargetProvider> providers) {
         List<PlacementProfile> profiles = new ArrayList<>();
-        for (TargetProvider provider : providers) {
+        List<TargetProvider> byName = new ArrayList<>(providers);
+        // by name, so that profiles of equal order do not come in discovery order
+        byName.sort(java.util.Comparator.comparing(TargetProvider::name));
+        for (TargetProvider provider : byName) {
             Set<String> variants = new HashSet<>();
             for (PlacementProfile p : provider.placementProfiles()) {
                 Objects.requireNonNull(p, () -> "a placement profile of provider " + provider.name());

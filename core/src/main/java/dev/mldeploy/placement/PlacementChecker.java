@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Evaluates every cloud placement profile for a model, rejects each infeasible one with every reason, and picks
  * the cheapest feasible one (the earlier profile at equal cost), explaining the choice. Profiles are kept in
- * {@link PlacementProfile#order()}, then name order, whatever order they were given in. Pure and thread-safe.
+ * {@link PlacementProfile#order()} order; profiles of equal order keep the order they were given in (the deployer
+ * gives them by provider name, then in each provider's list order). Pure and thread-safe.
  *
  * <p>A {@link dev.mldeploy.ModelDeployer} builds its checker from its providers' profiles alone
  * ({@link dev.mldeploy.ModelDeployer#plan(ModelSpec, PlacementOptions, String)}); {@link #create()} is for
@@ -42,8 +43,8 @@ public final class PlacementChecker {
     }
 
     /**
-     * A checker over {@code profiles}, sorted by {@link PlacementProfile#order()} then name; a later profile replaces
-     * an earlier one of the same name.
+     * A checker over {@code profiles}, sorted by {@link PlacementProfile#order()} (equal orders keep their given
+     * order); a later profile replaces an earlier one of the same name.
      */
     public static PlacementChecker of(List<? extends PlacementProfile> profiles) {
         Map<String, PlacementProfile> byName = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ public final class PlacementChecker {
             byName.put(Objects.requireNonNull(p, "profile").name(), p);
         }
         List<PlacementProfile> sorted = new ArrayList<>(byName.values());
-        sorted.sort(Comparator.comparingInt(PlacementProfile::order).thenComparing(PlacementProfile::name));
+        sorted.sort(Comparator.comparingInt(PlacementProfile::order)); // stable: equal orders keep the given order
         return new PlacementChecker(sorted);
     }
 

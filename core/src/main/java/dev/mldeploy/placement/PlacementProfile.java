@@ -7,8 +7,8 @@ import dev.mldeploy.ModelSpec;
  * Implementations are thread-safe.
  *
  * <p>A target's profiles come from its provider alone ({@link dev.mldeploy.spi.TargetProvider#placementProfiles()});
- * the checker evaluates and lists them by {@link #order()}, then by name, so neither the output nor a tie at equal
- * cost depends on the order in which providers were found.
+ * the checker evaluates and lists them by {@link #order()}, then by provider name, then in the provider's list order,
+ * so neither the output nor a tie at equal cost depends on the order in which providers were found.
  */
 public interface PlacementProfile {
 

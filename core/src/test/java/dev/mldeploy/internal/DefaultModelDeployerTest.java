@@ -161,6 +161,23 @@ class DefaultModelDeployerTest {
     }
 
     @Test
+    void plan_withProfilesOfEqualOrder_listsThemByProviderName_thenInEachProvidersOrder() {
+        TargetProvider zed = provider("zed", target("zed"), profile("zed", "y", true, null),
+                profile("zed", "x", true, null));
+        TargetProvider alpha = provider("alpha", target("alpha"), profile("alpha", "b", true, null));
+        ModelSpec planned = ModelSpec.builder("m").packageSizeBytes(1).build();
+        for (List<TargetProvider> given : List.of(List.of(zed, alpha), List.of(alpha, zed))) {
+            ModelDeployer.Builder b = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO);
+            given.forEach(b::provider);
+            try (ModelDeployer d = b.build()) {
+                dev.mldeploy.placement.PlacementDecision plan = d.plan(planned, DEFAULTS);
+                assertEquals(List.of("alpha:b", "zed:y", "zed:x"), names(plan));
+                assertEquals("alpha:b", plan.chosen().orElseThrow().name());
+            }
+        }
+    }
+
+    @Test
     void plan_restrictedToOneTarget_evaluatesOnlyItsProfiles() {
         try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO)
                 .provider(provider("zed", target("zed"), ordered("zed", "one", 1)))
