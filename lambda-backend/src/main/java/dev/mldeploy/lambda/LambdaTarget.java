@@ -43,8 +43,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>What the builder leaves unset comes from the environment the deployer passes ({@code AWS_ENDPOINT_URL},
  * {@code AWS_REGION}/{@code AWS_DEFAULT_REGION}, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}) and then
- * from the AWS SDK's default chains. Memory, timeout, ephemeral storage and architecture default to the
- * {@link dev.mldeploy.ModelSpec}'s resources; the runtime to {@code python<spec's Python version>}.
+ * from the AWS SDK's default chains. Memory, timeout, ephemeral storage, architecture, runtime and provisioned
+ * concurrency left unset here are what placement chose (the deploy's candidate), else the
+ * {@link dev.mldeploy.ModelSpec}'s resources and {@code python<spec's Python version>}.
  *
  * <p>Time: every AWS request of a deploy or undeploy is bounded by what is left of its deadline
  * ({@link dev.mldeploy.DeployOptions#timeout()}, or {@link Builder#operationTimeout(Duration)} when tighter); a

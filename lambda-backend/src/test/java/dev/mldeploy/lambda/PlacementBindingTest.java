@@ -71,6 +71,17 @@ class PlacementBindingTest {
             CandidateEvaluation.PACKAGING, "zip", CandidateEvaluation.PROVISIONED_CONCURRENCY, "2");
 
     @Test
+    void providers_contributeTheZipThenTheImageProfile_asLambdasOnlyProfiles() {
+        for (dev.mldeploy.spi.TargetProvider p : List.of(LambdaTarget.builder().build(),
+                new dev.mldeploy.lambda.internal.LambdaTargetProvider())) {
+            assertEquals(List.of("lambda:zip", "lambda:image"), p.placementProfiles().stream()
+                    .map(dev.mldeploy.placement.PlacementProfile::name).toList());
+            assertEquals(List.of(10, 20), p.placementProfiles().stream()
+                    .map(dev.mldeploy.placement.PlacementProfile::order).toList());
+        }
+    }
+
+    @Test
     void resolve_withALambdaCandidate_takesEverySettingItChose() {
         FunctionSettings s = FunctionSettings.resolve(spec("placed"), config().build(),
                 Optional.of(candidate("lambda", "zip", PLACED)));
@@ -107,13 +118,13 @@ class PlacementBindingTest {
     }
 
     @Test
-    void resolve_whenPlacementChoseAnImage_andTheTargetHasNone_refusesSayingWhatToSet() {
+    void resolve_whenPlacementChoseAnImage_andTheTargetHasNone_refusesAsTheZipLimitDoes_sayingWhatToSet() {
         ModelSpec spec = spec("big");
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
                 () -> FunctionSettings.resolve(spec, config().build(), Optional.of(candidate("lambda", "image",
                         Map.of(CandidateEvaluation.PACKAGING, "image")))));
-        assertTrue(e.getMessage().contains("placement chose lambda:image") && e.getMessage().contains("imageUri"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("placement chose lambda:image") && e.getMessage().contains("imageUri")
+                && e.getMessage().contains("SageMaker"), e.getMessage());
         String image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/big:1";
         FunctionSettings s = FunctionSettings.resolve(spec, config().imageUri(image).build(),
                 Optional.of(candidate("lambda", "image", Map.of(CandidateEvaluation.PACKAGING, "image"))));

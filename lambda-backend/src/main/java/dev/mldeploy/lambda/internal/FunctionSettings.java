@@ -59,8 +59,9 @@ public record FunctionSettings(String functionName, String runtime, Architecture
      * Resolves and checks the settings for {@code spec}, taking what {@code candidate} chose where the configuration
      * sets nothing (a candidate of another target is ignored); throws before any AWS call when they cannot work.
      *
-     * @throws InvalidSpecException          the spec (or placement's reading of it) breaks a Lambda limit
-     * @throws InvalidConfigurationException placement chose a container image and the target has none to deploy
+     * @throws InvalidSpecException          the spec (or placement's reading of it) breaks a Lambda limit, or
+     *                                       placement chose a container image and the target has none to deploy
+     * @throws InvalidConfigurationException placement's provisioned concurrency is over the target's reservation
      */
     public static FunctionSettings resolve(ModelSpec spec, LambdaTarget config,
                                            Optional<CandidateEvaluation> candidate) {
@@ -90,10 +91,12 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
         String imageUri = config.imageUri().orElse(null);
         if (imageUri == null && placed.image()) {
-            throw new InvalidConfigurationException("placement chose " + placed.candidate().orElse("lambda:image")
-                    + " for '" + spec.name() + "' (a container image) but the lambda target has no image to deploy; "
-                    + "build one on the AWS Lambda Python base image, push it to ECR and set "
-                    + "LambdaTarget.builder().imageUri(...), or shrink the model to fit a .zip");
+            // as for a zip over the limit without placement (LambdaPackager): the model does not fit a zip
+            throw new InvalidSpecException("placement chose " + placed.candidate().orElse("lambda:image") + " for '"
+                    + spec.name() + "' (its package does not fit a .zip) but the lambda target has no container "
+                    + "image to deploy; build one on the AWS Lambda Python base image, push it to ECR and set "
+                    + "LambdaTarget.builder().imageUri(...) (up to 10 GB), or deploy to SageMaker (--target "
+                    + "sagemaker)");
         }
         int provisioned = config.provisionedConcurrency() > 0 ? config.provisionedConcurrency()
                 : placed.provisionedConcurrency().orElse(0);
