@@ -110,7 +110,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
     public PlacementDecision plan(ModelSpec spec, PlacementOptions options, String target) {
         ensureOpen();
         Objects.requireNonNull(target, "target");
-        return placement.decide(spec, options, target);
+        return AUTO.equals(target) ? placement.decide(spec, options) : placement.decide(spec, options, target);
     }
 
     @Override
@@ -136,7 +136,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
         CandidateEvaluation candidate;
         if (AUTO.equals(name)) {
             // only providers contribute profiles, so the chosen target is one of them
-            decision = placement.decide(spec, options.placementOptions(), AUTO);
+            decision = placement.decide(spec, options.placementOptions());
             candidate = decision.chosen().orElseThrow(() -> new PlacementException(decision.explanation(), decision));
             name = candidate.target();
         } else {

@@ -1,7 +1,6 @@
 package dev.mldeploy.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.placement.PlacementChecker;
 import dev.mldeploy.placement.PlacementDecision;
@@ -61,23 +60,34 @@ final class ProviderPlacement {
     }
 
     /**
-     * Evaluates {@code target}'s profiles, or every profile for {@code auto}.
+     * Evaluates every profile.
+     *
+     * @throws InvalidConfigurationException there is no profile at all
+     */
+    PlacementDecision decide(ModelSpec spec, PlacementOptions options) {
+        requireProfiles();
+        return checker.decide(spec, options);
+    }
+
+    /**
+     * Evaluates {@code target}'s profiles.
      *
      * @throws InvalidConfigurationException there is no profile at all, or none of {@code target}
      */
     PlacementDecision decide(ModelSpec spec, PlacementOptions options, String target) {
+        requireProfiles();
+        if (!places(target)) {
+            throw new InvalidConfigurationException("placement knows no target '" + target + "'; it evaluates "
+                    + String.join(", ", checker.targets()) + " (or use auto)");
+        }
+        return checker.decide(spec, options, p -> p.target().equals(target));
+    }
+
+    private void requireProfiles() {
         if (checker.profiles().isEmpty()) {
             throw new InvalidConfigurationException("placement has no cloud target to evaluate: no target provider "
                     + "contributes a placement profile; add dev.mldeploy:mldeploy-lambda or "
                     + "dev.mldeploy:mldeploy-sagemaker to the class path, or name a target");
         }
-        if (ModelDeployer.AUTO.equals(target)) {
-            return checker.decide(spec, options);
-        }
-        if (!places(target)) {
-            throw new InvalidConfigurationException("placement knows no target '" + target + "'; it evaluates "
-                    + String.join(", ", checker.targets()) + " (or use " + ModelDeployer.AUTO + ")");
-        }
-        return checker.decide(spec, options, p -> p.target().equals(target));
     }
 }

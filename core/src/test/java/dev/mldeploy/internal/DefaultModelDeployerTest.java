@@ -85,54 +85,26 @@ class DefaultModelDeployerTest {
         return t;
     }
 
+    /** A profile that fits (or not, for {@code reason}) at no cost, at placement order {@code order}. */
+    private record FakeProfile(String target, String variant, int order, boolean feasible, String reason)
+            implements PlacementProfile {
+        @Override
+        public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
+            return new CandidateEvaluation(target, variant, feasible, feasible ? List.of() : List.of(reason),
+                    CostEstimate.of(), List.of(), Map.of("size", "small"));
+        }
+    }
+
     private static PlacementProfile profile(String target, String variant, boolean feasible, String reason) {
-        return new PlacementProfile() {
-            @Override
-            public String target() {
-                return target;
-            }
-
-            @Override
-            public String variant() {
-                return variant;
-            }
-
-            @Override
-            public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
-                return new CandidateEvaluation(target, variant, feasible, feasible ? List.of() : List.of(reason),
-                        CostEstimate.of(), List.of(), Map.of("size", "small"));
-            }
-        };
+        return new FakeProfile(target, variant, PlacementProfile.DEFAULT_ORDER, feasible, reason);
     }
 
     private ModelSpec spec(String name) {
         return ModelSpec.builder(name).source(TestModels.copy(TestModels.ECHO, tmp)).build();
     }
 
-    /** A feasible profile at no cost with placement order {@code order}. */
     private static PlacementProfile ordered(String target, String variant, int order) {
-        PlacementProfile inner = profile(target, variant, true, null);
-        return new PlacementProfile() {
-            @Override
-            public String target() {
-                return target;
-            }
-
-            @Override
-            public String variant() {
-                return variant;
-            }
-
-            @Override
-            public int order() {
-                return order;
-            }
-
-            @Override
-            public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
-                return inner.evaluate(spec, options);
-            }
-        };
+        return new FakeProfile(target, variant, order, true, null);
     }
 
     private static final dev.mldeploy.placement.PlacementOptions DEFAULTS =

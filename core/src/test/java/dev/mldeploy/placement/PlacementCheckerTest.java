@@ -40,29 +40,16 @@ class PlacementCheckerTest {
     }
 
     /** A profile that always fits at {@code usd} a month. */
+    private record Flat(String target, String variant, int order, String usd) implements PlacementProfile {
+        @Override
+        public CandidateEvaluation evaluate(ModelSpec spec, PlacementOptions options) {
+            return new CandidateEvaluation(target, variant, true, List.of(),
+                    CostEstimate.of(CostItem.of("all", new java.math.BigDecimal(usd))), List.of(), java.util.Map.of());
+        }
+    }
+
     private static PlacementProfile flat(String target, String variant, int order, String usd) {
-        return new PlacementProfile() {
-            @Override
-            public String target() {
-                return target;
-            }
-
-            @Override
-            public String variant() {
-                return variant;
-            }
-
-            @Override
-            public int order() {
-                return order;
-            }
-
-            @Override
-            public CandidateEvaluation evaluate(ModelSpec spec, PlacementOptions options) {
-                return new CandidateEvaluation(target, variant, true, List.of(),
-                        CostEstimate.of(CostItem.of("all", new java.math.BigDecimal(usd))), List.of(), java.util.Map.of());
-            }
-        };
+        return new Flat(target, variant, order, usd);
     }
 
     @Test
