@@ -56,8 +56,24 @@ public interface ModelDeployer extends AutoCloseable {
         return plan(spec, PlacementOptions.defaults());
     }
 
-    /** Evaluates every cloud target for {@code spec}: limits, reasons, monthly cost, and the choice. */
-    PlacementDecision plan(ModelSpec spec, PlacementOptions options);
+    /**
+     * Evaluates every cloud target for {@code spec}: limits, reasons, monthly cost, and the choice. The profiles are
+     * those this deployer's providers contribute ({@link TargetProvider#placementProfiles()}).
+     *
+     * @throws InvalidConfigurationException no provider contributes a placement profile
+     */
+    default PlacementDecision plan(ModelSpec spec, PlacementOptions options) {
+        return plan(spec, options, AUTO);
+    }
+
+    /**
+     * Same as {@link #plan(ModelSpec, PlacementOptions)}, restricted to {@code target}'s profiles ({@code auto}: every
+     * target's). Makes no change anywhere.
+     *
+     * @throws InvalidConfigurationException placement knows no target named {@code target} (the message lists those
+     *                                       it knows)
+     */
+    PlacementDecision plan(ModelSpec spec, PlacementOptions options, String target);
 
     /**
      * Writes what {@code target} would deploy for {@code spec} (an archive, a Dockerfile) into {@code outDir},

@@ -25,13 +25,15 @@ import java.util.regex.Pattern;
  */
 public final class ModelSpec {
 
-    /** SageMaker's rule for model, endpoint-config and endpoint names: the strictest of all targets. */
-    public static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$");
     /**
-     * Longest name: SageMaker names are at most 63 characters and IAM role names 64, and mldeploy appends
-     * a suffix (a content hash, {@code -role}) to the names it derives.
+     * The characters every target can take in a name (it names files, processes and cloud resources): letters,
+     * digits, hyphens and underscores, starting and ending with a letter or digit. Each target adds its own rule
+     * (SageMaker has no underscores; AWS names are shorter), which its placement profile reports as a reason and
+     * the target checks before any call.
      */
-    public static final int MAX_NAME_LENGTH = 48;
+    public static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$");
+    /** Longest name any target is asked to take: well inside every file system's file-name limit. */
+    public static final int MAX_NAME_LENGTH = 128;
     public static final String DEFAULT_PYTHON_VERSION = "3.12";
     /** The file in the model directory that defines the hooks. */
     public static final String ENTRY_POINT = ModelSource.ENTRY_POINT;
@@ -173,20 +175,19 @@ public final class ModelSpec {
         return excludes;
     }
 
+    /** Target-neutral rules only: each target checks its own (shorter, stricter) naming rule. */
     private static String validateName(String name) {
         if (name == null || name.isEmpty()) {
             throw new InvalidSpecException("model name is missing; give one of 1 to " + MAX_NAME_LENGTH
-                    + " letters, digits and hyphens");
+                    + " letters, digits, hyphens and underscores");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw new InvalidSpecException("model name '" + name + "' is " + name.length() + " characters; use at most "
-                    + MAX_NAME_LENGTH + " (SageMaker names are limited to 63 and IAM role names to 64, and mldeploy "
-                    + "appends a suffix to the names it derives)");
+            throw new InvalidSpecException("model name '" + name.substring(0, 20) + "...' is " + name.length()
+                    + " characters; use at most " + MAX_NAME_LENGTH);
         }
         if (!NAME_PATTERN.matcher(name).matches()) {
-            throw new InvalidSpecException("model name '" + name + "' is invalid: use letters, digits and hyphens, "
-                    + "starting and ending with a letter or digit (SageMaker's rule for endpoint and model names, "
-                    + "the strictest of all targets: " + NAME_PATTERN.pattern() + ")");
+            throw new InvalidSpecException("model name '" + name + "' is invalid: use letters, digits, hyphens and "
+                    + "underscores, starting and ending with a letter or digit (" + NAME_PATTERN.pattern() + ")");
         }
         return name;
     }

@@ -44,29 +44,31 @@ class ModelSpecTest {
 
     // ---- names ----
 
+    // target-neutral rules only; SageMaker's and Lambda's are in their profiles (NamingReasonsTest) and targets
+
     @Test
-    void name_of48CharactersIsValid_49IsRejectedWithTheLimit() {
-        assertEquals(48, ModelSpec.builder(repeat('a', 48)).build().name().length());
-        assertInvalid(() -> ModelSpec.builder(repeat('a', 49)).build(), "is 49 characters; use at most 48");
+    void name_of128CharactersIsValid_129IsRejectedWithTheLimit() {
+        assertEquals(128, ModelSpec.builder(repeat('a', 128)).build().name().length());
+        assertInvalid(() -> ModelSpec.builder(repeat('a', 129)).build(), "is 129 characters; use at most 128");
     }
 
     @Test
     void name_missing_saysWhatToGive() {
         assertInvalid(() -> ModelSpec.builder("").build(), "model name is missing",
-                "1 to 48 letters, digits and hyphens");
+                "1 to 128 letters, digits, hyphens and underscores");
         assertInvalid(() -> ModelSpec.builder().build(), "model name is missing");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"my_model", "-model", "model-", "my model", "modèle", "a.b", "x/y"})
-    void name_withCharactersSageMakerRejects_namesTheRule(String name) {
-        assertInvalid(() -> ModelSpec.builder(name).build(), "is invalid: use letters, digits and hyphens",
-                "starting and ending with a letter or digit");
+    @ValueSource(strings = {"-model", "model-", "_model", "my model", "modèle", "a.b", "x/y", "../up"})
+    void name_outsideTheSafeCharacters_namesTheRule(String name) {
+        assertInvalid(() -> ModelSpec.builder(name).build(), "is invalid: use letters, digits, hyphens and "
+                + "underscores", "starting and ending with a letter or digit");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "Model1", "sentiment-v2", "a--b", "9lives"})
-    void name_followingSageMakersRule_isValid(String name) {
+    @ValueSource(strings = {"a", "Model1", "sentiment-v2", "a--b", "9lives", "my_model"})
+    void name_ofSafeCharacters_isValid(String name) {
         assertEquals(name, ModelSpec.builder(name).build().name());
     }
 

@@ -11,10 +11,8 @@ import dev.mldeploy.ModelSpec;
 import dev.mldeploy.PlacementException;
 import dev.mldeploy.ProgressListener;
 import dev.mldeploy.placement.CandidateEvaluation;
-import dev.mldeploy.placement.PlacementChecker;
 import dev.mldeploy.placement.PlacementDecision;
 import dev.mldeploy.placement.PlacementOptions;
-import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
@@ -40,7 +38,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
     private final String defaultTarget;
     private final Map<String, TargetProvider> providers;
     private final TargetContext context;
-    private final PlacementChecker checker;
+    private final ProviderPlacement placement;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final Set<InferenceClient> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -53,9 +51,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
         }
         this.defaultTarget = defaultTarget;
         this.context = new TargetContext(environment);
-        List<PlacementProfile> profiles = new ArrayList<>(PlacementChecker.builtInProfiles());
-        providers.values().forEach(p -> profiles.addAll(p.placementProfiles()));
-        this.checker = PlacementChecker.of(profiles);
+        this.placement = ProviderPlacement.of(providers.values());
         LOG.debug("mldeploy targets {}, default {}", providers.keySet(), defaultTarget);
     }
 
@@ -111,8 +107,10 @@ public final class DefaultModelDeployer implements ModelDeployer {
     }
 
     @Override
-    public PlacementDecision plan(ModelSpec spec, PlacementOptions options) {
-        return checker.decide(spec, options);
+    public PlacementDecision plan(ModelSpec spec, PlacementOptions options, String target) {
+        ensureOpen();
+        Objects.requireNonNull(target, "target");
+        return AUTO.equals(target) ? placement.decide(spec, options) : placement.decide(spec, options, target);
     }
 
     @Override
@@ -137,22 +135,17 @@ public final class DefaultModelDeployer implements ModelDeployer {
         PlacementDecision decision;
         CandidateEvaluation candidate;
         if (AUTO.equals(name)) {
-            decision = checker.decide(spec, options.placementOptions());
+            // only providers contribute profiles, so the chosen target is one of them
+            decision = placement.decide(spec, options.placementOptions());
             candidate = decision.chosen().orElseThrow(() -> new PlacementException(decision.explanation(), decision));
             name = candidate.target();
-            if (!providers.containsKey(name)) {
-                throw new InvalidConfigurationException("placement chose " + candidate.name() + " but no '" + name
-                        + "' target is on the class path; add dev.mldeploy:mldeploy-" + name
-                        + " or name a target; known targets: " + String.join(", ", knownNames()));
-            }
         } else {
             if (!providers.containsKey(name)) {
                 throw unknownTarget(name);
             }
             String targetName = name;
-            boolean placed = checker.profiles().stream().anyMatch(p -> p.target().equals(targetName));
-            if (placed) {
-                decision = checker.decide(spec, options.placementOptions(), p -> p.target().equals(targetName));
+            if (placement.places(targetName)) {
+                decision = placement.decide(spec, options.placementOptions(), targetName);
                 candidate = decision.chosen().orElseThrow(() -> new PlacementException("target '" + targetName
                         + "' cannot hold '" + spec.name() + "': " + decision.explanation(), decision));
             } else {

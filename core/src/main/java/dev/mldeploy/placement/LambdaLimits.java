@@ -9,6 +9,31 @@ import java.util.regex.Pattern;
  * binary: 1 MB = 1,048,576 bytes, 1 GB = 1,024 MB (see {@link Units}). Constants only; thread-safe.
  */
 public final class LambdaLimits {
+    /** Lambda's characters for a function name (which is the model's name). */
+    public static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z0-9_-]+$");
+    /**
+     * Longest model name: IAM role names are at most 64 characters, and the role mldeploy creates is
+     * {@code mldeploy-lambda-<name>} (function names may have 64).
+     */
+    public static final int MAX_NAME_LENGTH = 64 - "mldeploy-lambda-".length();
+
+    /**
+     * Why Lambda cannot take a deployment named {@code name}, or empty when it can: the reason a placement profile
+     * gives and the message the lambda target refuses the name with.
+     */
+    public static java.util.Optional<String> nameProblem(String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            return java.util.Optional.of("name '" + name + "' is " + name.length() + " characters, over the "
+                    + MAX_NAME_LENGTH + " Lambda allows (the IAM role mldeploy-lambda-<name> is at most 64); use a "
+                    + "shorter model name");
+        }
+        if (!NAME_PATTERN.matcher(name).matches()) {
+            return java.util.Optional.of("name '" + name + "' breaks Lambda's function naming rule (letters, digits, "
+                    + "hyphens and underscores: " + NAME_PATTERN.pattern() + "); rename the model");
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Smallest memory a function can have; a spec asking for less gets this much. */
     public static final int MIN_MEMORY_MB = 128;
     /** Largest memory a function can have (1 MB steps). */

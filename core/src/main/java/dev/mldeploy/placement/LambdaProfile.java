@@ -84,6 +84,11 @@ public final class LambdaProfile implements PlacementProfile {
         return packaging.variant;
     }
 
+    @Override
+    public int order() {
+        return packaging == Packaging.ZIP ? 10 : 20;
+    }
+
     public Packaging packaging() {
         return packaging;
     }
@@ -93,6 +98,7 @@ public final class LambdaProfile implements PlacementProfile {
         Resources res = spec.resources();
         TrafficProfile traffic = spec.traffic();
         List<String> reasons = new ArrayList<>();
+        LambdaLimits.nameProblem(spec.name()).ifPresent(reasons::add);
         List<String> notes = new ArrayList<>();
         Map<String, String> settings = new LinkedHashMap<>();
 

@@ -13,7 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates every cloud placement profile for a model, rejects each infeasible one with every reason, and picks
- * the cheapest feasible one (the earlier profile at equal cost), explaining the choice. Pure and thread-safe.
+ * the cheapest feasible one (the earlier profile at equal cost), explaining the choice. Profiles are kept in
+ * {@link PlacementProfile#order()} order; profiles of equal order keep the order they were given in (the deployer
+ * gives them by provider name, then in each provider's list order). Pure and thread-safe.
+ *
+ * <p>A {@link dev.mldeploy.ModelDeployer} builds its checker from its providers' profiles alone
+ * ({@link dev.mldeploy.ModelDeployer#plan(ModelSpec, PlacementOptions, String)}); {@link #create()} is for
+ * planning without a deployer.
  *
  * <p>The explanation names the choice, its cost and settings, and for every other candidate why it does not fit
  * or how much more it costs, with each one's cost items. Features only SageMaker real-time has (a GPU, more than
@@ -36,17 +42,23 @@ public final class PlacementChecker {
         return of(builtInProfiles());
     }
 
-    /** A checker over {@code profiles}; a later profile replaces an earlier one of the same name. */
+    /**
+     * A checker over {@code profiles}, sorted by {@link PlacementProfile#order()} (equal orders keep their given
+     * order); a later profile replaces an earlier one of the same name.
+     */
     public static PlacementChecker of(List<? extends PlacementProfile> profiles) {
         Map<String, PlacementProfile> byName = new LinkedHashMap<>();
         for (PlacementProfile p : profiles) {
             byName.put(Objects.requireNonNull(p, "profile").name(), p);
         }
-        return new PlacementChecker(new ArrayList<>(byName.values()));
+        List<PlacementProfile> sorted = new ArrayList<>(byName.values());
+        sorted.sort(Comparator.comparingInt(PlacementProfile::order)); // stable: equal orders keep the given order
+        return new PlacementChecker(sorted);
     }
 
     /**
-     * The profiles of the cloud targets mldeploy knows, whether or not their modules are on the class path:
+     * The profiles of the cloud targets mldeploy knows, whether or not their modules are on the class path (the ones
+     * their providers contribute), for planning without a deployer:
      * {@code lambda:zip}, {@code lambda:image}, {@code sagemaker:realtime}, {@code sagemaker:serverless}, in that
      * order (at equal cost the earlier one is chosen). Packages are sized with {@link PackageSizer#standard()}.
      */
@@ -63,8 +75,14 @@ public final class PlacementChecker {
                 SageMakerServerlessProfile.create());
     }
 
+    /** The profiles, in evaluation order. */
     public List<PlacementProfile> profiles() {
         return profiles;
+    }
+
+    /** The names of the targets the profiles belong to, in evaluation order, each once. */
+    public List<String> targets() {
+        return profiles.stream().map(PlacementProfile::target).distinct().toList();
     }
 
     /** Evaluates every profile and chooses. */

@@ -1,6 +1,8 @@
 package dev.mldeploy.placement;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Amazon SageMaker inference limits, one table per way of running (from {@code aws-facts.md}, "Amazon SageMaker
@@ -9,7 +11,32 @@ import java.time.Duration;
  */
 public final class SageMakerLimits {
 
+    /** SageMaker's rule for model, endpoint-config and endpoint names (63 characters in all). */
+    public static final Pattern NAME_PATTERN = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
+    /**
+     * Longest model name: 63, less the 13 characters ({@code -<12 hex>}) mldeploy appends to name a model and an
+     * endpoint config after the spec's fingerprint.
+     */
+    public static final int MAX_NAME_LENGTH = 63 - 13;
+
     private SageMakerLimits() {
+    }
+
+    /**
+     * Why SageMaker cannot take a deployment named {@code name}, or empty when it can: the reason a placement profile
+     * gives and the message the sagemaker target refuses the name with.
+     */
+    public static Optional<String> nameProblem(String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            return Optional.of("name '" + name + "' is " + name.length() + " characters, over the "
+                    + MAX_NAME_LENGTH + " SageMaker allows (its names are at most 63 and mldeploy appends a "
+                    + "13-character version suffix); use a shorter model name");
+        }
+        if (!NAME_PATTERN.matcher(name).matches()) {
+            return Optional.of("name '" + name + "' breaks SageMaker's naming rule (letters, digits and hyphens, "
+                    + "starting and ending with a letter or digit: " + NAME_PATTERN.pattern() + "); rename the model");
+        }
+        return Optional.empty();
     }
 
     /** Real-time endpoints on instances ({@code sagemaker:realtime}). */

@@ -42,11 +42,17 @@ public final class SageMakerRealTimeProfile implements PlacementProfile {
     }
 
     @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
     public CandidateEvaluation evaluate(ModelSpec spec, PlacementOptions options) {
         Resources res = spec.resources();
         TrafficProfile traffic = spec.traffic();
         int variants = spec.features().variants();
         List<String> reasons = new ArrayList<>();
+        SageMakerLimits.nameProblem(spec.name()).ifPresent(reasons::add);
         List<String> notes = new ArrayList<>();
         Map<String, String> settings = new LinkedHashMap<>();
 

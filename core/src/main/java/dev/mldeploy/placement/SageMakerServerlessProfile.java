@@ -38,10 +38,16 @@ public final class SageMakerServerlessProfile implements PlacementProfile {
     }
 
     @Override
+    public int order() {
+        return 40;
+    }
+
+    @Override
     public CandidateEvaluation evaluate(ModelSpec spec, PlacementOptions options) {
         Resources res = spec.resources();
         TrafficProfile traffic = spec.traffic();
         List<String> reasons = new ArrayList<>();
+        SageMakerLimits.nameProblem(spec.name()).ifPresent(reasons::add);
         List<String> notes = new ArrayList<>();
         Map<String, String> settings = new LinkedHashMap<>();
 

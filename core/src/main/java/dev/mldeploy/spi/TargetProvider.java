@@ -21,8 +21,12 @@ public interface TargetProvider {
     String description();
 
     /**
-     * The ways this target can run a model, each with its limits and cost model. Empty for a target that placement
-     * does not consider (the local one).
+     * The ways this target can run a model, each with its limits and cost model: the only source of this target's
+     * profiles (the deployer adds none of its own). Each profile's {@link PlacementProfile#target()} is this
+     * provider's {@link #name()}, and no two share a variant; the deployer refuses a provider that breaks either.
+     * Their {@link PlacementProfile#order()} places them among all targets' profiles; at equal order, providers
+     * come by name and each one's profiles in this list's order. Empty for a target that
+     * placement does not consider (the local one).
      */
     default List<PlacementProfile> placementProfiles() {
         return List.of();

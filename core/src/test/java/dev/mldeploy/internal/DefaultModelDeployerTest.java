@@ -85,28 +85,126 @@ class DefaultModelDeployerTest {
         return t;
     }
 
+    /** A profile that fits (or not, for {@code reason}) at no cost, at placement order {@code order}. */
+    private record FakeProfile(String target, String variant, int order, boolean feasible, String reason)
+            implements PlacementProfile {
+        @Override
+        public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
+            return new CandidateEvaluation(target, variant, feasible, feasible ? List.of() : List.of(reason),
+                    CostEstimate.of(), List.of(), Map.of("size", "small"));
+        }
+    }
+
     private static PlacementProfile profile(String target, String variant, boolean feasible, String reason) {
-        return new PlacementProfile() {
-            @Override
-            public String target() {
-                return target;
-            }
-
-            @Override
-            public String variant() {
-                return variant;
-            }
-
-            @Override
-            public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
-                return new CandidateEvaluation(target, variant, feasible, feasible ? List.of() : List.of(reason),
-                        CostEstimate.of(), List.of(), Map.of("size", "small"));
-            }
-        };
+        return new FakeProfile(target, variant, PlacementProfile.DEFAULT_ORDER, feasible, reason);
     }
 
     private ModelSpec spec(String name) {
         return ModelSpec.builder(name).source(TestModels.copy(TestModels.ECHO, tmp)).build();
+    }
+
+    private static PlacementProfile ordered(String target, String variant, int order) {
+        return new FakeProfile(target, variant, order, true, null);
+    }
+
+    private static final dev.mldeploy.placement.PlacementOptions DEFAULTS =
+            dev.mldeploy.placement.PlacementOptions.defaults();
+
+    private static List<String> names(dev.mldeploy.placement.PlacementDecision d) {
+        return d.candidates().stream().map(CandidateEvaluation::name).toList();
+    }
+
+    @Test
+    void plan_evaluatesOnlyTheProvidersProfiles_inTheirDeclaredOrder_whicheverOrderProvidersCome() {
+        TargetProvider zed = provider("zed", target("zed"), ordered("zed", "one", 1));
+        TargetProvider alpha = provider("alpha", target("alpha"), ordered("alpha", "two", 2),
+                ordered("alpha", "three", 3));
+        ModelSpec planned = ModelSpec.builder("m").packageSizeBytes(1).build();
+        for (List<TargetProvider> given : List.of(List.of(zed, alpha), List.of(alpha, zed))) {
+            ModelDeployer.Builder b = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO);
+            given.forEach(b::provider);
+            try (ModelDeployer d = b.build()) {
+                dev.mldeploy.placement.PlacementDecision plan = d.plan(planned, DEFAULTS);
+                assertEquals(List.of("zed:one", "alpha:two", "alpha:three"), names(plan),
+                        "no built-in lambda or sagemaker profile is added");
+                assertEquals("zed:one", plan.chosen().orElseThrow().name(), "the lower order wins the tie");
+            }
+        }
+    }
+
+    @Test
+    void plan_withProfilesOfEqualOrder_listsThemByProviderName_thenInEachProvidersOrder() {
+        TargetProvider zed = provider("zed", target("zed"), profile("zed", "y", true, null),
+                profile("zed", "x", true, null));
+        TargetProvider alpha = provider("alpha", target("alpha"), profile("alpha", "b", true, null));
+        ModelSpec planned = ModelSpec.builder("m").packageSizeBytes(1).build();
+        for (List<TargetProvider> given : List.of(List.of(zed, alpha), List.of(alpha, zed))) {
+            ModelDeployer.Builder b = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO);
+            given.forEach(b::provider);
+            try (ModelDeployer d = b.build()) {
+                dev.mldeploy.placement.PlacementDecision plan = d.plan(planned, DEFAULTS);
+                assertEquals(List.of("alpha:b", "zed:y", "zed:x"), names(plan));
+                assertEquals("alpha:b", plan.chosen().orElseThrow().name());
+            }
+        }
+    }
+
+    @Test
+    void plan_restrictedToOneTarget_evaluatesOnlyItsProfiles() {
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO)
+                .provider(provider("zed", target("zed"), ordered("zed", "one", 1)))
+                .provider(provider("alpha", target("alpha"), ordered("alpha", "two", 2))).build()) {
+            ModelSpec planned = ModelSpec.builder("m").packageSizeBytes(1).build();
+            assertEquals(List.of("alpha:two"), names(d.plan(planned, DEFAULTS, "alpha")));
+            assertEquals(List.of("zed:one", "alpha:two"), names(d.plan(planned, DEFAULTS, ModelDeployer.AUTO)));
+        }
+    }
+
+    @Test
+    void plan_forATargetPlacementDoesNotEvaluate_failsNamingThoseItDoes() {
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO)
+                .provider(provider("alpha", target("alpha"), ordered("alpha", "two", 2)))
+                .provider(provider("plain", target("plain"))).build()) {
+            ModelSpec planned = ModelSpec.builder("m").packageSizeBytes(1).build();
+            for (String t : List.of("mainframe", "plain")) {
+                InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                        () -> d.plan(planned, DEFAULTS, t));
+                assertEquals("placement knows no target '" + t + "'; it evaluates alpha (or use auto)",
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void planAndDeployAuto_withNoProviderContributingProfiles_failSayingWhatToAdd_andCreateNoTarget() {
+        TargetProvider plain = provider("plain", target("plain"));
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(plain)
+                .defaultTarget(ModelDeployer.AUTO).build()) {
+            InvalidConfigurationException planned = assertThrows(InvalidConfigurationException.class,
+                    () -> d.plan(ModelSpec.builder("m").packageSizeBytes(1).build()));
+            assertTrue(planned.getMessage().contains("no target provider contributes a placement profile")
+                    && planned.getMessage().contains("mldeploy-lambda"), planned.getMessage());
+            assertThrows(InvalidConfigurationException.class, () -> d.deploy(spec("m")));
+        }
+        verify(plain, never()).create(any());
+    }
+
+    @Test
+    void build_whenAProviderContributesAnotherTargetsProfile_failsNamingBoth() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO)
+                        .provider(provider("alpha", target("alpha"), ordered("lambda", "zip", 1))).build());
+        assertTrue(e.getMessage().contains("target provider 'alpha'") && e.getMessage().contains("lambda:zip")
+                && e.getMessage().contains("only its own"), e.getMessage());
+    }
+
+    @Test
+    void build_whenAProviderGivesOneVariantTwice_fails() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO)
+                        .provider(provider("alpha", target("alpha"), ordered("alpha", "x", 1),
+                                ordered("alpha", "x", 2))).build());
+        assertTrue(e.getMessage().contains("alpha:x twice"), e.getMessage());
     }
 
     @Test

@@ -31,6 +31,43 @@ class PlacementCheckerTest {
     }
 
     @Test
+    void of_keepsProfilesInTheirDeclaredOrder_whateverOrderTheyAreGivenIn() {
+        List<PlacementProfile> reversed = new java.util.ArrayList<>(PlacementChecker.builtInProfiles());
+        java.util.Collections.reverse(reversed);
+        assertEquals(List.of("lambda:zip", "lambda:image", "sagemaker:realtime", "sagemaker:serverless"),
+                PlacementChecker.of(reversed).profiles().stream().map(PlacementProfile::name).toList());
+        assertEquals(List.of("lambda", "sagemaker"), PlacementChecker.of(reversed).targets());
+    }
+
+    /** A profile that always fits at {@code usd} a month. */
+    private record Flat(String target, String variant, int order, String usd) implements PlacementProfile {
+        @Override
+        public CandidateEvaluation evaluate(ModelSpec spec, PlacementOptions options) {
+            return new CandidateEvaluation(target, variant, true, List.of(),
+                    CostEstimate.of(CostItem.of("all", new java.math.BigDecimal(usd))), List.of(), java.util.Map.of());
+        }
+    }
+
+    private static PlacementProfile flat(String target, String variant, int order, String usd) {
+        return new Flat(target, variant, order, usd);
+    }
+
+    @Test
+    void decide_atEqualCost_choosesTheLowerOrder_whateverTheGivenOrder_andAtEqualOrderTheEarlierGiven() {
+        PlacementProfile late = flat("zeta", "a", 5, "1.00");
+        PlacementProfile early = flat("omega", "b", 50, "1.00");
+        for (List<PlacementProfile> given : List.of(List.of(late, early), List.of(early, late))) {
+            assertEquals("zeta:a", PlacementChecker.of(given).decide(spec().build(), PlacementOptions.defaults())
+                    .chosen().orElseThrow().name());
+        }
+        PlacementProfile sameOrder = flat("alpha", "c", 5, "1.00");
+        assertEquals("zeta:a", PlacementChecker.of(List.of(late, sameOrder)).decide(spec().build(),
+                PlacementOptions.defaults()).chosen().orElseThrow().name());
+        assertEquals("alpha:c", PlacementChecker.of(List.of(sameOrder, late)).decide(spec().build(),
+                PlacementOptions.defaults()).chosen().orElseThrow().name());
+    }
+
+    @Test
     void readmeExample_choosesLambdaZip_andExplainsEveryOtherCandidate() {
         PlacementDecision d = decide(Specs.readmeExample().build());
         System.out.println(d.explanation());

@@ -8,6 +8,8 @@ import dev.mldeploy.lambda.internal.ConfigChecks;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaPackager;
+import dev.mldeploy.placement.LambdaProfile;
+import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.Target;
@@ -41,8 +43,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>What the builder leaves unset comes from the environment the deployer passes ({@code AWS_ENDPOINT_URL},
  * {@code AWS_REGION}/{@code AWS_DEFAULT_REGION}, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}) and then
- * from the AWS SDK's default chains. Memory, timeout, ephemeral storage and architecture default to the
- * {@link dev.mldeploy.ModelSpec}'s resources; the runtime to {@code python<spec's Python version>}.
+ * from the AWS SDK's default chains. Memory, timeout, ephemeral storage, architecture, runtime and provisioned
+ * concurrency left unset here are what placement chose (the deploy's candidate), else the
+ * {@link dev.mldeploy.ModelSpec}'s resources and {@code python<spec's Python version>}.
  *
  * <p>Time: every AWS request of a deploy or undeploy is bounded by what is left of its deadline
  * ({@link dev.mldeploy.DeployOptions#timeout()}, or {@link Builder#operationTimeout(Duration)} when tighter); a
@@ -198,6 +201,12 @@ public final class LambdaTarget implements TargetProvider {
     @Override
     public String description() {
         return "AWS Lambda: a zip (or container image) function, versioned, invoked through alias '" + ALIAS + "'";
+    }
+
+    /** Lambda's placement profiles: a .zip, then a container image (orders 10 and 20). */
+    @Override
+    public List<PlacementProfile> placementProfiles() {
+        return List.of(LambdaProfile.zip(), LambdaProfile.image());
     }
 
     /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */

@@ -1,8 +1,9 @@
 package dev.mldeploy.sagemaker;
 
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.placement.PlacementChecker;
 import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.placement.SageMakerRealTimeProfile;
+import dev.mldeploy.placement.SageMakerServerlessProfile;
 import dev.mldeploy.sagemaker.internal.ConfigValidator;
 import dev.mldeploy.sagemaker.internal.SageMakerPackager;
 import dev.mldeploy.sagemaker.internal.SageMakerTargetImpl;
@@ -168,10 +169,10 @@ public final class SageMakerTarget implements TargetProvider {
         return "Amazon SageMaker real-time and serverless endpoints (bring-your-own container serving the adapter)";
     }
 
-    /** The built-in SageMaker placement profiles (real-time, serverless). */
+    /** SageMaker's placement profiles: real-time, then serverless (orders 30 and 40). */
     @Override
     public List<PlacementProfile> placementProfiles() {
-        return PlacementChecker.builtInProfiles().stream().filter(p -> NAME.equals(p.target())).toList();
+        return List.of(SageMakerRealTimeProfile.create(), SageMakerServerlessProfile.create());
     }
 
     /** Writes {@code model.tar.gz} and a {@code Dockerfile} for the serving container; calls nothing remote. */

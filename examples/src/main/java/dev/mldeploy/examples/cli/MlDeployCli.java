@@ -5,11 +5,7 @@ import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.PlacementException;
 import dev.mldeploy.spi.TargetProvider;
-import dev.mldeploy.placement.PlacementChecker;
-import dev.mldeploy.placement.PlacementProfile;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.ServiceLoader;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -151,22 +147,6 @@ public final class MlDeployCli implements Callable<Integer> {
                 .discoverProviders(discover);
         providers.forEach(b::provider);
         return b.build();
-    }
-
-    /**
-     * A placement checker over the built-in profiles and those of every provider (discovered and given), as the
-     * deployer builds it; for plans restricted to one target.
-     */
-    PlacementChecker placementChecker() {
-        Map<String, TargetProvider> byName = new java.util.TreeMap<>();
-        if (discover) {
-            ServiceLoader.load(TargetProvider.class, Thread.currentThread().getContextClassLoader())
-                    .forEach(p -> byName.putIfAbsent(p.name(), p));
-        }
-        providers.forEach(p -> byName.put(p.name(), p));
-        List<PlacementProfile> profiles = new ArrayList<>(PlacementChecker.builtInProfiles());
-        byName.values().forEach(p -> profiles.addAll(p.placementProfiles()));
-        return PlacementChecker.of(profiles);
     }
 
     private static int onUsageError(CommandLine.ParameterException e, String[] args) {

@@ -6,10 +6,8 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.placement.CandidateEvaluation;
-import dev.mldeploy.placement.PlacementChecker;
 import dev.mldeploy.placement.PlacementDecision;
 import dev.mldeploy.placement.PlacementOptions;
-import dev.mldeploy.placement.PlacementProfile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -97,17 +95,9 @@ final class PlanCommand implements Callable<Integer> {
         ModelSpec model = spec();
         PlacementOptions options = placementOptions();
         PlacementDecision shown;
-        if (target == null || isAll(target)) {
-            try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
-                shown = deployer.plan(model, options);
-            }
-        } else {
-            PlacementChecker checker = cli.placementChecker();
-            if (checker.profiles().stream().noneMatch(p -> p.target().equals(target))) {
-                throw usage("placement knows no target '" + target + "'; it evaluates " + checker.profiles().stream()
-                        .map(PlacementProfile::target).distinct().toList() + " (or use --target auto)");
-            }
-            shown = checker.decide(model, options, p -> p.target().equals(target));
+        // the deployer builds placement from its providers' profiles; local (no profiles) means every cloud target
+        try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
+            shown = deployer.plan(model, options, target == null || isAll(target) ? ModelDeployer.AUTO : target);
         }
         Optional<CandidateEvaluation> chosen = shown.chosen();
         CommandLine cl = spec.commandLine();

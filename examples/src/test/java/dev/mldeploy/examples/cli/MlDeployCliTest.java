@@ -191,6 +191,24 @@ class MlDeployCliTest {
     }
 
     @Test
+    void plan_evaluatesOnlyWhatTheProvidersContribute_noBuiltInTargets() {
+        Cli.Result r = new Cli(Map.of(), false, new FakeCloud()).run("plan", "--model-size-mb", "1", "--output",
+                "json");
+        assertEquals(0, r.status(), r::toString);
+        List<Object> names = list(obj(parse(r.out())).get("targets")).stream().map(t -> obj(t).get("name"))
+                .distinct().toList();
+        assertEquals(List.of("fakecloud"), names, "lambda and sagemaker are not on this deployer's providers");
+    }
+
+    @Test
+    void plan_withNoProviderContributingProfiles_exits2_sayingWhatToAdd() {
+        Cli.Result r = new Cli(Map.of(), false).run("plan", "--model-size-mb", "1");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("no target provider contributes a placement profile")
+                && r.err().contains("mldeploy-lambda"), r::toString);
+    }
+
+    @Test
     void plan_restrictedToUnknownTarget_exits2_namingTheKnownOnes() {
         Cli.Result r = cli.run("plan", "--target", "mainframe");
         assertEquals(2, r.status(), r::toString);

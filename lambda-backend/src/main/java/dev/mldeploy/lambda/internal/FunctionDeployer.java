@@ -72,7 +72,7 @@ public final class FunctionDeployer {
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
-        FunctionSettings settings = FunctionSettings.resolve(spec, config);
+        FunctionSettings settings = FunctionSettings.resolve(spec, config, ctx.candidate());
         if (config.roleArn().isEmpty() && !config.createRole()) {
             throw new InvalidConfigurationException("the lambda target needs an execution role: give its ARN "
                     + "(--role-arn, MLDEPLOY_ROLE_ARN, LambdaTarget.builder().roleArn(...)) or let mldeploy create "

@@ -1,20 +1,29 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.Architecture;
+import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.lambda.LambdaTarget;
+import dev.mldeploy.placement.CandidateEvaluation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 
 /**
- * What one function runs with, resolved from the spec and the target's configuration (the configuration wins for
- * memory, timeout, storage, architecture and runtime; the spec's environment and tags win on a clash). Immutable.
+ * What one function runs with, resolved from the target's configuration, placement's choice and the spec, in that
+ * order, as SageMaker's deployment plan does: a value the configuration sets wins, placement's candidate
+ * ({@link dev.mldeploy.spi.DeployContext#candidate()}) fills what it leaves unset (memory, timeout, ephemeral
+ * storage, architecture, runtime, provisioned concurrency when the configuration has none, and the packaging), and
+ * the spec's resources fill the rest. The spec's environment and tags win over the configuration's on a clash.
+ * Immutable.
  *
  * @param functionName         the function's name (the model's name)
  * @param runtime              {@code python3.N}
@@ -33,6 +42,7 @@ public record FunctionSettings(String functionName, String runtime, Architecture
                                int timeoutSeconds, int ephemeralStorageMb, Map<String, String> environment,
                                String imageUri, int provisionedConcurrency, Integer reservedConcurrency,
                                LambdaTarget.VpcConfig vpc, Map<String, String> userTags) {
+    private static final Pattern RUNTIME = Pattern.compile("^python3\\.(\\d{1,2})$");
 
     public FunctionSettings {
         Objects.requireNonNull(functionName, "functionName");
@@ -40,27 +50,62 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         userTags = java.util.Collections.unmodifiableMap(new TreeMap<>(userTags));
     }
 
-    /** Resolves and checks the settings for {@code spec}; throws before any AWS call when they cannot work. */
+    /** {@link #resolve(ModelSpec, LambdaTarget, Optional)} for a deploy without placement. */
     public static FunctionSettings resolve(ModelSpec spec, LambdaTarget config) {
+        return resolve(spec, config, Optional.empty());
+    }
+
+    /**
+     * Resolves and checks the settings for {@code spec}, taking what {@code candidate} chose where the configuration
+     * sets nothing (a candidate of another target is ignored); throws before any AWS call when they cannot work.
+     *
+     * @throws InvalidSpecException          the spec (or placement's reading of it) breaks a Lambda limit, or
+     *                                       placement chose a container image and the target has none to deploy
+     * @throws InvalidConfigurationException placement's provisioned concurrency is over the target's reservation
+     */
+    public static FunctionSettings resolve(ModelSpec spec, LambdaTarget config,
+                                           Optional<CandidateEvaluation> candidate) {
+        dev.mldeploy.placement.LambdaLimits.nameProblem(spec.name()).ifPresent(problem -> {
+            throw new InvalidSpecException("the lambda target cannot deploy model '" + spec.name() + "': " + problem);
+        });
         if (spec.resources().gpu()) {
             throw new InvalidSpecException("model '" + spec.name() + "' needs a GPU and Lambda has none; deploy it to "
                     + "SageMaker (--target sagemaker)");
         }
-        String runtime = config.runtime().orElse("python" + spec.pythonVersion());
-        int minor = Integer.parseInt(runtime.substring("python3.".length()));
+        PlacedSettings placed = PlacedSettings.of(candidate);
+        String runtime = config.runtime().or(placed::runtime).orElse("python" + spec.pythonVersion());
+        var m = RUNTIME.matcher(runtime);
+        int minor = m.matches() ? Integer.parseInt(m.group(1)) : -1;
         if (minor < LambdaLimits.MIN_PYTHON_MINOR || minor > LambdaLimits.MAX_PYTHON_MINOR) {
             throw new InvalidSpecException("model '" + spec.name() + "' asks for Python " + spec.pythonVersion()
                     + "; Lambda runs python3." + LambdaLimits.MIN_PYTHON_MINOR + " to python3."
                     + LambdaLimits.MAX_PYTHON_MINOR + " (set the spec's Python version or MLDEPLOY_LAMBDA_RUNTIME)");
         }
-        int memory = config.memoryMb().orElse(spec.resources().memoryMb());
+        int memory = first(config.memoryMb(), placed.memoryMb()).orElse(spec.resources().memoryMb());
         LambdaLimits.checkMemory(memory, InvalidSpecException::new);
-        Duration timeout = config.functionTimeout().orElse(spec.resources().maxInferenceTime());
+        Duration timeout = config.functionTimeout().or(placed::timeout).orElse(spec.resources().maxInferenceTime());
         long seconds = (timeout.toMillis() + 999) / 1000;
         LambdaLimits.checkTimeout(Duration.ofSeconds(seconds), InvalidSpecException::new);
-        int ephemeral = config.ephemeralStorageMb().orElse(Math.max(LambdaLimits.MIN_EPHEMERAL_MB,
-                spec.resources().ephemeralStorageMb()));
+        int ephemeral = first(config.ephemeralStorageMb(), placed.ephemeralStorageMb())
+                .orElse(Math.max(LambdaLimits.MIN_EPHEMERAL_MB, spec.resources().ephemeralStorageMb()));
         LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
+        String imageUri = config.imageUri().orElse(null);
+        if (imageUri == null && placed.image()) {
+            // as for a zip over the limit without placement (LambdaPackager): the model does not fit a zip
+            throw new InvalidSpecException("placement chose " + placed.candidate().orElse("lambda:image") + " for '"
+                    + spec.name() + "' (its package does not fit a .zip) but the lambda target has no container "
+                    + "image to deploy; build one on the AWS Lambda Python base image, push it to ECR and set "
+                    + "LambdaTarget.builder().imageUri(...) (up to 10 GB), or deploy to SageMaker (--target "
+                    + "sagemaker)");
+        }
+        int provisioned = config.provisionedConcurrency() > 0 ? config.provisionedConcurrency()
+                : placed.provisionedConcurrency().orElse(0);
+        if (config.reservedConcurrency().isPresent() && provisioned > config.reservedConcurrency().getAsInt()) {
+            throw new InvalidConfigurationException("placement priced provisioned concurrency " + provisioned
+                    + " for '" + spec.name() + "', over the lambda target's reserved concurrency "
+                    + config.reservedConcurrency().getAsInt() + "; raise the reservation or lower "
+                    + "--provisioned-concurrency");
+        }
         Map<String, String> env = new TreeMap<>(config.environment());
         env.putAll(spec.environment());
         AwsRules.checkEnvironment(env, spec.name(), InvalidSpecException::new);
@@ -73,11 +118,16 @@ public record FunctionSettings(String functionName, String runtime, Architecture
             }
         });
         AwsRules.checkTags(tags, "model '" + spec.name() + "'", InvalidSpecException::new);
-        return new FunctionSettings(spec.name(), runtime,
-                config.architecture().orElse(spec.resources().architecture()), memory, (int) seconds, ephemeral, env,
-                config.imageUri().orElse(null), config.provisionedConcurrency(),
+        Architecture architecture = config.architecture().or(placed::architecture)
+                .orElse(spec.resources().architecture());
+        return new FunctionSettings(spec.name(), runtime, architecture, memory, (int) seconds, ephemeral, env,
+                imageUri, provisioned,
                 config.reservedConcurrency().isPresent() ? config.reservedConcurrency().getAsInt() : null,
                 config.vpc().orElse(null), tags);
+    }
+
+    private static OptionalInt first(OptionalInt a, OptionalInt b) {
+        return a.isPresent() ? a : b;
     }
 
     public boolean isImage() {

@@ -1,8 +1,10 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.placement.SageMakerLimits;
 import dev.mldeploy.sagemaker.AutoscalingSettings;
 import dev.mldeploy.sagemaker.DataCaptureSettings;
 import dev.mldeploy.sagemaker.SageMakerTarget;
@@ -55,9 +57,16 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         return serverless != null;
     }
 
-    /** Resolves the plan, or throws {@link InvalidConfigurationException} saying what to set. */
+    /**
+     * Resolves the plan, or throws {@link InvalidConfigurationException} saying what to set; a model name SageMaker
+     * cannot take is an {@link InvalidSpecException}.
+     */
     public static DeploymentPlan resolve(SageMakerTarget config, ModelSpec spec,
                                          Optional<CandidateEvaluation> candidate) {
+        SageMakerLimits.nameProblem(spec.name()).ifPresent(problem -> {
+            throw new InvalidSpecException("the sagemaker target cannot deploy model '" + spec.name() + "': "
+                    + problem);
+        });
         String role = config.roleArn().orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an execution role that SageMaker can assume; set "
                         + "SageMakerTarget.builder().roleArn(...), --role-arn or MLDEPLOY_ROLE_ARN ("

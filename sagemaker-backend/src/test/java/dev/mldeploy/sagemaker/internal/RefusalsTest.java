@@ -213,6 +213,28 @@ class RefusalsTest {
         assertFalse(compressed.uncompressed());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"my_model", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"})
+    void deploy_withANameSageMakerCannotTake_isRefusedAsAnInvalidSpecBeforeAnyCall(String name) throws Exception {
+        ModelSpec spec = ModelSpec.builder(name).source(Fixtures.model(tmp.resolve("n"), "v1")).build();
+        SageMakerApi api = new SageMakerApi(sm);
+        EndpointDeployer deployer = new EndpointDeployer(target().build(), api, store, autoscaler,
+                new DeploymentReader(api));
+        dev.mldeploy.InvalidSpecException e = assertThrows(dev.mldeploy.InvalidSpecException.class,
+                () -> deployer.deploy(spec, Fixtures.context(events, Duration.ofMinutes(1))));
+        assertTrue(e.getMessage().startsWith("the sagemaker target cannot deploy model '" + name + "': name '"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(name.length() > 50 ? "over the 50 SageMaker allows"
+                : "breaks SageMaker's naming rule"), e.getMessage());
+        verifyNoInteractions(sm, s3, aas, store, autoscaler);
+    }
+
+    @Test
+    void deploy_withTheLongestNameSageMakerTakes_resolvesAPlan() throws Exception {
+        ModelSpec spec = ModelSpec.builder("c".repeat(50)).source(Fixtures.model(tmp.resolve("c"), "v1")).build();
+        assertEquals("models", DeploymentPlan.resolve(target().build(), spec, java.util.Optional.empty()).bucket());
+    }
+
     @Test
     void tags_ofADeploymentWithTheLongestNamesAllowed_fitSageMakersRules() {
         String bucket = "b".repeat(63);
