@@ -40,7 +40,7 @@ class LocalLambdaContractIT extends TargetContractKit {
     }
 
     @Override
-    protected void afterUndeploy() {
+    protected void assertNothingLeft() {
         LocalTestSupport.assertNoProcessUnder(home);
     }
 

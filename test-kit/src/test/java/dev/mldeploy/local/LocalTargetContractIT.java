@@ -22,7 +22,7 @@ class LocalTargetContractIT extends TargetContractKit {
     }
 
     @Override
-    protected void afterUndeploy() {
+    protected void assertNothingLeft() {
         LocalTestSupport.assertNoProcessUnder(home);
     }
 }
