@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.kit.KitModels;
 import dev.mldeploy.kit.TargetContractKit;
 import dev.mldeploy.testsupport.AwsEndpointExtension;
 import java.time.Duration;
@@ -67,8 +68,7 @@ class LambdaContractIT extends TargetContractKit {
 
     @Override
     protected void expectModelError(String deploymentName, String errorType, String message) {
-        AWS.endpoint().queueLambdaResults(List.of("{\"errorType\": " + dev.mldeploy.internal.Json.quote(errorType)
-                + ", \"errorMessage\": " + dev.mldeploy.internal.Json.quote(message) + ", \"stackTrace\": []}"));
+        AWS.endpoint().queueLambdaResults(List.of(KitModels.adapterError(errorType, message)));
         marker.functionError = "Handled";
     }
 
@@ -84,11 +84,6 @@ class LambdaContractIT extends TargetContractKit {
     @Override
     protected Object mutationWitness(String name) {
         return fx.faults.mutatingCalls();
-    }
-
-    @Override
-    protected Duration deployTimeout() {
-        return Duration.ofMinutes(2);
     }
 
     /** moto's functions are Active at once: only a deadline already spent can run out. */

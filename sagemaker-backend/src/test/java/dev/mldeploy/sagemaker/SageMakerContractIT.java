@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.kit.KitModels;
 import dev.mldeploy.kit.TargetContractKit;
 import dev.mldeploy.testsupport.AwsEndpointExtension;
 import java.time.Duration;
@@ -100,8 +101,7 @@ class SageMakerContractIT extends TargetContractKit {
     /** What SageMaker answers when the container's model raises: ModelError (424) with the adapter's body. */
     @Override
     protected void expectModelError(String deploymentName, String errorType, String message) {
-        String body = "{\"errorType\": " + dev.mldeploy.internal.Json.quote(errorType) + ", \"errorMessage\": "
-                + dev.mldeploy.internal.Json.quote(message) + ", \"stackTrace\": []}";
+        String body = KitModels.adapterError(errorType, message);
         moto.faults.failNext("InvokeEndpoint", 1, () -> (RuntimeException) ModelErrorException.builder()
                 .statusCode(424).originalStatusCode(500).originalMessage(body)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ModelError")
@@ -120,11 +120,6 @@ class SageMakerContractIT extends TargetContractKit {
     @Override
     protected Object mutationWitness(String name) {
         return moto.faults.mutatingCalls();
-    }
-
-    @Override
-    protected Duration deployTimeout() {
-        return Duration.ofMinutes(2);
     }
 
     /** moto's endpoints are InService at once: only a deadline already spent can run out. */

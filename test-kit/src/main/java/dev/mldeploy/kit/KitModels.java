@@ -1,6 +1,5 @@
 package dev.mldeploy.kit;
 
-import dev.mldeploy.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +40,16 @@ public final class KitModels {
 
     /** What {@value #ECHO} answers to {@code {"text": <text>}} with {@code ECHO_VERSION} = {@code version}. */
     public static String echoAnswer(String text, String version) {
-        return "{\"echo\": {\"text\": " + Json.quote(text) + "}, \"version\": " + Json.quote(version) + "}";
+        return "{\"echo\": {\"text\": " + KitJson.quote(text) + "}, \"version\": " + KitJson.quote(version) + "}";
+    }
+
+    /**
+     * The body mldeploy's adapter answers when the model raises {@code errorType(message)} (Lambda's shape for a
+     * Python exception), for a target tested on an emulator to queue in {@link TargetContractKit#expectModelError}.
+     */
+    public static String adapterError(String errorType, String message) {
+        return "{\"errorType\": " + KitJson.quote(errorType) + ", \"errorMessage\": " + KitJson.quote(message)
+                + ", \"stackTrace\": []}";
     }
 
     /** What {@value #FAILS_ON_PREDICT} raises for a JSON object with the one key {@code key}. */

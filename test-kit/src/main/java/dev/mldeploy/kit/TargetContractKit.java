@@ -24,7 +24,6 @@ import dev.mldeploy.ModelErrorException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
-import dev.mldeploy.internal.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,7 +211,7 @@ public abstract class TargetContractKit {
     }
 
     private static void assertSameJson(String expected, String actual) {
-        assertEquals(Json.parse(expected), Json.parse(actual), "answer " + actual);
+        assertEquals(KitJson.compact(expected), KitJson.compact(actual), "answer " + actual);
     }
 
     private void assertGone(String name) {
