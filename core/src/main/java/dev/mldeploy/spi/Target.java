@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * A configured target: what a backend implements. Must be thread-safe.
  *
- * <p>Contract every implementation keeps (the compatibility kit in {@code mldeploy-test-support} checks it):
+ * <p>Contract every implementation keeps (the compatibility kit checks it: a target's tests extend
+ * {@code dev.mldeploy.kit.TargetContractKit} from the artifact {@code dev.mldeploy:mldeploy-test-kit}, test scope):
  * <ul>
  *   <li>{@code deploy} is idempotent: for a spec whose fingerprint ({@link dev.mldeploy.bundle.SpecFingerprint}) equals the deployed
  *       one it makes no mutating call and returns {@code UNCHANGED}; a changed spec updates in place.</li>

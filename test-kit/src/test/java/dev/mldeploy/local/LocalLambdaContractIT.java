@@ -2,25 +2,18 @@ package dev.mldeploy.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.bundle.AdapterFiles;
-import dev.mldeploy.kit.TargetContractKit;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The target contract on the local target running the model through the Lambda handler
+ * The compatibility kit on the local target running the model through the Lambda handler
  * ({@code MLDEPLOY_LOCAL_CONTRACT=lambda}: {@code mldeploy_lambda.py serve}).
  */
-class LocalLambdaContractIT extends TargetContractKit {
-    @TempDir
-    Path home;
-
+class LocalLambdaContractIT extends LocalTargetContractIT {
     @BeforeAll
     static void lambdaAdapterHasServeMode() {
         String lambda = new String(AdapterFiles.file("mldeploy_lambda.py"), StandardCharsets.UTF_8);
@@ -29,19 +22,8 @@ class LocalLambdaContractIT extends TargetContractKit {
     }
 
     @Override
-    protected ModelDeployer newDeployer() {
-        return ModelDeployer.builder().environment(Map.of(LocalTarget.ENV_HOME, home.toString(),
-                LocalTarget.ENV_CONTRACT, "lambda")).build();
-    }
-
-    @Override
-    protected String targetName() {
-        return LocalTarget.NAME;
-    }
-
-    @Override
-    protected void afterUndeploy() {
-        LocalTestSupport.assertNoProcessUnder(home);
+    Map<String, String> environment() {
+        return Map.of(LocalTarget.ENV_CONTRACT, "lambda");
     }
 
     @Test
