@@ -343,6 +343,14 @@ class LambdaTargetIT {
             assertTrue(none.getMessage().contains("no version before 1"), none.getMessage());
             assertEquals("1", fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion());
             assertEquals("1", fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion());
+
+            Files.writeString(model.resolve("weights.txt"), "fixed weights");
+            DeployResult forward = deploy(d, ModelSpec.builder("roll").source(model)
+                    .putEnvironment("ECHO_VERSION", "3").build());
+            assertEquals(DeployResult.Change.UPDATED, forward.change(), forward.message());
+            String serving = fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion();
+            assertTrue(Long.parseLong(serving) > 2, "a deploy after the rollback publishes a new version: " + serving);
+            assertEquals(forward.deployment().specHash(), d.describe("roll").specHash());
             assertTrue(d.undeploy("roll"));
         }
     }

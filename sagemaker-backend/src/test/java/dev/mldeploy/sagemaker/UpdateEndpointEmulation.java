@@ -44,7 +44,10 @@ final class UpdateEndpointEmulation {
 
     private static UpdateEndpointResponse update(SageMakerClient moto, UpdateEndpointRequest r) {
         String arn = moto.describeEndpoint(b -> b.endpointName(r.endpointName())).endpointArn();
-        java.util.List<Tag> tags = moto.listTags(b -> b.resourceArn(arn)).tags();
+        // moto's AddTags appends rather than replaces: keep each key once, its last value, as SageMaker would
+        java.util.Map<String, Tag> byKey = new java.util.LinkedHashMap<>();
+        moto.listTags(b -> b.resourceArn(arn)).tags().forEach(t -> byKey.put(t.key(), t));
+        java.util.List<Tag> tags = java.util.List.copyOf(byKey.values());
         moto.deleteEndpoint(b -> b.endpointName(r.endpointName()));
         String made = moto.createEndpoint(b -> b.endpointName(r.endpointName())
                 .endpointConfigName(r.endpointConfigName()).tags(tags)).endpointArn();

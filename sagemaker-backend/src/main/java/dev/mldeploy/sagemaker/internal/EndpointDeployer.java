@@ -326,8 +326,12 @@ public final class EndpointDeployer {
                 null);
     }
 
-    /** Registers again the autoscaling an update removed; says whether that worked (for the error message). */
     private String restoreAutoscaling(String endpoint, Autoscaler.Snapshot scaling) {
+        return restoreAutoscaling(autoscaler, endpoint, scaling);
+    }
+
+    /** Registers again the autoscaling an update removed; says whether that worked (for the message). */
+    static String restoreAutoscaling(Autoscaler autoscaler, String endpoint, Autoscaler.Snapshot scaling) {
         if (scaling.isEmpty()) {
             return "";
         }

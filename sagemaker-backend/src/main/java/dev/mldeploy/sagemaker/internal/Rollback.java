@@ -102,16 +102,6 @@ final class Rollback {
     }
 
     private String restore(String endpoint, Autoscaler.Snapshot scaling) {
-        if (scaling.isEmpty()) {
-            return "";
-        }
-        try (CallBudget.Scope cleanup = CallBudget.open(CallBudget.current().forCleanup())) {
-            autoscaler.restore(scaling);
-            return "; its autoscaling was put back";
-        } catch (RuntimeException e) {
-            LOG.warn("could not restore the autoscaling of {}: {}", endpoint, e.toString());
-            return "; its autoscaling, removed for the update, could not be put back (" + e.getMessage()
-                    + "): deploy again to register it";
-        }
+        return EndpointDeployer.restoreAutoscaling(autoscaler, endpoint, scaling);
     }
 }
