@@ -134,6 +134,28 @@ public interface ModelDeployer extends AutoCloseable {
      */
     boolean undeploy(String name, ProgressListener listener, java.time.Duration timeout);
 
+    /** Moves the deployment named {@code name} back to its previous version, with default options. */
+    default RollbackResult rollback(String name) {
+        return rollback(name, DeployOptions.defaults());
+    }
+
+    /**
+     * Moves the deployment named {@code name} back to the version it ran before its last change, on
+     * {@link DeployOptions#target()} or the default target ({@code auto}: the target it is on), reporting progress
+     * and giving up after the options' timeout. Lambda moves its alias back one version; SageMaker and local keep one
+     * previous version, so a second rollback returns to the version rolled back from.
+     *
+     * @throws NotSupportedException        the target cannot roll back
+     * @throws DeploymentNotFoundException  there is no such deployment
+     * @throws NoPreviousVersionException   there is no earlier version, or it cannot be restored (nothing changed)
+     * @throws OperationTimeoutException    it did not finish within {@link DeployOptions#timeout()}
+     */
+    RollbackResult rollback(String name, DeployOptions options);
+
+    default RollbackResult rollback(String name, Consumer<DeployOptions.Builder> options) {
+        return rollback(name, DeployOptions.of(options));
+    }
+
     /**
      * A client for the deployment named {@code name}.
      *

@@ -10,6 +10,7 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.PlacementException;
 import dev.mldeploy.ProgressListener;
+import dev.mldeploy.RollbackResult;
 import dev.mldeploy.placement.CandidateEvaluation;
 import dev.mldeploy.placement.PlacementDecision;
 import dev.mldeploy.placement.PlacementOptions;
@@ -203,6 +204,26 @@ public final class DefaultModelDeployer implements ModelDeployer {
         return removed;
     }
 
+    /**
+     * On the options' target, or the default one; with {@code auto}, on the one target the deployment is found on
+     * (on two, an error naming both).
+     */
+    @Override
+    public RollbackResult rollback(String name, DeployOptions options) {
+        ensureOpen();
+        Objects.requireNonNull(name, "name");
+        String t = options.target().orElse(defaultTarget);
+        if (AUTO.equals(t)) {
+            Map<String, Deployment> found = findAll(name, allTargets());
+            if (found.isEmpty()) {
+                throw notFound(name, allTargets());
+            }
+            t = found.keySet().iterator().next();
+        }
+        LOG.debug("rolling '{}' back on {}", name, t);
+        return target(t).rollback(name, DeployContext.of(name, t, options.progressListener(), options.timeout()));
+    }
+
     @Override
     public InferenceClient client(String name) {
         Map.Entry<String, Deployment> found = find(name).orElseThrow(() -> notFound(name));
@@ -223,9 +244,13 @@ public final class DefaultModelDeployer implements ModelDeployer {
 
     /** Every searched target's deployment named {@code name}, in search order; two or more are an error. */
     private Map<String, Deployment> findAll(String name) {
+        return findAll(name, searchedTargets());
+    }
+
+    private Map<String, Deployment> findAll(String name, List<String> searched) {
         ensureOpen();
         Map<String, Deployment> found = new LinkedHashMap<>();
-        for (String t : searchedTargets()) {
+        for (String t : searched) {
             target(t).describe(name).ifPresent(d -> found.put(t, d));
         }
         if (found.size() > 1) {
@@ -238,7 +263,10 @@ public final class DefaultModelDeployer implements ModelDeployer {
     }
 
     private DeploymentNotFoundException notFound(String name) {
-        List<String> searched = searchedTargets();
+        return notFound(name, searchedTargets());
+    }
+
+    private DeploymentNotFoundException notFound(String name, List<String> searched) {
         return new DeploymentNotFoundException(name, "no deployment named '" + name + "' on "
                 + (searched.size() == 1 ? "target " + searched.get(0) : "targets " + String.join(", ", searched))
                 + "; deploy it first, or name the target it is on");
@@ -246,9 +274,11 @@ public final class DefaultModelDeployer implements ModelDeployer {
 
     /** The default target, or every target for auto (cloud targets first). */
     private List<String> searchedTargets() {
-        if (!AUTO.equals(defaultTarget)) {
-            return List.of(defaultTarget);
-        }
+        return AUTO.equals(defaultTarget) ? allTargets() : List.of(defaultTarget);
+    }
+
+    /** Every target, cloud targets first. */
+    private List<String> allTargets() {
         List<String> names = new ArrayList<>(providers.keySet());
         names.sort(Comparator.comparing((String n) -> n.equals(LOCAL)).thenComparing(n -> n));
         return names;

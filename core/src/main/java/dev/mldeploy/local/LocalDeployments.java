@@ -2,12 +2,15 @@ package dev.mldeploy.local;
 
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.DeploymentStatus;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.NoPreviousVersionException;
+import dev.mldeploy.RollbackResult;
 import dev.mldeploy.bundle.ModelBundle;
 import dev.mldeploy.bundle.SpecFingerprint;
 import dev.mldeploy.spi.DeployContext;
@@ -115,6 +118,9 @@ final class LocalDeployments implements Target {
                 }
             }
             Instant created = createdAt;
+            // the version replaced is kept for rollback; a restart of the same spec keeps the one before it
+            LocalState.Version previous = old.map(o -> o.specHash().equals(hash) ? o.previous() : o.version())
+                    .orElse(null);
             try {
                 claimDirectory(dir);
             } catch (IOException e) {
@@ -124,7 +130,7 @@ final class LocalDeployments implements Target {
                     .AtomicReference<>();
             try {
                 starter.start(spec, source, dir, ctx, s -> {
-                    LocalState st = newState(spec, s, hash, created, source);
+                    LocalState st = newState(spec, s, hash, created, source).withPrevious(previous);
                     st.write(dir); // before the process may load the model: a killed deploy leaves it visible
                     recorded.set(st);
                 });
@@ -148,7 +154,107 @@ final class LocalDeployments implements Target {
     private LocalState newState(ModelSpec spec, LocalStarter.Started s, String hash, Instant createdAt, Path source) {
         return new LocalState(spec.name(), s.process().pid(), s.processStart(), s.port(), hash, config.contract(),
                 createdAt, Instant.now().truncatedTo(ChronoUnit.MILLIS), s.logFile(), source, config.python(),
-                spec.resources().maxInferenceTime().plus(REQUEST_TIMEOUT_MARGIN).toMillis(), s.identity().token());
+                spec.resources().maxInferenceTime().plus(REQUEST_TIMEOUT_MARGIN).toMillis(), s.identity().token(),
+                spec.environment(), null);
+    }
+
+    /**
+     * Restarts the version the deployment ran before its last change, if its model directory is still there; the
+     * version rolled back from becomes the previous one, so a second rollback returns to it. A start that fails
+     * starts the version rolled back from again.
+     *
+     * @throws NoPreviousVersionException none is recorded, or its directory is gone or no longer a model
+     */
+    @Override
+    public RollbackResult rollback(String name, DeployContext ctx) {
+        Path dir = stateDir(name);
+        if (!isValidName(name)) {
+            throw new DeploymentNotFoundException(name, "no local deployment named '" + name + "'");
+        }
+        try (StateLock lock = StateLock.acquire(root, name, ctx)) {
+            LocalState current = readQuietly(dir).orElseThrow(() -> new DeploymentNotFoundException(name,
+                    "no local deployment named '" + name + "' in " + root + "; nothing to roll back"));
+            LocalState.Version to = current.previous();
+            if (to == null) {
+                throw new NoPreviousVersionException(name, "local deployment '" + name + "' has no previous version "
+                        + "recorded (it was deployed once, or its state was replaced); nothing to roll back to");
+            }
+            ModelSpec spec = specOf(name, to);
+            Optional<ProcessHandle> live = ProcessControl.live(current.pid(), current.processStart());
+            if (live.isPresent()) {
+                ctx.progress("stop", "", "stopping pid " + current.pid() + " to start the previous version");
+                stopProcess(name, current.pid(), current.port(), live.get());
+            }
+            LocalState.Version from = current.version();
+            try {
+                LocalState st = start(spec, to, from, current.createdAt(), dir, ctx);
+                String message = "rolled local model '" + name + "' back from spec "
+                        + SpecFingerprint.shortForm(from.specHash()) + " to " + SpecFingerprint.shortForm(to.specHash())
+                        + " (" + to.source() + ") on " + st.endpoint() + " (pid " + st.pid() + ")";
+                ctx.progress("done", "ready", message);
+                return new RollbackResult(toDeployment(st, DeploymentStatus.IN_SERVICE, ""), from.specHash(),
+                        to.specHash(), message);
+            } catch (RuntimeException e) {
+                String again;
+                try {
+                    ctx.progress("start", "", "the previous version did not start; starting the current one again");
+                    LocalState st = start(specOf(name, from), from, to, current.createdAt(), dir, ctx);
+                    again = "started the version it ran (spec " + SpecFingerprint.shortForm(from.specHash())
+                            + ") again on " + st.endpoint();
+                } catch (RuntimeException second) {
+                    e.addSuppressed(second);
+                    removeState(dir);
+                    again = "the version it ran could not be started again either (" + second.getMessage()
+                            + "), so its state was removed: deploy it again";
+                }
+                throw new DeploymentFailedException("rollback of local model '" + name + "' failed: "
+                        + e.getMessage() + "; " + again, e, false);
+            }
+        }
+    }
+
+    /** The spec that starts {@code v} again, or why it cannot be started. */
+    private ModelSpec specOf(String name, LocalState.Version v) {
+        if (v.contract() != config.contract() || !v.python().equals(config.python())) {
+            throw new InvalidConfigurationException("version " + SpecFingerprint.shortForm(v.specHash()) + " of '"
+                    + name + "' ran with contract " + v.contract().id() + " and Python " + v.python()
+                    + "; this local target has contract " + config.contract().id() + " and Python " + config.python()
+                    + ": configure it the same way to start that version");
+        }
+        if (!Files.isDirectory(v.source())) {
+            throw new NoPreviousVersionException(name, "cannot roll back local deployment '" + name + "': the "
+                    + "previous version's model directory " + v.source() + " no longer exists; restore it, or "
+                    + "deploy the version you want");
+        }
+        if (v.environment() == null) {
+            throw new NoPreviousVersionException(name, "cannot roll back local deployment '" + name + "': the "
+                    + "previous version was recorded by an earlier mldeploy without its environment; deploy the "
+                    + "version you want");
+        }
+        try {
+            return ModelSpec.builder(name).source(v.source()).environment(v.environment())
+                    .maxInferenceTime(Duration.ofMillis(Math.max(1, v.requestTimeoutMs()
+                            - REQUEST_TIMEOUT_MARGIN.toMillis()))).build();
+        } catch (InvalidSpecException e) {
+            throw new NoPreviousVersionException(name, "cannot roll back local deployment '" + name + "': the "
+                    + "previous version's model directory " + v.source() + " can no longer be served ("
+                    + e.getMessage() + "); restore it, or deploy the version you want");
+        }
+    }
+
+    /** Starts {@code v} of {@code spec.name()}, recording it with {@code previous} as the version before. */
+    private LocalState start(ModelSpec spec, LocalState.Version v, LocalState.Version previous, Instant createdAt,
+                             Path dir, DeployContext ctx) {
+        java.util.concurrent.atomic.AtomicReference<LocalState> recorded = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        starter.start(spec, v.source(), dir, ctx, s -> {
+            LocalState st = new LocalState(spec.name(), s.process().pid(), s.processStart(), s.port(), v.specHash(),
+                    v.contract(), createdAt, Instant.now().truncatedTo(ChronoUnit.MILLIS), s.logFile(), v.source(),
+                    v.python(), v.requestTimeoutMs(), s.identity().token(), v.environment(), previous);
+            st.write(dir);
+            recorded.set(st);
+        });
+        return recorded.get();
     }
 
     /**

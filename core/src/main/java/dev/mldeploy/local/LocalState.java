@@ -31,10 +31,14 @@ import java.util.regex.Pattern;
  * @param python             the Python executable
  * @param requestTimeoutMs   how long an invocation may take
  * @param token              the secret the process proves its identity with ({@link AdapterIdentity})
+ * @param environment        the spec's environment for the process (needed to start this version again); null when
+ *                           written by a version of mldeploy that did not record it
+ * @param previous           the version it ran before its last change, kept for rollback; null when none
  */
 record LocalState(String name, long pid, Instant processStart, int port, String specHash,
                   LocalTarget.Contract contract, Instant createdAt, Instant updatedAt, Path logFile, Path source,
-                  String python, long requestTimeoutMs, String token) {
+                  String python, long requestTimeoutMs, String token, Map<String, String> environment,
+                  Version previous) {
     static final String FILE = "state.json";
     /** 2: with the token. Format 1 (no token) is read as damaged: its process cannot prove it is ours. */
     static final int FORMAT = 2;
@@ -51,6 +55,56 @@ record LocalState(String name, long pid, Instant processStart, int port, String 
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(python, "python");
         Objects.requireNonNull(token, "token");
+        environment = environment == null ? null : Map.copyOf(environment);
+    }
+
+    /** A state with no environment and no previous version recorded. */
+    LocalState(String name, long pid, Instant processStart, int port, String specHash, LocalTarget.Contract contract,
+               Instant createdAt, Instant updatedAt, Path logFile, Path source, String python, long requestTimeoutMs,
+               String token) {
+        this(name, pid, processStart, port, specHash, contract, createdAt, updatedAt, logFile, source, python,
+                requestTimeoutMs, token, null, null);
+    }
+
+    /**
+     * What it takes to start one version of a deployment again: its spec's fingerprint, model directory, environment
+     * and request timeout, and the contract and Python it ran with.
+     */
+    record Version(String specHash, Path source, Map<String, String> environment, long requestTimeoutMs,
+                   LocalTarget.Contract contract, String python) {
+        Version {
+            Objects.requireNonNull(specHash, "specHash");
+            Objects.requireNonNull(source, "source");
+            environment = environment == null ? null : Map.copyOf(environment);
+            Objects.requireNonNull(contract, "contract");
+            Objects.requireNonNull(python, "python");
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("specHash", specHash);
+            m.put("source", source.toString());
+            m.put("environment", environment == null ? null : new java.util.TreeMap<>(environment));
+            m.put("requestTimeoutMs", requestTimeoutMs);
+            m.put("contract", contract.id());
+            m.put("python", python);
+            return m;
+        }
+
+        static Version fromMap(Map<String, Object> m) {
+            return new Version(str(m, "specHash"), Path.of(str(m, "source")), strings(m, "environment"),
+                    num(m, "requestTimeoutMs"), LocalTarget.Contract.of(str(m, "contract")), str(m, "python"));
+        }
+    }
+
+    /** The version this state runs, to keep as the previous one when it is replaced. */
+    Version version() {
+        return new Version(specHash, source, environment, requestTimeoutMs, contract, python);
+    }
+
+    LocalState withPrevious(Version v) {
+        return new LocalState(name, pid, processStart, port, specHash, contract, createdAt, updatedAt, logFile,
+                source, python, requestTimeoutMs, token, environment, v);
     }
 
     AdapterIdentity identity() {
@@ -83,6 +137,8 @@ record LocalState(String name, long pid, Instant processStart, int port, String 
         m.put("python", python);
         m.put("requestTimeoutMs", requestTimeoutMs);
         m.put("token", token);
+        m.put("environment", environment == null ? null : new java.util.TreeMap<>(environment));
+        m.put("previous", previous == null ? null : previous.toMap());
         return Json.writePretty(m) + "\n";
     }
 
@@ -102,7 +158,40 @@ record LocalState(String name, long pid, Instant processStart, int port, String 
         return new LocalState(str(m, "name"), num(m, "pid"), start == null ? null : Instant.parse(start), (int) port,
                 str(m, "specHash"), LocalTarget.Contract.of(str(m, "contract")), Instant.parse(str(m, "createdAt")),
                 Instant.parse(str(m, "updatedAt")), Path.of(str(m, "logFile")), Path.of(str(m, "source")),
-                str(m, "python"), num(m, "requestTimeoutMs"), str(m, "token"));
+                str(m, "python"), num(m, "requestTimeoutMs"), str(m, "token"), strings(m, "environment"),
+                previous(m));
+    }
+
+    private static Version previous(Map<String, Object> m) {
+        Object v = m.get("previous");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("'previous' is not an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) v;
+        return Version.fromMap(map);
+    }
+
+    /** A map of strings, or null when absent. */
+    private static Map<String, String> strings(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("'" + key + "' is not an object");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String value)) {
+                throw new IllegalArgumentException("'" + key + "." + e.getKey() + "' is not a string");
+            }
+            out.put(String.valueOf(e.getKey()), value);
+        }
+        return out;
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.mldeploy.spi;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.NotSupportedException;
+import dev.mldeploy.RollbackResult;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +39,19 @@ public interface Target extends AutoCloseable {
      * @return whether there was anything to remove
      */
     boolean undeploy(String name, DeployContext context);
+
+    /**
+     * Moves the deployment named {@code name} back to the version it ran before its last change. A capability: a
+     * target that keeps no earlier version leaves this default, which refuses before any change.
+     *
+     * @throws NotSupportedException                     this target cannot roll back
+     * @throws dev.mldeploy.DeploymentNotFoundException  there is no such deployment
+     * @throws dev.mldeploy.NoPreviousVersionException   there is no earlier version, or it cannot be restored
+     */
+    default RollbackResult rollback(String name, DeployContext context) {
+        throw new NotSupportedException(name(), "rollback", "target " + name() + " cannot roll back deployments; "
+                + "deploy the version you want instead");
+    }
 
     /**
      * An invoker for the deployment named {@code name}.

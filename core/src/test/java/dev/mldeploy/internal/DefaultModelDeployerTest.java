@@ -409,4 +409,98 @@ class DefaultModelDeployerTest {
             assertEquals("local", d.describe("m").target());
         }
     }
+
+    /** A target with only the required methods: no rollback. */
+    private static Target withoutRollback(String name) {
+        return new Target() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public DeployResult deploy(ModelSpec spec, DeployContext context) {
+                throw new AssertionError("not in this test");
+            }
+
+            @Override
+            public Optional<Deployment> describe(String n) {
+                return Optional.of(deployed(n, name));
+            }
+
+            @Override
+            public List<Deployment> list() {
+                return List.of();
+            }
+
+            @Override
+            public boolean undeploy(String n, DeployContext context) {
+                throw new AssertionError("not in this test");
+            }
+
+            @Override
+            public dev.mldeploy.spi.Invoker invoker(String n) {
+                throw new AssertionError("not in this test");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void rollback_whenTheTargetCannotRollBack_throwsNotSupportedNamingTheTarget() {
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false)
+                .provider(provider("plain", withoutRollback("plain"))).defaultTarget("plain").build()) {
+            dev.mldeploy.NotSupportedException e = assertThrows(dev.mldeploy.NotSupportedException.class,
+                    () -> d.rollback("m"));
+            assertEquals("target plain cannot roll back deployments; deploy the version you want instead",
+                    e.getMessage());
+            assertEquals("plain", e.target());
+            assertEquals("rollback", e.operation());
+        }
+    }
+
+    @Test
+    void rollback_onTheOptionsTarget_returnsWhatTheTargetDid_withTheGivenTimeout() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        dev.mldeploy.RollbackResult done = new dev.mldeploy.RollbackResult(deployed("m", "cloud"), "2", "1",
+                "moved back");
+        when(cloud.rollback(eq("m"), any())).thenReturn(done);
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(provider("cloud", cloud))
+                .provider(provider("local", local)).build()) {
+            assertSame(done, d.rollback("m", o -> o.target("cloud").timeout(Duration.ofSeconds(7))));
+        }
+        ArgumentCaptor<DeployContext> ctx = ArgumentCaptor.forClass(DeployContext.class);
+        verify(cloud).rollback(eq("m"), ctx.capture());
+        assertTrue(ctx.getValue().remaining().compareTo(Duration.ofSeconds(7)) <= 0, ctx.getValue().toString());
+        assertEquals("cloud", ctx.getValue().target());
+        verify(local, never()).rollback(any(), any());
+    }
+
+    @Test
+    void rollback_whenAutoFindsTheNameOnOneTarget_rollsBackThereOnly() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        when(local.describe("m")).thenReturn(Optional.of(deployed("m", "local")));
+        try (ModelDeployer d = autoOver(cloud, local)) {
+            d.rollback("m");
+        }
+        verify(local).rollback(eq("m"), any());
+        verify(cloud, never()).rollback(any(), any());
+    }
+
+    @Test
+    void rollback_whenAutoFindsTheNameNowhere_throwsNotFoundNamingEveryTarget() {
+        Target cloud = target("cloud");
+        Target local = target("local");
+        try (ModelDeployer d = autoOver(cloud, local)) {
+            DeploymentNotFoundException e = assertThrows(DeploymentNotFoundException.class, () -> d.rollback("m"));
+            assertTrue(e.getMessage().contains("on targets cloud, local"), e.getMessage());
+        }
+        verify(cloud, never()).rollback(any(), any());
+        verify(local, never()).rollback(any(), any());
+    }
 }

@@ -34,6 +34,30 @@ class LocalStateTest {
     }
 
     @Test
+    void writeThenRead_withEnvironmentAndPreviousVersion_returnsTheSameState() {
+        LocalState s = new LocalState("m", 4242, null, 50123, "abc123", LocalTarget.Contract.LAMBDA,
+                Instant.parse("2026-01-02T03:04:05.678Z"), Instant.parse("2026-01-03T00:00:00Z"),
+                dir.resolve("server.log"), Path.of("/models/m"), "python3", 20_000, "ab".repeat(32),
+                java.util.Map.of("ECHO_VERSION", "2"), new LocalState.Version("old456", Path.of("/models/old"),
+                java.util.Map.of("ECHO_VERSION", "1"), 15_000, LocalTarget.Contract.SAGEMAKER, "python3.11"));
+        s.write(dir);
+
+        LocalState read = LocalState.read(dir).orElseThrow();
+        assertEquals(s, read);
+        assertEquals("old456", read.previous().specHash());
+        assertFalse(read.toString().contains("ECHO_VERSION"), "the environment stays out of logs");
+    }
+
+    @Test
+    void read_whenWrittenWithoutEnvironmentOrPrevious_hasNeither() {
+        state(null).write(dir);
+
+        LocalState read = LocalState.read(dir).orElseThrow();
+        assertEquals(null, read.environment());
+        assertEquals(null, read.previous());
+    }
+
+    @Test
     void writeThenRead_whenStartInstantUnknown_keepsItUnknown() {
         LocalState s = state(null);
         s.write(dir);

@@ -227,19 +227,22 @@ public final class LambdaTarget implements TargetProvider {
     }
 
     /**
-     * Points the alias of {@code deploymentName} back at the version published before the current one (every
-     * published version passed its update) and returns the deployment as it then stands. Clients this configuration
-     * does not supply are built from it and the process environment, and closed afterwards.
+     * Points the alias of {@code deploymentName} back at the version published before the current one, through the
+     * SPI ({@link Target#rollback}), and returns the deployment as it then stands. Clients this configuration does
+     * not supply are built from it and the process environment, and closed afterwards.
      *
      * @throws dev.mldeploy.DeploymentNotFoundException there is no such deployment
-     * @throws dev.mldeploy.DeploymentFailedException   there is no earlier version
+     * @throws dev.mldeploy.NoPreviousVersionException  there is no earlier version
+     * @deprecated use {@link dev.mldeploy.ModelDeployer#rollback(String, dev.mldeploy.DeployOptions)}, which works
+     *     on every target and says from which version to which
      */
+    @Deprecated
     public Deployment rollback(String deploymentName, ProgressListener listener) {
         Objects.requireNonNull(deploymentName, "deploymentName");
-        try (LambdaDeploymentTarget target = LambdaDeploymentTarget.create(this, new TargetContext(System.getenv()))) {
+        try (Target target = create(new TargetContext(System.getenv()))) {
             return target.rollback(deploymentName, DeployContext.of(deploymentName, NAME,
                     Objects.requireNonNull(listener, "listener"), operationTimeout == null
-                            ? dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT : operationTimeout));
+                            ? dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT : operationTimeout)).deployment();
         }
     }
 

@@ -10,7 +10,10 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.Deployment;
+import dev.mldeploy.NoPreviousVersionException;
+import dev.mldeploy.RollbackResult;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.DeploymentStatus;
@@ -26,7 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.CreateAliasRequest;
 import software.amazon.awssdk.services.lambda.model.DeleteAliasRequest;
+import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 import software.amazon.awssdk.services.lambda.model.DeleteFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetAliasRequest;
@@ -72,14 +77,44 @@ class AliasAndUndeployTest {
         when(lambda.listVersionsByFunction(any(ListVersionsByFunctionRequest.class))).thenReturn(
                 ListVersionsByFunctionResponse.builder().versions(version("$LATEST", "x"), version("1", "hash1"),
                         version("2", "hash2"), version("3", "hash3")).build());
+        RollbackResult r;
         try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
-            t.rollback("rb", ctx("rb"));
+            r = t.rollback("rb", ctx("rb"));
         }
         ArgumentCaptor<UpdateAliasRequest> alias = ArgumentCaptor.forClass(UpdateAliasRequest.class);
         verify(lambda).updateAlias(alias.capture());
         assertEquals("live", alias.getValue().name());
         assertEquals("2", alias.getValue().functionVersion());
         assertEquals("mldeploy:spec-hash=hash2", alias.getValue().description());
+        assertEquals(MockLambda.alias("rb", "3", "hash3").revisionId(), alias.getValue().revisionId(),
+                "the move is conditional on the alias as read");
+        assertEquals("3", r.fromVersion());
+        assertEquals("2", r.toVersion());
+        // under the deploy lease, given back after
+        ArgumentCaptor<CreateAliasRequest> lease = ArgumentCaptor.forClass(CreateAliasRequest.class);
+        verify(lambda).createAlias(lease.capture());
+        assertEquals("mldeploy-deploying", lease.getValue().name());
+        ArgumentCaptor<DeleteAliasRequest> released = ArgumentCaptor.forClass(DeleteAliasRequest.class);
+        verify(lambda).deleteAlias(released.capture());
+        assertEquals("mldeploy-deploying", released.getValue().name());
+    }
+
+    @Test
+    void rollback_whenAnotherDeployHoldsTheLease_failsWithConflictWithoutMovingTheAlias() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("busy", "sha", Map.of()));
+        when(lambda.createAlias(any(CreateAliasRequest.class))).thenThrow(
+                software.amazon.awssdk.services.lambda.model.ResourceConflictException.builder().statusCode(409)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ResourceConflictException").errorMessage("Alias already exists").build())
+                        .build());
+        when(lambda.getAlias(any(GetAliasRequest.class))).thenReturn(GetAliasResponse.builder()
+                .name("mldeploy-deploying").functionVersion("$LATEST").revisionId("lease-rev")
+                .description("mldeploy deploy lease other until " + java.time.Instant.now().plusSeconds(240)).build());
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            ConflictException e = assertThrows(ConflictException.class, () -> t.rollback("busy", ctx("busy")));
+            assertTrue(e.getMessage().contains("deploy lease"), e.getMessage());
+        }
+        verify(lambda, never()).updateAlias(any(UpdateAliasRequest.class));
     }
 
     @Test
@@ -89,9 +124,9 @@ class AliasAndUndeployTest {
         when(lambda.listVersionsByFunction(any(ListVersionsByFunctionRequest.class))).thenReturn(
                 ListVersionsByFunctionResponse.builder().versions(version("1", "hash1")).build());
         try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
-            DeploymentFailedException e = assertThrows(DeploymentFailedException.class,
+            NoPreviousVersionException e = assertThrows(NoPreviousVersionException.class,
                     () -> t.rollback("one", ctx("one")));
-            assertTrue(e.getMessage().contains("no version before 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("no version before 1; nothing to roll back to"), e.getMessage());
         }
         verify(lambda, never()).updateAlias(any(UpdateAliasRequest.class));
     }

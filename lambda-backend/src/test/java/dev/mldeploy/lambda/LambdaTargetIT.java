@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -330,9 +331,26 @@ class LambdaTargetIT {
             assertEquals("2", after.attributes().get("version"));
             assertEquals(v2.deployment().specHash(), after.specHash());
 
-            Deployment rolled = target.rollback("roll", dev.mldeploy.ProgressListener.none());
-            assertEquals("1", rolled.attributes().get("version"));
+            dev.mldeploy.RollbackResult rolled = d.rollback("roll");
+            assertEquals("2", rolled.fromVersion());
+            assertEquals("1", rolled.toVersion());
+            assertEquals("1", rolled.deployment().attributes().get("version"));
+            assertEquals("1", d.describe("roll").attributes().get("version"));
+            assertEquals(Set.of("live"), Set.copyOf(fx.lambda.listAliases(b -> b.functionName("roll")).aliases()
+                    .stream().map(a -> a.name()).toList()), "the deploy lease was given back");
+            dev.mldeploy.NoPreviousVersionException none = assertThrows(dev.mldeploy.NoPreviousVersionException.class,
+                    () -> d.rollback("roll"));
+            assertTrue(none.getMessage().contains("no version before 1"), none.getMessage());
             assertEquals("1", fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion());
+            assertEquals("1", fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion());
+
+            Files.writeString(model.resolve("weights.txt"), "fixed weights");
+            DeployResult forward = deploy(d, ModelSpec.builder("roll").source(model)
+                    .putEnvironment("ECHO_VERSION", "3").build());
+            assertEquals(DeployResult.Change.UPDATED, forward.change(), forward.message());
+            String serving = fx.lambda.getAlias(b -> b.functionName("roll").name("live")).functionVersion();
+            assertTrue(Long.parseLong(serving) > 2, "a deploy after the rollback publishes a new version: " + serving);
+            assertEquals(forward.deployment().specHash(), d.describe("roll").specHash());
             assertTrue(d.undeploy("roll"));
         }
     }

@@ -18,13 +18,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code mldeploy} command-line tool: plan, deploy, invoke, describe, list, undeploy and package models with
- * whatever targets {@link java.util.ServiceLoader} finds on the class path.
+ * The {@code mldeploy} command-line tool: plan, deploy, invoke, describe, list, undeploy, roll back and package
+ * models with whatever targets {@link java.util.ServiceLoader} finds on the class path.
  *
- * <p>Exit status: 0 success, 2 bad usage (and invalid spec or configuration), 3 placement impossible, 1 any other
- * failure. Errors print one line to stderr ({@code --verbose} adds the stack trace), and with {@code --output json}
- * one JSON object on stdout as well ({@link ErrorReport}). Every command with {@code --timeout} returns within it
- * ({@link BoundedExecution}).
+ * <p>Exit status: 0 success, 2 bad usage (and invalid spec or configuration, or an operation the target cannot do),
+ * 3 placement impossible, 1 any other failure. Errors print one line to stderr ({@code --verbose} adds the stack
+ * trace), and with {@code --output json} one JSON object on stdout as well ({@link ErrorReport}). Every command with
+ * {@code --timeout} returns within it ({@link BoundedExecution}).
  *
  * <p>Not thread-safe: one instance runs one command line.
  */
@@ -32,10 +32,10 @@ import picocli.CommandLine.Spec;
         description = "Deploys a Python model (a directory with inference.py) to a local process, SageMaker or "
                 + "Lambda, invokes it, and says where it would run best and what it would cost.",
         subcommands = {QuickstartCommand.class, PlanCommand.class, DeployCommand.class, InvokeCommand.class,
-                DescribeCommand.class, ListCommand.class, UndeployCommand.class, PackageCommand.class,
-                CommandLine.HelpCommand.class})
+                DescribeCommand.class, ListCommand.class, UndeployCommand.class, RollbackCommand.class,
+                PackageCommand.class, CommandLine.HelpCommand.class})
 public final class MlDeployCli implements Callable<Integer> {
-    /** Bad usage: an unknown option, a malformed value, an invalid spec or configuration. */
+    /** Bad usage: an unknown option, a malformed value, an invalid spec or configuration, an unsupported operation. */
     public static final int EXIT_USAGE = 2;
     /** No target can hold the model. */
     public static final int EXIT_PLACEMENT = 3;
@@ -166,10 +166,10 @@ public final class MlDeployCli implements Callable<Integer> {
         return status;
     }
 
-    /** The exit status for a failure: 2 for bad input, 3 when nothing can hold the model, else 1. */
+    /** The exit status for a failure: 2 for bad input and unsupported operations, 3 when nothing fits, else 1. */
     static int exitStatus(Throwable e) {
         if (e instanceof InvalidSpecException || e instanceof InvalidConfigurationException
-                || e instanceof CommandLine.ParameterException) {
+                || e instanceof dev.mldeploy.NotSupportedException || e instanceof CommandLine.ParameterException) {
             return EXIT_USAGE;
         }
         if (e instanceof PlacementException) {

@@ -220,4 +220,33 @@ class MlDeployCliIT {
             return false;
         }
     }
+
+    @Test
+    void rollback_onTheLocalTarget_restartsThePreviousSpec_sayingFromWhichToWhich() {
+        Cli.Result v1 = cli.run("deploy", "--model", SAMPLE.toString(), "--output", "json");
+        assertEquals(0, v1.status(), v1::toString);
+        Cli.Result none = cli.run("rollback", "sentiment");
+        assertEquals(1, none.status(), none::toString);
+        assertTrue(none.err().contains("has no previous version recorded"), none::toString);
+        Cli.Result v2 = cli.run("deploy", "--model", SAMPLE.toString(), "--env", "MARKER=2", "--output", "json");
+        assertEquals("UPDATED", obj(v2.out()).get("change"), v2::toString);
+        String v1Hash = (String) ((Map<?, ?>) obj(v1.out()).get("deployment")).get("specHash");
+        String v2Hash = (String) ((Map<?, ?>) obj(v2.out()).get("deployment")).get("specHash");
+
+        Cli.Result back = cli.run("rollback", "sentiment", "--output", "json");
+
+        assertEquals(0, back.status(), back::toString);
+        Map<String, Object> r = obj(back.out());
+        assertEquals(v2Hash, r.get("fromVersion"));
+        assertEquals(v1Hash, r.get("toVersion"));
+        assertEquals("local", r.get("target"));
+        Cli.Result described = cli.run("describe", "sentiment", "--output", "json");
+        assertEquals(v1Hash, obj(described.out()).get("specHash"), described::toString);
+        Cli.Result positive = cli.run("invoke", "sentiment", "--data", "{\"text\": \"What a lovely day\"}");
+        assertEquals("positive", obj(positive.out()).get("label"), positive::toString);
+
+        Cli.Result text = cli.run("rollback", "sentiment");
+        assertEquals(0, text.status(), text::toString);
+        assertTrue(text.out().startsWith("rolled local model 'sentiment' back from spec "), text::toString);
+    }
 }

@@ -645,4 +645,36 @@ class MlDeployCliTest {
         assertEquals("PT1M30S", env.get("MLDEPLOY_TIMEOUT"));
         assertEquals("PT1M30S", env.get("MLDEPLOY_CALL_TIMEOUT"), "describe, list and invoke are bounded too");
     }
+
+    @Test
+    void rollback_whenTheTargetCannotRollBack_exits2_withTheTypedErrorInJson() {
+        assertEquals(0, cli.run("deploy", "--target", "fakecloud", "--model", model.toString()).status());
+        dev.mldeploy.Deployment before = cloud.deployments.get("tiny-model");
+
+        Cli.Result r = cli.run("rollback", "tiny-model", "--target", "fakecloud", "--output", "json");
+
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().startsWith("mldeploy: target fakecloud cannot roll back deployments"), r::toString);
+        Map<String, Object> error = obj(obj(parse(r.out())).get("error"));
+        assertEquals("NotSupportedException", error.get("type"));
+        assertEquals(2L, error.get("exitCode"));
+        assertEquals(before, cloud.deployments.get("tiny-model"), "the deployment is left as it was");
+    }
+
+    @Test
+    void rollback_onLocal_whenThereIsNoSuchDeployment_exits1_sayingSo() {
+        Cli.Result r = cli.run("rollback", "nothing-here", "--output", "json");
+
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.err().startsWith("mldeploy: no local deployment named 'nothing-here'"), r::toString);
+        assertEquals("DeploymentNotFoundException", obj(obj(parse(r.out())).get("error")).get("type"));
+    }
+
+    @Test
+    void rollback_withoutAName_exits2_asUsage() {
+        Cli.Result r = cli.run("rollback");
+
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("Missing required parameter: 'NAME'"), r::toString);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.DeploymentFailedException;
+import dev.mldeploy.NoPreviousVersionException;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
@@ -179,35 +180,52 @@ public final class AliasManager {
     }
 
     /**
-     * Moves the alias back to the version published before the one it points at.
+     * Moves the alias back to the highest published version below the one it serves, under the deploy lease (so no
+     * deploy changes the function meanwhile), conditional on the alias's RevisionId as read under the lease, and read
+     * back after.
      *
-     * @return the version it now points at
+     * @return {from version, to version}
+     * @throws dev.mldeploy.NoPreviousVersionException no alias, or no version before the one it serves
+     * @throws dev.mldeploy.ConflictException          a deploy holds the lease, or moved the alias meanwhile
      */
-    public String rollback(String function, CallBudget budget, DeployContext ctx) {
-        AliasConfiguration alias = alias(function, budget).orElseThrow(() -> new DeploymentFailedException("function "
-                + function + " has no alias " + LambdaTarget.ALIAS + "; nothing to roll back"));
-        long current = Long.parseLong(alias.functionVersion());
-        FunctionConfiguration previous = null;
-        for (FunctionConfiguration v : versions(function, budget)) {
-            if (Long.parseLong(v.version()) < current) {
-                previous = v;
+    public String[] rollback(String function, CallBudget budget, DeployContext ctx) {
+        try (DeployLock lock = DeployLock.acquire(lambda, function, budget, ctx.clock())) {
+            AliasConfiguration alias = alias(function, budget).orElseThrow(() -> new NoPreviousVersionException(
+                    function, "Lambda function " + function + " has no alias " + LambdaTarget.ALIAS
+                    + " (its first deploy did not finish); nothing to roll back to: deploy it"));
+            long current = Long.parseLong(alias.functionVersion());
+            FunctionConfiguration previous = null;
+            for (FunctionConfiguration v : versions(function, budget)) {
+                if (Long.parseLong(v.version()) < current) {
+                    previous = v;
+                }
             }
+            if (previous == null) {
+                throw new NoPreviousVersionException(function, "Lambda function " + function + " has no version "
+                        + "before " + current + "; nothing to roll back to");
+            }
+            String version = previous.version();
+            String hash = Tags.hashFromDescription(previous.description());
+            ctx.progress("rollback", "", "moving alias " + LambdaTarget.ALIAS + " from version " + current + " to "
+                    + version);
+            try {
+                lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                        .functionVersion(version).description(description(hash)).revisionId(alias.revisionId()));
+            } catch (RuntimeException e) {
+                if (LambdaErrors.isConflict(e) || LambdaErrors.isPreconditionFailed(e)) {
+                    throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS, e);
+                }
+                throw LambdaErrors.failed("moving alias " + LambdaTarget.ALIAS + " of " + function + " back to "
+                        + "version " + version, e);
+            }
+            AliasConfiguration after = alias(function, budget).orElse(null);
+            if (after == null || !version.equals(after.functionVersion())) {
+                throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS + " (it serves version "
+                        + (after == null ? "none" : after.functionVersion()) + ", this rollback moved it to "
+                        + version + ")", null);
+            }
+            LOG.debug("rolled {} back from version {} to {}", function, current, version);
+            return new String[] {Long.toString(current), version};
         }
-        if (previous == null) {
-            throw new DeploymentFailedException("function " + function + " has no version before " + current
-                    + "; nothing to roll back to");
-        }
-        String version = previous.version();
-        String hash = Tags.hashFromDescription(previous.description());
-        ctx.progress("rollback", "", "moving alias " + LambdaTarget.ALIAS + " from version " + current + " to "
-                + version);
-        try {
-            lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
-                    .functionVersion(version).description(description(hash)).revisionId(alias.revisionId()));
-        } catch (RuntimeException e) {
-            throw LambdaErrors.failed("moving alias " + LambdaTarget.ALIAS + " of " + function + " back", e);
-        }
-        LOG.debug("rolled {} back from version {} to {}", function, current, version);
-        return version;
     }
 }

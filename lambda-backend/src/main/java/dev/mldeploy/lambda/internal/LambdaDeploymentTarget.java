@@ -4,6 +4,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.RollbackResult;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
@@ -161,15 +162,26 @@ public final class LambdaDeploymentTarget implements Target {
         }
     }
 
-    /** Moves the alias of {@code name} back one version; returns the deployment as it then stands. */
-    public Deployment rollback(String name, DeployContext context) {
-        CallBudget budget = CallBudget.of(context);
-        if (reader.describe(name, budget).isEmpty()) {
-            throw new DeploymentNotFoundException(name, "no Lambda deployment named '" + name + "'");
+    /**
+     * Moves the alias of {@code name} back to the version published before the one it serves; a second rollback
+     * goes one version further back (every version is kept).
+     */
+    @Override
+    public RollbackResult rollback(String name, DeployContext context) {
+        DeployContext ctx = bounded(context);
+        CallBudget budget = CallBudget.of(ctx);
+        Optional<GetFunctionResponse> f = reader.get(name, budget);
+        if (f.isEmpty() || !FunctionReader.isManaged(f.get())) {
+            throw new DeploymentNotFoundException(name, "no Lambda deployment named '" + name + "'"
+                    + (f.isPresent() ? " (function " + name + " was not deployed by mldeploy)" : "")
+                    + "; nothing to roll back");
         }
-        aliases.rollback(name, budget, context);
-        return reader.describe(name, budget).orElseThrow(() -> new DeploymentNotFoundException(name,
+        String[] moved = aliases.rollback(name, budget, ctx);
+        Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentNotFoundException(name,
                 "Lambda deployment '" + name + "' vanished during the rollback"));
+        ctx.progress("done", "", "alias " + LambdaTarget.ALIAS + " of " + name + " serves version " + moved[1]);
+        return new RollbackResult(d, moved[0], moved[1], "rolled Lambda function " + name + " back: alias "
+                + LambdaTarget.ALIAS + " moved from version " + moved[0] + " to " + moved[1]);
     }
 
     /**

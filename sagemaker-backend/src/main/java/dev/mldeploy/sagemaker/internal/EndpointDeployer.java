@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 /**
  * Deploys one model: an unchanged spec makes no mutating call; a new one creates model, endpoint config and
  * endpoint and waits for InService; a changed one creates a new model and config, updates the endpoint, waits,
- * and only then removes the old ones. A deploy that fails removes what it created, so a retry succeeds; a failed
+ * and only then removes the generations before the one it replaced (that one stays, for {@link Rollback}). A deploy that fails removes what it created, so a retry succeeds; a failed
  * update leaves the endpoint on its previous config. Thread-safe. Not API.
  */
 public final class EndpointDeployer {
@@ -314,14 +314,11 @@ public final class EndpointDeployer {
         if (plan.autoscaling() != null) {
             autoscaler.apply(endpoint, variantNames(plan), plan.autoscaling());
         }
-        if (!oldConfig.equals(versioned) && Naming.isVersionOf(oldConfig, name)) {
-            api.deleteQuietly("old endpoint config " + oldConfig, () -> api.deleteEndpointConfig(oldConfig));
-        }
-        for (String m : oldModels) {
-            if (!m.equals(versioned) && Naming.isVersionOf(m, name)) {
-                api.deleteQuietly("old model " + m, () -> api.deleteModel(m));
-            }
-        }
+        // one generation back stays for rollback: the config the endpoint ran and its models; older ones go
+        Set<String> keep = new LinkedHashSet<>(oldModels);
+        keep.add(versioned);
+        keep.add(oldConfig);
+        pruneOlderVersions(name, keep);
         ctx.progress("done", "InService", "endpoint " + endpoint + " now runs config " + versioned);
         Deployment d = reader.toDeployment(after, api.tags(after.endpointArn()));
         return new DeployResult(d, DeployResult.Change.UPDATED, "updated sagemaker endpoint " + endpoint
@@ -329,8 +326,12 @@ public final class EndpointDeployer {
                 null);
     }
 
-    /** Registers again the autoscaling an update removed; says whether that worked (for the error message). */
     private String restoreAutoscaling(String endpoint, Autoscaler.Snapshot scaling) {
+        return restoreAutoscaling(autoscaler, endpoint, scaling);
+    }
+
+    /** Registers again the autoscaling an update removed; says whether that worked (for the message). */
+    static String restoreAutoscaling(Autoscaler autoscaler, String endpoint, Autoscaler.Snapshot scaling) {
         if (scaling.isEmpty()) {
             return "";
         }
@@ -365,23 +366,29 @@ public final class EndpointDeployer {
         if (plan.autoscaling() != null) {
             autoscaler.apply(endpoint, variantNames(plan), plan.autoscaling());
         }
-        pruneOlderVersions(spec.name(), current.endpointConfigName());
+        Set<String> keep = new LinkedHashSet<>();
+        keep.add(current.endpointConfigName());
+        Generations.previous(api, spec.name(), current.endpointConfigName()).ifPresent(p -> {
+            keep.add(p.configName());
+            keep.addAll(p.models());
+        });
+        pruneOlderVersions(spec.name(), keep);
         Deployment d = reader.toDeployment(current, api.tags(current.endpointArn()));
         return new DeployResult(d, DeployResult.Change.UPDATED, "finished updating sagemaker endpoint " + endpoint
                 + " to config " + current.endpointConfigName(), null);
     }
 
-    /** Deletes every config and model mldeploy made for {@code name} except {@code keep}. */
-    private void pruneOlderVersions(String name, String keep) {
+    /** Deletes every config and model mldeploy made for {@code name} except those named in {@code keep}. */
+    private void pruneOlderVersions(String name, Set<String> keep) {
         for (String cfg : api.listEndpointConfigNames(name)) {
-            if (!cfg.equals(keep) && Naming.isVersionOf(cfg, name)) {
+            if (!keep.contains(cfg) && Naming.isVersionOf(cfg, name)) {
                 api.describeEndpointConfig(cfg).filter(c -> Naming.isManaged(api.tags(c.endpointConfigArn()), name))
                         .ifPresent(c -> api.deleteQuietly("old endpoint config " + cfg,
                                 () -> api.deleteEndpointConfig(cfg)));
             }
         }
         for (String model : api.listModelNames(name)) {
-            if (!model.equals(keep) && Naming.isVersionOf(model, name)) {
+            if (!keep.contains(model) && Naming.isVersionOf(model, name)) {
                 api.describeModel(model).filter(m -> Naming.isManaged(api.tags(m.modelArn()), name))
                         .ifPresent(m -> api.deleteQuietly("old model " + model, () -> api.deleteModel(model)));
             }

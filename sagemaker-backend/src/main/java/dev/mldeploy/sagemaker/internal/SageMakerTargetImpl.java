@@ -4,6 +4,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.RollbackResult;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
@@ -22,6 +23,7 @@ public final class SageMakerTargetImpl implements Target {
     private final EndpointDeployer deployer;
     private final DeploymentReader reader;
     private final Undeployer undeployer;
+    private final Rollback rollback;
     private final CallBudget callBudget;
 
     SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
@@ -33,6 +35,7 @@ public final class SageMakerTargetImpl implements Target {
         this.reader = new DeploymentReader(api);
         this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
         this.undeployer = new Undeployer(config, api, store, autoscaler);
+        this.rollback = new Rollback(config, api, autoscaler, reader);
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
@@ -67,6 +70,12 @@ public final class SageMakerTargetImpl implements Target {
     @Override
     public boolean undeploy(String name, DeployContext context) {
         return undeployer.undeploy(name, context);
+    }
+
+    /** Updates the endpoint back to the endpoint config it ran before its last update (kept for this). */
+    @Override
+    public RollbackResult rollback(String name, DeployContext context) {
+        return rollback.rollback(name, context);
     }
 
     @Override

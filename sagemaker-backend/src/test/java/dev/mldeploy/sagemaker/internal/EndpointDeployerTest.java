@@ -66,7 +66,13 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeModelResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointConfigSummary;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsRequest;
+import software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsResponse;
+import software.amazon.awssdk.services.sagemaker.model.ListModelsRequest;
+import software.amazon.awssdk.services.sagemaker.model.ListModelsResponse;
+import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
 import software.amazon.awssdk.services.sagemaker.model.ListTagsRequest;
 import software.amazon.awssdk.services.sagemaker.model.ListTagsResponse;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
@@ -182,10 +188,33 @@ class EndpointDeployerTest {
         verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
     }
 
+    /** Endpoint configs and models mldeploy made for "m": listed, described (with creation time) and tagged. */
+    private void generations(String... names) {
+        when(sm.listEndpointConfigs(any(ListEndpointConfigsRequest.class))).thenReturn(ListEndpointConfigsResponse
+                .builder().endpointConfigs(Arrays.stream(names).map(n -> EndpointConfigSummary.builder()
+                        .endpointConfigName(n).build()).toList()).build());
+        when(sm.listModels(any(ListModelsRequest.class))).thenReturn(ListModelsResponse.builder()
+                .models(Arrays.stream(names).map(n -> ModelSummary.builder().modelName(n).build()).toList()).build());
+        for (int i = 0; i < names.length; i++) {
+            String n = names[i];
+            java.time.Instant created = java.time.Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i);
+            when(sm.describeEndpointConfig(argThat((DescribeEndpointConfigRequest r) -> r != null
+                    && r.endpointConfigName().equals(n)))).thenReturn(DescribeEndpointConfigResponse.builder()
+                    .endpointConfigName(n).endpointConfigArn("cfg/" + n).creationTime(created)
+                    .productionVariants(v -> v.variantName("AllTraffic").modelName(n)).build());
+            Mockito.doReturn(DescribeModelResponse.builder().modelName(n).modelArn("model/" + n).build()).when(sm)
+                    .describeModel(argThat((DescribeModelRequest r) -> r != null && r.modelName().equals(n)));
+            tagsByArn.put("cfg/" + n, Naming.tags("m", n.substring(2).repeat(6).substring(0, 64), "realtime",
+                    "s3://models/mldeploy/m/", Map.of()));
+            tagsByArn.put("model/" + n, tagsByArn.get("cfg/" + n));
+        }
+    }
+
     @Test
-    void deploy_whenSpecChanged_updatesInPlaceAndDeletesOldConfigOnlyOnceInService() {
+    void deploy_whenSpecChanged_updatesInPlaceKeepsThePreviousGenerationAndDeletesOlderOnesOnceInService() {
         SageMakerTarget config = config().build();
         String versioned = Naming.versionedName("m", hash(config));
+        String older = "m-111111111111";
         AtomicBoolean inService = new AtomicBoolean();
         when(sm.describeEndpoint(any(DescribeEndpointRequest.class)))
                 .thenReturn(endpoint(OLD, EndpointStatus.IN_SERVICE, null))
@@ -195,11 +224,9 @@ class EndpointDeployerTest {
                     return endpoint(versioned, EndpointStatus.IN_SERVICE, null);
                 });
         ourEndpointWithHash("0".repeat(64));
-        when(sm.describeEndpointConfig(argThat((DescribeEndpointConfigRequest r) -> r != null
-                && r.endpointConfigName().equals(OLD)))).thenReturn(DescribeEndpointConfigResponse.builder()
-                .endpointConfigName(OLD).productionVariants(v -> v.variantName("AllTraffic").modelName(OLD)).build());
+        generations(older, OLD);
         when(sm.deleteEndpointConfig(any(DeleteEndpointConfigRequest.class))).thenAnswer(inv -> {
-            assertTrue(inService.get(), "the old config was deleted before the endpoint was InService on the new one");
+            assertTrue(inService.get(), "an old config was deleted before the endpoint was InService on the new one");
             return null;
         });
 
@@ -214,8 +241,12 @@ class EndpointDeployerTest {
         order.verify(sm).addTags(argThat((AddTagsRequest r) -> Naming.toMap(r.tags()).get(Naming.TAG_SPEC_HASH)
                 .equals(hash(config))));
         order.verify(sm).deleteEndpointConfig(argThat((DeleteEndpointConfigRequest r) ->
-                r.endpointConfigName().equals(OLD)));
-        order.verify(sm).deleteModel(argThat((DeleteModelRequest r) -> r.modelName().equals(OLD)));
+                r.endpointConfigName().equals(older)));
+        verify(sm).deleteModel(argThat((DeleteModelRequest r) -> r.modelName().equals(older)));
+        verify(sm, never()).deleteEndpointConfig(argThat((DeleteEndpointConfigRequest r) ->
+                r.endpointConfigName().equals(OLD) || r.endpointConfigName().equals(versioned)));
+        verify(sm, never()).deleteModel(argThat((DeleteModelRequest r) -> r.modelName().equals(OLD)
+                || r.modelName().equals(versioned)));
         verify(sm, never()).createEndpoint(any(CreateEndpointRequest.class));
         verify(sm, never()).deleteEndpoint(any(DeleteEndpointRequest.class));
     }
@@ -224,18 +255,11 @@ class EndpointDeployerTest {
     void deploy_whenAnEarlierUpdateWentThroughAfterItsDeployGaveUp_finishesItWithoutUpdatingAgain() {
         SageMakerTarget config = config().build();
         String versioned = Naming.versionedName("m", hash(config));
+        String older = "m-111111111111";
         when(sm.describeEndpoint(any(DescribeEndpointRequest.class)))
                 .thenReturn(endpoint(versioned, EndpointStatus.IN_SERVICE, null));
         ourEndpointWithHash("0".repeat(64));
-        when(sm.listEndpointConfigs(any(software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsRequest.class)))
-                .thenReturn(software.amazon.awssdk.services.sagemaker.model.ListEndpointConfigsResponse.builder()
-                        .endpointConfigs(c -> c.endpointConfigName(OLD), c -> c.endpointConfigName(versioned)).build());
-        when(sm.listModels(any(software.amazon.awssdk.services.sagemaker.model.ListModelsRequest.class)))
-                .thenReturn(software.amazon.awssdk.services.sagemaker.model.ListModelsResponse.builder().build());
-        when(sm.describeEndpointConfig(argThat((DescribeEndpointConfigRequest r) -> r != null
-                && r.endpointConfigName().equals(OLD)))).thenReturn(DescribeEndpointConfigResponse.builder()
-                .endpointConfigName(OLD).endpointConfigArn("cfg/" + OLD).build());
-        tagsByArn.put("cfg/" + OLD, Naming.tags("m", "0".repeat(64), "realtime", "s3://x/", Map.of()));
+        generations(older, OLD, versioned);
 
         DeployResult result = deployer(config).deploy(spec, Fixtures.context(events, Duration.ofMinutes(1)));
 
@@ -245,9 +269,9 @@ class EndpointDeployerTest {
         verify(sm).addTags(argThat((AddTagsRequest r) -> Naming.toMap(r.tags()).get(Naming.TAG_SPEC_HASH)
                 .equals(hash(config))));
         verify(sm).deleteEndpointConfig(argThat((DeleteEndpointConfigRequest r) ->
-                r.endpointConfigName().equals(OLD)));
+                r.endpointConfigName().equals(older)));
         verify(sm, never()).deleteEndpointConfig(argThat((DeleteEndpointConfigRequest r) ->
-                r.endpointConfigName().equals(versioned)));
+                r.endpointConfigName().equals(versioned) || r.endpointConfigName().equals(OLD)));
     }
 
     @Test
