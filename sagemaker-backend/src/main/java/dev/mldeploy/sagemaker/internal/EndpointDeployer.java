@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
@@ -68,7 +69,7 @@ public final class EndpointDeployer {
     public DeployResult deploy(ModelSpec spec, DeployContext callerContext) {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate());
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
-        try (CallBudget.Scope budget = CallBudget.open(CallBudget.until(ctx))) {
+        try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return deploy(spec, plan, ctx);
         }
     }

@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.InvalidConfigurationException;
@@ -54,7 +55,7 @@ public final class SageMakerInvoker implements Invoker {
                 .contentType(request.contentType()).accept(request.accept())
                 .body(SdkBytes.fromByteArrayUnsafe(request.bodyUnsafe()));
         request.targetVariant().ifPresent(b::targetVariant);
-        budget.apply(b);
+        budget.on(b);
         InvokeEndpointResponse r;
         try {
             r = runtime.invokeEndpoint(b.build());

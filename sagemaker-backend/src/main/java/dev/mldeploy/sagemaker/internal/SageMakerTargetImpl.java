@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
@@ -26,7 +27,8 @@ public final class SageMakerTargetImpl implements Target {
 
     SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
         this.clients = clients;
-        this.callBudget = config.callTimeout().map(CallBudget::perCall).orElse(CallBudget.unbounded());
+        this.callBudget = config.callTimeout().map(t -> CallBudget.perCall(t, "raise the call timeout "
+                + "(SageMakerTarget.builder().callTimeout, MLDEPLOY_CALL_TIMEOUT, --timeout)")).orElse(CallBudget.unbounded());
         SageMakerApi api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());

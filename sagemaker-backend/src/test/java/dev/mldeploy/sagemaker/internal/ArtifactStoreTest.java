@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -243,7 +244,7 @@ class ArtifactStoreTest {
         dev.mldeploy.spi.DeployContext ctx = Fixtures.context(new java.util.ArrayList<>(),
                 java.time.Duration.ofMinutes(3));
 
-        try (CallBudget.Scope b = CallBudget.open(CallBudget.until(ctx))) {
+        try (CallBudget.Scope b = CallBudget.open(CallBudget.of(ctx))) {
             store.upload(SourceTree.of(dir), "models", "mldeploy", "m", false);
         }
 
