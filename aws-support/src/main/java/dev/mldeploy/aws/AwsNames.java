@@ -93,7 +93,7 @@ public final class AwsNames {
     /** Why S3 would refuse {@code name} as a bucket name, or empty when it is valid. */
     public static Optional<String> bucketProblem(String name) {
         if (name.length() < 3 || name.length() > 63) {
-            return Optional.of("S3 bucket names are 3 to 63 characters (this one has " + name.length() + ")");
+            return Optional.of("S3 bucket names are 3 to 63 characters, not " + name.length() + " characters");
         }
         if (!BUCKET.matcher(name).matches()) {
             return Optional.of("S3 bucket names are 3 to 63 lower-case letters, digits, dots and hyphens, "
@@ -110,12 +110,12 @@ public final class AwsNames {
         }
         for (String p : RESERVED_BUCKET_PREFIXES) {
             if (name.startsWith(p)) {
-                return Optional.of("S3 reserves the bucket name prefix '" + p + "'");
+                return Optional.of("S3 reserves the bucket name prefix " + p);
             }
         }
         for (String s : RESERVED_BUCKET_SUFFIXES) {
             if (name.endsWith(s)) {
-                return Optional.of("S3 reserves the bucket name suffix '" + s + "'");
+                return Optional.of("S3 reserves the bucket name suffix " + s);
             }
         }
         return Optional.empty();

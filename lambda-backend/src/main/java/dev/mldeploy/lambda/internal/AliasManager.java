@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.DeploymentFailedException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;

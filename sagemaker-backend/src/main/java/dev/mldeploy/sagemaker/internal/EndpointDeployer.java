@@ -1,6 +1,5 @@
 package dev.mldeploy.sagemaker.internal;
 
-import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
@@ -8,6 +7,7 @@ import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.sagemaker.VariantSettings;
 import dev.mldeploy.spi.DeployContext;

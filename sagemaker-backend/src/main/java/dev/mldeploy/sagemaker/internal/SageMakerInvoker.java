@@ -1,12 +1,12 @@
 package dev.mldeploy.sagemaker.internal;
 
-import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvocationException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.ModelErrorPayload;

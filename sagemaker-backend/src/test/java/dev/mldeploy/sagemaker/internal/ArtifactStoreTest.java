@@ -1,6 +1,5 @@
 package dev.mldeploy.sagemaker.internal;
 
-import dev.mldeploy.aws.CallBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +11,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.spi.SourceTree;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
