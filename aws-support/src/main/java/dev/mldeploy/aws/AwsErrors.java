@@ -117,8 +117,8 @@ public final class AwsErrors {
      * "uploading s3://b/k"). An mldeploy exception passes through; timeouts become {@link OperationTimeoutException}
      * (with {@link CallBudget#current()}'s advice), missing credentials or region and refused access
      * {@link InvalidConfigurationException}, conflicts {@link ConflictException}, the rest
-     * {@link DeploymentFailedException} (retryable when throttled or a server error) or, for a call that never got
-     * an answer, a retryable {@link MlDeployException}.
+     * {@link DeploymentFailedException} (retryable when throttled, a server error, or a call that never got an
+     * answer).
      */
     public static MlDeployException translate(String action, Throwable e, String builder) {
         if (e instanceof MlDeployException m) {
@@ -149,7 +149,7 @@ public final class AwsErrors {
             }
             return new DeploymentFailedException(action + " failed: " + what, e, isRetryable(e));
         }
-        return new MlDeployException(action + " failed: " + e.getMessage()
+        return new DeploymentFailedException(action + " failed: " + e.getMessage()
                 + (e instanceof SdkClientException ? " (is the endpoint reachable?)" : ""), e, isRetryable(e));
     }
 }
