@@ -29,6 +29,8 @@ class ManifestIT {
     private static final Pattern MODULE_NAME = Pattern.compile("dev\\.mldeploy(\\.[a-z][a-z0-9]*)+");
     private static final Map<String, String> KNOWN = Map.of(
             "core", "dev.mldeploy.core",
+            "aws-support", "dev.mldeploy.aws",
+            "test-kit", "dev.mldeploy.kit",
             "sagemaker-backend", "dev.mldeploy.sagemaker",
             "lambda-backend", "dev.mldeploy.lambda",
             "test-support", "dev.mldeploy.testsupport",

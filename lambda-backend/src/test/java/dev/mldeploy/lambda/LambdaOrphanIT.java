@@ -11,7 +11,7 @@ import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.ProgressListener;
-import dev.mldeploy.lambda.internal.CallBudget;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.lambda.internal.RoleManager;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.testsupport.AwsEndpoint;

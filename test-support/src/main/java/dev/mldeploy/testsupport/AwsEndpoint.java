@@ -1,5 +1,6 @@
 package dev.mldeploy.testsupport;
 
+import dev.mldeploy.aws.AwsEnvironment;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,9 @@ public interface AwsEndpoint {
      * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}.
      */
     default Map<String, String> environment() {
-        return Map.of("AWS_ENDPOINT_URL", endpoint().toString(), "AWS_REGION", region(),
-                "AWS_DEFAULT_REGION", region(), "AWS_ACCESS_KEY_ID", accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", secretAccessKey());
+        return Map.of(AwsEnvironment.ENDPOINT_URL, endpoint().toString(), AwsEnvironment.REGION, region(),
+                AwsEnvironment.DEFAULT_REGION, region(), AwsEnvironment.ACCESS_KEY_ID, accessKeyId(),
+                AwsEnvironment.SECRET_ACCESS_KEY, secretAccessKey());
     }
 
     /** Whether the emulator implements {@code service} ({@code sagemaker}, {@code lambda}, ...). */

@@ -1,5 +1,6 @@
 package dev.mldeploy.testsupport;
 
+import dev.mldeploy.aws.AwsEnvironment;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,7 @@ public final class AwsEndpointExtension implements BeforeAllCallback, BeforeEach
         }
 
         static Resolved create() {
-            String url = System.getenv("AWS_ENDPOINT_URL");
+            String url = System.getenv(AwsEnvironment.ENDPOINT_URL);
             if (url != null && !url.isBlank()) {
                 URI uri = URI.create(url.trim());
                 MotoServer moto = MotoServer.isMoto(uri) ? MotoServer.attach(uri) : null;

@@ -1,5 +1,6 @@
 package dev.mldeploy.testsupport;
 
+import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.internal.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -82,7 +83,7 @@ public final class MotoServer implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(python(), "-m", "moto.server", "-H", "127.0.0.1", "-p",
                     Integer.toString(port));
             pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
-            pb.environment().remove("AWS_ENDPOINT_URL");
+            pb.environment().remove(AwsEnvironment.ENDPOINT_URL);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process p;
             try {

@@ -1,5 +1,6 @@
 package dev.mldeploy.examples.cli;
 
+import dev.mldeploy.aws.AwsEnvironment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,10 +119,10 @@ final class BackendOptions {
                     + provisionedConcurrency);
         }
         Map<String, String> env = new LinkedHashMap<>();
-        put(env, "MLDEPLOY_ROLE_ARN", roleArn);
-        put(env, "MLDEPLOY_BUCKET", bucket);
+        put(env, AwsEnvironment.ROLE_ARN, roleArn);
+        put(env, AwsEnvironment.BUCKET, bucket);
         if (createBucket) {
-            env.put("MLDEPLOY_CREATE_BUCKET", "true");
+            env.put(AwsEnvironment.CREATE_BUCKET, "true");
         }
         put(env, "MLDEPLOY_IMAGE", image);
         put(env, "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE", instanceType);

@@ -1,5 +1,6 @@
 package dev.mldeploy.examples.cli;
 
+import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.spi.TargetContext;
 
 import java.time.Duration;
@@ -39,10 +40,10 @@ final class TargetOptions {
         env.put(TIMEOUT_KEY, timeout.toString());
         env.put(TargetContext.CALL_TIMEOUT, timeout.toString());
         if (endpointUrl != null) {
-            env.put("AWS_ENDPOINT_URL", endpointUrl);
+            env.put(AwsEnvironment.ENDPOINT_URL, endpointUrl);
         }
         if (region != null) {
-            env.put("AWS_REGION", region);
+            env.put(AwsEnvironment.REGION, region);
         }
         return env;
     }

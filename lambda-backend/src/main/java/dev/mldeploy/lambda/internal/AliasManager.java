@@ -2,6 +2,7 @@ package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.NoPreviousVersionException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;

@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.AwsNames;
 import dev.mldeploy.lambda.LambdaTarget;
 import java.time.Duration;
 import java.util.Map;
@@ -8,7 +9,6 @@ import java.util.regex.Pattern;
 
 /** Checks a {@link LambdaTarget}'s values when it is built, before any AWS call. Stateless. */
 public final class ConfigChecks {
-    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$");
     private static final Pattern RUNTIME = Pattern.compile("^python3\\.(\\d{1,2})$");
     private static final Pattern IMAGE_URI = Pattern.compile(
             "^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/"
@@ -34,7 +34,7 @@ public final class ConfigChecks {
         String bucket = t.bucket().orElse(null);
         Map<String, String> environment = t.environment();
         Map<String, String> tags = t.tags();
-        if (roleArn != null && !ROLE_ARN.matcher(roleArn).matches()) {
+        if (roleArn != null && !AwsNames.isRoleArn(roleArn)) {
             throw new InvalidConfigurationException("execution role ARN '" + roleArn + "' is malformed; expected "
                     + "arn:aws:iam::<12-digit account>:role/<name> (--role-arn, MLDEPLOY_ROLE_ARN), or let mldeploy "
                     + "create one (--create-role, MLDEPLOY_LAMBDA_CREATE_ROLE=true)");

@@ -1,5 +1,6 @@
 package dev.mldeploy.lambda.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.spi.DeployContext;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.ConflictException;
+import dev.mldeploy.aws.CallBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

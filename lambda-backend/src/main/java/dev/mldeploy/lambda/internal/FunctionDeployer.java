@@ -8,6 +8,7 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
 import dev.mldeploy.lambda.LambdaTarget;

@@ -2,6 +2,7 @@ package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentStatus;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.lambda.LambdaTarget;
 import java.time.Instant;
 import java.time.OffsetDateTime;

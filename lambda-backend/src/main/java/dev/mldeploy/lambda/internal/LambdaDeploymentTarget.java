@@ -5,6 +5,7 @@ import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;

@@ -7,6 +7,7 @@ import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelErrorException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.ModelErrorPayload;

@@ -1,12 +1,11 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.EnvironmentConfiguredProvider;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The {@code lambda} provider {@link java.util.ServiceLoader} finds. It configures a {@link LambdaTarget} from the
@@ -17,10 +16,10 @@ import java.util.Optional;
  * and credentials are read when the clients are built. Stateless; thread-safe.
  */
 public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
-    public static final String ROLE_ARN = "MLDEPLOY_ROLE_ARN";
+    public static final String ROLE_ARN = AwsEnvironment.ROLE_ARN;
     public static final String CREATE_ROLE = "MLDEPLOY_LAMBDA_CREATE_ROLE";
-    public static final String BUCKET = "MLDEPLOY_BUCKET";
-    public static final String CREATE_BUCKET = "MLDEPLOY_CREATE_BUCKET";
+    public static final String BUCKET = AwsEnvironment.BUCKET;
+    public static final String CREATE_BUCKET = AwsEnvironment.CREATE_BUCKET;
     public static final String PROVISIONED = "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY";
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
 
@@ -53,25 +52,11 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
         context.env(RUNTIME).ifPresent(b::runtime);
         context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
         context.duration(TargetContext.TIMEOUT).ifPresent(b::operationTimeout);
-        context.env(PROVISIONED).ifPresent(v -> {
-            try {
-                b.provisionedConcurrency(Integer.parseInt(v.trim()));
-            } catch (NumberFormatException e) {
-                throw new InvalidConfigurationException(PROVISIONED + "='" + v + "' is not a whole number", e);
-            }
-        });
+        AwsEnvironment.integer(context, PROVISIONED).ifPresent(b::provisionedConcurrency);
         return b.build();
     }
 
     private static boolean flag(TargetContext context, String key) {
-        Optional<String> v = context.env(key);
-        if (v.isEmpty()) {
-            return false;
-        }
-        String s = v.get().trim().toLowerCase(java.util.Locale.ROOT);
-        if (Map.of("true", true, "1", true, "yes", true, "false", false, "0", false, "no", false).containsKey(s)) {
-            return s.equals("true") || s.equals("1") || s.equals("yes");
-        }
-        throw new InvalidConfigurationException(key + "='" + v.get() + "' is not true or false");
+        return AwsEnvironment.flag(context, key);
     }
 }

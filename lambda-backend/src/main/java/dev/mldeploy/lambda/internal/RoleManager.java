@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.spi.DeployContext;
 import java.util.ArrayList;
 import java.util.HashMap;

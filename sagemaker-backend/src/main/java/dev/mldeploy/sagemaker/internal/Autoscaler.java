@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.AutoscalingSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +47,11 @@ public final class Autoscaler {
         for (String variant : variants) {
             String resourceId = Naming.scalingResourceId(endpoint, variant);
             SageMakerApi.call("register " + resourceId + " with Application Auto Scaling", () ->
-                    client.registerScalableTarget(r -> budget().apply(r.serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    client.registerScalableTarget(r -> budget().on(r.serviceNamespace(ServiceNamespace.SAGEMAKER)
                             .resourceId(resourceId).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
                             .minCapacity(settings.minInstances()).maxCapacity(settings.maxInstances()))));
             SageMakerApi.call("put the scaling policy of " + resourceId, () ->
-                    client.putScalingPolicy(r -> budget().apply(r).policyName(Naming.SCALING_POLICY)
+                    client.putScalingPolicy(r -> budget().on(r).policyName(Naming.SCALING_POLICY)
                             .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(resourceId)
                             .scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
                             .policyType(PolicyType.TARGET_TRACKING_SCALING)
@@ -71,7 +72,7 @@ public final class Autoscaler {
         do {
             String t = token;
             DescribeScalableTargetsResponse page = SageMakerApi.call("describe scalable targets", () ->
-                    client.describeScalableTargets(r -> budget().apply(r.serviceNamespace(ServiceNamespace.SAGEMAKER).nextToken(t))));
+                    client.describeScalableTargets(r -> budget().on(r.serviceNamespace(ServiceNamespace.SAGEMAKER).nextToken(t))));
             page.scalableTargets().stream().filter(s -> s.resourceId().startsWith(prefix)).forEach(targets::add);
             token = page.nextToken();
         } while (token != null);
@@ -80,7 +81,7 @@ public final class Autoscaler {
         do {
             String t = token;
             DescribeScalingPoliciesResponse page = SageMakerApi.call("describe scaling policies", () ->
-                    client.describeScalingPolicies(r -> budget().apply(r.serviceNamespace(ServiceNamespace.SAGEMAKER).nextToken(t))));
+                    client.describeScalingPolicies(r -> budget().on(r.serviceNamespace(ServiceNamespace.SAGEMAKER).nextToken(t))));
             page.scalingPolicies().stream().filter(p -> p.resourceId().startsWith(prefix)).forEach(policies::add);
             token = page.nextToken();
         } while (token != null);
@@ -90,12 +91,12 @@ public final class Autoscaler {
     /** Deletes the policies and deregisters the targets in {@code snapshot}; gone ones are skipped. */
     public void remove(Snapshot snapshot) {
         for (ScalingPolicy p : snapshot.policies()) {
-            ignoreNotFound(() -> client.deleteScalingPolicy(r -> budget().apply(r).policyName(p.policyName())
+            ignoreNotFound(() -> client.deleteScalingPolicy(r -> budget().on(r).policyName(p.policyName())
                     .serviceNamespace(p.serviceNamespace()).resourceId(p.resourceId())
                     .scalableDimension(p.scalableDimension())), "delete scaling policy " + p.policyName());
         }
         for (ScalableTarget t : snapshot.targets()) {
-            ignoreNotFound(() -> client.deregisterScalableTarget(r -> budget().apply(r).serviceNamespace(t.serviceNamespace())
+            ignoreNotFound(() -> client.deregisterScalableTarget(r -> budget().on(r).serviceNamespace(t.serviceNamespace())
                     .resourceId(t.resourceId()).scalableDimension(t.scalableDimension())),
                     "deregister scalable target " + t.resourceId());
         }
@@ -104,13 +105,13 @@ public final class Autoscaler {
     /** Registers again what {@code snapshot} holds (after a failed update). */
     public void restore(Snapshot snapshot) {
         for (ScalableTarget t : snapshot.targets()) {
-            SageMakerApi.call("register " + t.resourceId() + " again", () -> client.registerScalableTarget(r -> budget().apply(r)
+            SageMakerApi.call("register " + t.resourceId() + " again", () -> client.registerScalableTarget(r -> budget().on(r)
                     .serviceNamespace(t.serviceNamespace()).resourceId(t.resourceId())
                     .scalableDimension(t.scalableDimension()).minCapacity(t.minCapacity())
                     .maxCapacity(t.maxCapacity())));
         }
         for (ScalingPolicy p : snapshot.policies()) {
-            SageMakerApi.call("put scaling policy " + p.policyName() + " again", () -> client.putScalingPolicy(r -> budget().apply(r)
+            SageMakerApi.call("put scaling policy " + p.policyName() + " again", () -> client.putScalingPolicy(r -> budget().on(r)
                     .policyName(p.policyName()).serviceNamespace(p.serviceNamespace()).resourceId(p.resourceId())
                     .scalableDimension(p.scalableDimension()).policyType(p.policyType())
                     .targetTrackingScalingPolicyConfiguration(p.targetTrackingScalingPolicyConfiguration())

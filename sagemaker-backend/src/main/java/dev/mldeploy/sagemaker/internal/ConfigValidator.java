@@ -1,6 +1,7 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.AwsNames;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.sagemaker.VariantSettings;
 import java.util.HashSet;
@@ -9,11 +10,7 @@ import java.util.regex.Pattern;
 
 /** Checks a {@link SageMakerTarget}'s settings, alone and together, before anything is called. Not API. */
 public final class ConfigValidator {
-    /** {@code arn:<partition>:iam::<12 digits>:role/<optional path/>name}. */
-    static final Pattern ROLE_ARN = Pattern.compile(
-            "^arn:aws(-[a-z]+)*:iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$");
-    static final String ROLE_ARN_FORM = "arn:aws:iam::<12-digit account id>:role/<optional path/><role name>, "
-            + "for example arn:aws:iam::123456789012:role/SageMakerExecutionRole";
+    static final String ROLE_ARN_FORM = AwsNames.ROLE_ARN_FORM;
     /** Characters safe in S3 keys and in SageMaker tag values (the prefix goes into mldeploy's artifacts tag). */
     private static final Pattern PREFIX = Pattern.compile("^[a-zA-Z0-9_.=+@/-]*$");
 
@@ -120,7 +117,7 @@ public final class ConfigValidator {
 
     /** Throws unless {@code bucket} follows S3's bucket naming rules. */
     public static void checkBucket(String bucket) {
-        BucketNames.problem(bucket).ifPresent(why -> {
+        AwsNames.bucketProblem(bucket).ifPresent(why -> {
             throw new InvalidConfigurationException("bucket name '" + bucket + "' is invalid: " + why
                     + " (--bucket, MLDEPLOY_BUCKET)");
         });
@@ -137,7 +134,7 @@ public final class ConfigValidator {
 
     /** Throws unless {@code arn} has the form of an IAM role ARN. */
     public static void checkRoleArn(String arn) {
-        if (!ROLE_ARN.matcher(arn).matches()) {
+        if (!AwsNames.isRoleArn(arn)) {
             throw new InvalidConfigurationException("execution role ARN '" + arn + "' is malformed; expected "
                     + ROLE_ARN_FORM + " (--role-arn, MLDEPLOY_ROLE_ARN)");
         }

@@ -7,6 +7,7 @@ import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.OperationTimeoutException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
 import dev.mldeploy.sagemaker.SageMakerTarget;
@@ -68,7 +69,7 @@ public final class EndpointDeployer {
     public DeployResult deploy(ModelSpec spec, DeployContext callerContext) {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate());
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
-        try (CallBudget.Scope budget = CallBudget.open(CallBudget.until(ctx))) {
+        try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return deploy(spec, plan, ctx);
         }
     }

@@ -5,6 +5,7 @@ import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.NoPreviousVersionException;
 import dev.mldeploy.RollbackResult;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import java.util.List;
@@ -40,7 +41,7 @@ final class Rollback {
 
     RollbackResult rollback(String name, DeployContext callerContext) {
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
-        try (CallBudget.Scope budget = CallBudget.open(CallBudget.until(ctx))) {
+        try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return roll(name, ctx);
         }
     }

@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,40 +44,40 @@ public final class SageMakerApi {
     }
 
     public void createModel(CreateModelRequest request) {
-        call("create model " + request.modelName(), () -> client.createModel(budget().apply(request.toBuilder())
+        call("create model " + request.modelName(), () -> client.createModel(budget().on(request.toBuilder())
                 .build()));
     }
 
     public void createEndpointConfig(CreateEndpointConfigRequest request) {
         call("create endpoint config " + request.endpointConfigName(), () -> client.createEndpointConfig(
-                budget().apply(request.toBuilder()).build()));
+                budget().on(request.toBuilder()).build()));
     }
 
     public void createEndpoint(CreateEndpointRequest request) {
         call("create endpoint " + request.endpointName(), () -> client.createEndpoint(
-                budget().apply(request.toBuilder()).build()));
+                budget().on(request.toBuilder()).build()));
     }
 
     public void updateEndpoint(String endpoint, String config) {
-        call("update endpoint " + endpoint, () -> client.updateEndpoint(r -> budget().apply(r.endpointName(endpoint)
+        call("update endpoint " + endpoint, () -> client.updateEndpoint(r -> budget().on(r.endpointName(endpoint)
                 .endpointConfigName(config))));
     }
 
     public void addTags(String arn, List<Tag> tags) {
-        call("tag " + arn, () -> client.addTags(r -> budget().apply(r.resourceArn(arn).tags(tags))));
+        call("tag " + arn, () -> client.addTags(r -> budget().on(r.resourceArn(arn).tags(tags))));
     }
 
     public Optional<DescribeEndpointResponse> describeEndpoint(String name) {
-        return find("describe endpoint " + name, () -> client.describeEndpoint(r -> budget().apply(r.endpointName(name))));
+        return find("describe endpoint " + name, () -> client.describeEndpoint(r -> budget().on(r.endpointName(name))));
     }
 
     public Optional<DescribeEndpointConfigResponse> describeEndpointConfig(String name) {
         return find("describe endpoint config " + name,
-                () -> client.describeEndpointConfig(r -> budget().apply(r.endpointConfigName(name))));
+                () -> client.describeEndpointConfig(r -> budget().on(r.endpointConfigName(name))));
     }
 
     public Optional<DescribeModelResponse> describeModel(String name) {
-        return find("describe model " + name, () -> client.describeModel(r -> budget().apply(r.modelName(name))));
+        return find("describe model " + name, () -> client.describeModel(r -> budget().on(r.modelName(name))));
     }
 
     /** The resource's tags; empty when it is gone. */
@@ -86,7 +87,7 @@ public final class SageMakerApi {
         do {
             String t = token;
             Optional<ListTagsResponse> page = find("list tags of " + arn,
-                    () -> client.listTags(r -> budget().apply(r.resourceArn(arn).nextToken(t))));
+                    () -> client.listTags(r -> budget().on(r.resourceArn(arn).nextToken(t))));
             if (page.isEmpty()) {
                 return Map.of();
             }
@@ -103,7 +104,7 @@ public final class SageMakerApi {
         do {
             String t = token;
             ListEndpointsResponse page = call("list endpoints", () -> client.listEndpoints(r -> {
-                budget().apply(r.nextToken(t).maxResults(100));
+                budget().on(r.nextToken(t).maxResults(100));
                 if (nameContains != null) {
                     r.nameContains(nameContains);
                 }
@@ -120,7 +121,7 @@ public final class SageMakerApi {
         String token = null;
         do {
             String t = token;
-            ListModelsResponse page = call("list models", () -> client.listModels(r -> budget().apply(r
+            ListModelsResponse page = call("list models", () -> client.listModels(r -> budget().on(r
                     .nameContains(nameContains).nextToken(t).maxResults(100))));
             page.models().forEach(m -> all.add(m.modelName()));
             token = page.nextToken();
@@ -135,7 +136,7 @@ public final class SageMakerApi {
         do {
             String t = token;
             ListEndpointConfigsResponse page = call("list endpoint configs", () -> client.listEndpointConfigs(r ->
-                    budget().apply(r.nameContains(nameContains).nextToken(t).maxResults(100))));
+                    budget().on(r.nameContains(nameContains).nextToken(t).maxResults(100))));
             page.endpointConfigs().forEach(c -> all.add(c.endpointConfigName()));
             token = page.nextToken();
         } while (token != null);
@@ -144,18 +145,18 @@ public final class SageMakerApi {
 
     /** Deletes the endpoint; false when it was already gone. */
     public boolean deleteEndpoint(String name) {
-        return delete("delete endpoint " + name, () -> client.deleteEndpoint(r -> budget().apply(r.endpointName(name))));
+        return delete("delete endpoint " + name, () -> client.deleteEndpoint(r -> budget().on(r.endpointName(name))));
     }
 
     /** Deletes the endpoint config; false when it was already gone. */
     public boolean deleteEndpointConfig(String name) {
         return delete("delete endpoint config " + name,
-                () -> client.deleteEndpointConfig(r -> budget().apply(r.endpointConfigName(name))));
+                () -> client.deleteEndpointConfig(r -> budget().on(r.endpointConfigName(name))));
     }
 
     /** Deletes the model; false when it was already gone. */
     public boolean deleteModel(String name) {
-        return delete("delete model " + name, () -> client.deleteModel(r -> budget().apply(r.modelName(name))));
+        return delete("delete model " + name, () -> client.deleteModel(r -> budget().on(r.modelName(name))));
     }
 
     /**

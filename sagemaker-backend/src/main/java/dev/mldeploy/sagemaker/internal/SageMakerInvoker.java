@@ -6,6 +6,7 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvocationException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.ModelErrorPayload;
@@ -54,7 +55,7 @@ public final class SageMakerInvoker implements Invoker {
                 .contentType(request.contentType()).accept(request.accept())
                 .body(SdkBytes.fromByteArrayUnsafe(request.bodyUnsafe()));
         request.targetVariant().ifPresent(b::targetVariant);
-        budget.apply(b);
+        budget.on(b);
         InvokeEndpointResponse r;
         try {
             r = runtime.invokeEndpoint(b.build());

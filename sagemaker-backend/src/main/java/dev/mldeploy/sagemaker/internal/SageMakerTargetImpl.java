@@ -5,6 +5,7 @@ import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
@@ -28,7 +29,8 @@ public final class SageMakerTargetImpl implements Target {
 
     SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
         this.clients = clients;
-        this.callBudget = config.callTimeout().map(CallBudget::perCall).orElse(CallBudget.unbounded());
+        this.callBudget = config.callTimeout().map(t -> CallBudget.perCall(t, "raise the call timeout "
+                + "(SageMakerTarget.builder().callTimeout, MLDEPLOY_CALL_TIMEOUT, --timeout)")).orElse(CallBudget.unbounded());
         SageMakerApi api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());

@@ -1,29 +1,24 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
-import java.util.Locale;
+import dev.mldeploy.aws.AwsNames;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * SageMaker's rules for tags, checked before any call so that AWS never refuses a CreateModel,
- * CreateEndpointConfig, CreateEndpoint or AddTags for its tags. Source: botocore's
- * {@code sagemaker/2017-07-24/service-2.json}, shapes {@code TagKey} (1 to 128 characters), {@code TagValue}
- * (0 to 256) with the pattern {@code ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$}, and {@code TagList} (at most 50); keys
- * starting {@code aws:} are AWS's. Not API.
+ * AWS's tag rules ({@link AwsNames}) as SageMaker's checks say them, before any CreateModel, CreateEndpointConfig,
+ * CreateEndpoint or AddTags, plus the prefix mldeploy reserves for its own tags. Not API.
  */
 public final class TagRules {
-    public static final int MAX_KEY = 128;
-    public static final int MAX_VALUE = 256;
-    public static final int MAX_TAGS = 50;
-    private static final Pattern CHARS = Pattern.compile("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$");
+    public static final int MAX_KEY = AwsNames.MAX_TAG_KEY;
+    public static final int MAX_VALUE = AwsNames.MAX_TAG_VALUE;
+    public static final int MAX_TAGS = AwsNames.MAX_TAGS;
 
     private TagRules() {
     }
 
     /** Whether {@code s} uses only the characters SageMaker allows in tag keys and values. */
     public static boolean allowedChars(String s) {
-        return CHARS.matcher(s).matches();
+        return AwsNames.tagChars(s);
     }
 
     /**
@@ -32,12 +27,11 @@ public final class TagRules {
      * @param where where the tag was given ("the sagemaker target", "model 'x'"), for the message
      */
     public static void checkUserTag(String key, String value, String where) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        if (key.isEmpty() || key.length() > MAX_KEY || !allowedChars(key)) {
-            throw new InvalidConfigurationException("tag key '" + key + "' of " + where + " is invalid; SageMaker "
-                    + "tag keys are 1 to " + MAX_KEY + " letters, digits, spaces and _ . : / = + - @");
-        }
-        if (lower.startsWith("aws:") || key.startsWith("mldeploy:")) {
+        AwsNames.tagKeyProblem(key).ifPresent(why -> {
+            throw new InvalidConfigurationException("tag key '" + AwsNames.printable(key) + "' of " + where
+                    + " is invalid; " + why);
+        });
+        if (key.startsWith(AwsNames.MLDEPLOY_TAG_PREFIX)) {
             throw new InvalidConfigurationException("tag key '" + key + "' of " + where + " uses a reserved prefix "
                     + "(aws:, mldeploy:); choose another key");
         }
@@ -46,11 +40,10 @@ public final class TagRules {
 
     /** Throws {@link InvalidConfigurationException} when {@code value} is not a valid SageMaker tag value. */
     public static void checkValue(String key, String value, String where) {
-        if (value.length() > MAX_VALUE || !allowedChars(value)) {
+        AwsNames.tagValueProblem(value).ifPresent(why -> {
             throw new InvalidConfigurationException("tag '" + key + "' of " + where + " has the value '"
-                    + abbreviate(value) + "', which SageMaker refuses; tag values are at most " + MAX_VALUE
-                    + " letters, digits, spaces and _ . : / = + - @");
-        }
+                    + AwsNames.printable(AwsNames.abbreviate(value)) + "', which SageMaker refuses; " + why);
+        });
     }
 
     /** Throws when {@code all} (every tag one resource would get) has more than SageMaker allows. */
@@ -61,9 +54,5 @@ public final class TagRules {
                     + " of mldeploy's); SageMaker allows " + MAX_TAGS + " per resource: drop "
                     + (all.size() - MAX_TAGS));
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
     }
 }

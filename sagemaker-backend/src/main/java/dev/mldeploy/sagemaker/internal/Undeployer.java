@@ -1,5 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import java.net.URI;
@@ -36,7 +37,7 @@ public final class Undeployer {
     /** Removes {@code name}'s resources; returns whether any existed. */
     public boolean undeploy(String name, DeployContext callerContext) {
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
-        try (CallBudget.Scope budget = CallBudget.open(CallBudget.until(ctx))) {
+        try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return removeAll(name, ctx);
         }
     }

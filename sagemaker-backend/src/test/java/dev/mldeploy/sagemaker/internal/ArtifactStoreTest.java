@@ -11,6 +11,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -243,7 +244,7 @@ class ArtifactStoreTest {
         dev.mldeploy.spi.DeployContext ctx = Fixtures.context(new java.util.ArrayList<>(),
                 java.time.Duration.ofMinutes(3));
 
-        try (CallBudget.Scope b = CallBudget.open(CallBudget.until(ctx))) {
+        try (CallBudget.Scope b = CallBudget.open(CallBudget.of(ctx))) {
             store.upload(SourceTree.of(dir), "models", "mldeploy", "m", false);
         }
 

@@ -70,27 +70,6 @@ class AwsClientsTest {
     }
 
     @Test
-    void create_withoutAnyRegion_saysToSetAwsRegion() {
-        String previous = System.getProperty("aws.region");
-        System.clearProperty("aws.region");
-        System.setProperty("aws.disableEc2Metadata", "true");
-        System.setProperty("aws.configFile", "/nonexistent/mldeploy-test-config");
-        try {
-            org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null
-                    && System.getenv("AWS_DEFAULT_REGION") == null, "the test JVM has a region in its environment");
-            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                    () -> AwsClients.create(SageMakerTarget.builder().build(), KEYS));
-            assertTrue(e.getMessage().contains("AWS_REGION"), e.getMessage());
-        } finally {
-            System.clearProperty("aws.disableEc2Metadata");
-            System.clearProperty("aws.configFile");
-            if (previous != null) {
-                System.setProperty("aws.region", previous);
-            }
-        }
-    }
-
-    @Test
     void deploy_whenNoCredentialsCanBeFound_failsWithAConfigurationErrorAndSendsNothing(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         dev.mldeploy.testsupport.FaultInjector sent = new dev.mldeploy.testsupport.FaultInjector();

@@ -1,5 +1,6 @@
-package dev.mldeploy.sagemaker.internal;
+package dev.mldeploy.aws;
 
+import dev.mldeploy.aws.CallBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 
 class CallBudgetTest {
     /** A clock the test moves by hand. */
@@ -39,14 +40,14 @@ class CallBudgetTest {
     private final ManualClock clock = new ManualClock();
 
     private static AwsRequestOverrideConfiguration applied(CallBudget budget) {
-        return budget.apply(DescribeEndpointRequest.builder().endpointName("m")).build().overrideConfiguration()
+        return budget.on(HeadObjectRequest.builder().bucket("b").key("k")).build().overrideConfiguration()
                 .orElseThrow();
     }
 
     @Test
-    void apply_givesTheCallWhatIsLeftOfTheDeadlineAndEachAttemptHalf() {
+    void on_givesTheCallWhatIsLeftOfTheDeadlineAndEachAttemptHalf() {
         DeployContext ctx = DeployContext.of("m", "sagemaker", e -> { }, Duration.ofSeconds(20), clock);
-        CallBudget budget = CallBudget.until(ctx);
+        CallBudget budget = CallBudget.of(ctx);
         clock.now = clock.now.plusSeconds(8);
 
         AwsRequestOverrideConfiguration o = applied(budget);
@@ -56,9 +57,9 @@ class CallBudgetTest {
     }
 
     @Test
-    void apply_afterTheDeadline_refusesToSendAnything() {
+    void on_afterTheDeadline_refusesToSendAnything() {
         DeployContext ctx = DeployContext.of("m", "sagemaker", e -> { }, Duration.ofSeconds(3), clock);
-        CallBudget budget = CallBudget.until(ctx);
+        CallBudget budget = CallBudget.of(ctx);
         clock.now = clock.now.plusSeconds(3);
 
         OperationTimeoutException e = assertThrows(OperationTimeoutException.class, () -> applied(budget));
@@ -67,9 +68,9 @@ class CallBudgetTest {
 
     @Test
     void forCleanup_givesATenthOfTheTimeoutBoundedBetween2And30Seconds() {
-        CallBudget shortOne = CallBudget.until(DeployContext.of("m", "s", e -> { }, Duration.ofSeconds(3), clock));
-        CallBudget mid = CallBudget.until(DeployContext.of("m", "s", e -> { }, Duration.ofSeconds(100), clock));
-        CallBudget longOne = CallBudget.until(DeployContext.of("m", "s", e -> { }, Duration.ofHours(1), clock));
+        CallBudget shortOne = CallBudget.of(DeployContext.of("m", "s", e -> { }, Duration.ofSeconds(3), clock));
+        CallBudget mid = CallBudget.of(DeployContext.of("m", "s", e -> { }, Duration.ofSeconds(100), clock));
+        CallBudget longOne = CallBudget.of(DeployContext.of("m", "s", e -> { }, Duration.ofHours(1), clock));
         clock.now = clock.now.plus(Duration.ofHours(2)); // all three deadlines passed
 
         assertEquals(Duration.ofSeconds(2), applied(shortOne.forCleanup()).apiCallTimeout().orElseThrow());
@@ -79,18 +80,18 @@ class CallBudgetTest {
 
     @Test
     void perCall_givesEveryCallTheSameTimeAndUnboundedSetsNothing() {
-        CallBudget budget = CallBudget.perCall(Duration.ofSeconds(10));
+        CallBudget budget = CallBudget.perCall(Duration.ofSeconds(10), "raise it");
         assertEquals(Duration.ofSeconds(10), applied(budget).apiCallTimeout().orElseThrow());
         assertEquals(Duration.ofSeconds(10), applied(budget).apiCallTimeout().orElseThrow());
         assertSame(budget, budget.forCleanup());
-        assertTrue(CallBudget.unbounded().apply(DescribeEndpointRequest.builder()).build().overrideConfiguration()
+        assertTrue(CallBudget.unbounded().on(HeadObjectRequest.builder()).build().overrideConfiguration()
                 .isEmpty());
     }
 
     @Test
     void open_scopesTheBudgetToTheThreadAndRestoresThePreviousOne() {
-        CallBudget outer = CallBudget.perCall(Duration.ofSeconds(5));
-        CallBudget inner = CallBudget.perCall(Duration.ofSeconds(1));
+        CallBudget outer = CallBudget.perCall(Duration.ofSeconds(5), "raise it");
+        CallBudget inner = CallBudget.perCall(Duration.ofSeconds(1), "raise it");
         try (CallBudget.Scope a = CallBudget.open(outer)) {
             try (CallBudget.Scope b = CallBudget.open(inner)) {
                 assertSame(inner, CallBudget.current());
@@ -98,5 +99,48 @@ class CallBudgetTest {
             assertSame(outer, CallBudget.current());
         }
         assertSame(CallBudget.unbounded(), CallBudget.current());
+    }
+
+    @Test
+    void on_whenLessThanTwoSecondsAreLeft_givesEachAttemptAtLeastOneSecond() {
+        CallBudget budget = CallBudget.of(DeployContext.of("m", "lambda", e -> { }, Duration.ofMillis(1500), clock));
+
+        AwsRequestOverrideConfiguration o = applied(budget);
+
+        assertEquals(Duration.ofMillis(1500), o.apiCallTimeout().orElseThrow());
+        assertEquals(Duration.ofSeconds(1), o.apiCallAttemptTimeout().orElseThrow());
+    }
+
+    @Test
+    void onWhole_givesTheOneAttemptAllThatIsLeft() {
+        CallBudget budget = CallBudget.of(DeployContext.of("m", "lambda", e -> { }, Duration.ofSeconds(40), clock));
+        clock.now = clock.now.plusSeconds(10);
+
+        AwsRequestOverrideConfiguration o = budget.onWhole(HeadObjectRequest.builder()).build()
+                .overrideConfiguration().orElseThrow();
+
+        assertEquals(Duration.ofSeconds(30), o.apiCallTimeout().orElseThrow());
+        assertEquals(Duration.ofSeconds(30), o.apiCallAttemptTimeout().orElseThrow());
+    }
+
+    @Test
+    void grace_afterTheDeadline_stillAllowsTheCleanupItsOwnTime() {
+        CallBudget budget = CallBudget.of(DeployContext.of("m", "lambda", e -> { }, Duration.ofSeconds(5), clock));
+        clock.now = clock.now.plusSeconds(6);
+        assertThrows(OperationTimeoutException.class, () -> applied(budget));
+
+        CallBudget cleanup = budget.grace(Duration.ofSeconds(8));
+
+        assertEquals(Duration.ofSeconds(8), applied(cleanup).apiCallTimeout().orElseThrow());
+        assertTrue(cleanup.expired().getMessage().contains("cleaning up lambda deployment 'm'"),
+                cleanup.expired().getMessage());
+    }
+
+    @Test
+    void expired_namesTheOperationAndHowToRaiseTheTimeout() {
+        OperationTimeoutException e = CallBudget.of(Duration.ofSeconds(3), "describing function f").expired();
+
+        assertTrue(e.getMessage().contains("describing function f") && e.getMessage().contains("--timeout"),
+                e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package dev.mldeploy.sagemaker.internal;
+package dev.mldeploy.aws;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,10 +21,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * An output stream that uploads what is written to one S3 object: a single PutObject when it all fits in one
  * part, otherwise a multipart upload whose parts are sent on {@code executor} while the writer keeps producing
  * the next ones (so compressing and uploading overlap). At most {@code maxInFlight} parts are buffered, which
- * bounds memory to {@code (maxInFlight + 1) * partSize}. A failure aborts the multipart upload. Not thread-safe
- * (one writer). Not API.
+ * bounds memory to {@code (maxInFlight + 1) * partSize}. A failure aborts the multipart upload. Opened by
+ * {@link S3Store#openUpload}. Not thread-safe (one writer).
  */
-final class MultipartUploadStream extends OutputStream {
+public final class MultipartUploadStream extends OutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartUploadStream.class);
 
     private final S3Client s3;
@@ -49,9 +49,9 @@ final class MultipartUploadStream extends OutputStream {
     MultipartUploadStream(S3Client s3, String bucket, String key, int partSize, int maxInFlight,
                           ExecutorService executor, CallBudget budget) {
         this.budget = budget;
-        if (partSize < Limits.MIN_PART_BYTES) {
+        if (partSize < S3Store.MIN_PART_BYTES) {
             throw new IllegalArgumentException("part size " + partSize + " is below S3's minimum "
-                    + Limits.MIN_PART_BYTES);
+                    + S3Store.MIN_PART_BYTES);
         }
         this.s3 = s3;
         this.bucket = bucket;
@@ -84,17 +84,17 @@ final class MultipartUploadStream extends OutputStream {
     }
 
     /** Bytes written so far. */
-    long size() {
+    public long size() {
         return total;
     }
 
     private void sendPart() throws IOException {
         if (uploadId == null) {
-            uploadId = s3.createMultipartUpload(r -> budget.apply(r.bucket(bucket).key(key))).uploadId();
+            uploadId = s3.createMultipartUpload(r -> budget.on(r.bucket(bucket).key(key))).uploadId();
             LOG.debug("multipart upload of s3://{}/{} started", bucket, key);
         }
-        if (parts.size() >= Limits.MAX_PARTS) {
-            throw new IOException("artifact is over " + Limits.MAX_PARTS + " parts of " + partSize + " bytes");
+        if (parts.size() >= S3Store.MAX_PARTS) {
+            throw new IOException("artifact is over " + S3Store.MAX_PARTS + " parts of " + partSize + " bytes");
         }
         byte[] buf = current;
         int len = filled;
@@ -102,7 +102,7 @@ final class MultipartUploadStream extends OutputStream {
         String id = uploadId;
         parts.add(executor.submit(() -> {
             try {
-                String etag = s3.uploadPart(r -> budget.apply(r.bucket(bucket).key(key).uploadId(id)
+                String etag = s3.uploadPart(r -> budget.on(r.bucket(bucket).key(key).uploadId(id)
                         .partNumber(number).contentLength((long) len)), RequestBody.fromContentProvider(
                         () -> new ByteArrayInputStream(buf, 0, len), len, "application/octet-stream")).eTag();
                 return CompletedPart.builder().partNumber(number).eTag(etag).build();
@@ -166,7 +166,7 @@ final class MultipartUploadStream extends OutputStream {
             if (uploadId == null) {
                 int len = filled;
                 byte[] buf = current;
-                s3.putObject(r -> budget.apply(r.bucket(bucket).key(key).contentLength((long) len)), RequestBody.fromContentProvider(
+                s3.putObject(r -> budget.on(r.bucket(bucket).key(key).contentLength((long) len)), RequestBody.fromContentProvider(
                         () -> new ByteArrayInputStream(buf, 0, len), len, "application/octet-stream"));
                 return;
             }
@@ -178,7 +178,7 @@ final class MultipartUploadStream extends OutputStream {
                 done.add(join(f));
             }
             done.sort(Comparator.comparing(CompletedPart::partNumber));
-            s3.completeMultipartUpload(r -> budget.apply(r.bucket(bucket).key(key).uploadId(uploadId)
+            s3.completeMultipartUpload(r -> budget.on(r.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(done))));
             LOG.debug("multipart upload of s3://{}/{} completed: {} parts, {} bytes", bucket, key, done.size(), total);
         } catch (IOException | RuntimeException e) {
@@ -198,7 +198,7 @@ final class MultipartUploadStream extends OutputStream {
      *
      * @return whether nothing is left: no upload was started, or the abort succeeded
      */
-    boolean abort() {
+    public boolean abort() {
         closed = true;
         parts.forEach(f -> f.cancel(false));
         for (Future<CompletedPart> f : parts) {
@@ -215,7 +215,7 @@ final class MultipartUploadStream extends OutputStream {
             return true;
         }
         try {
-            s3.abortMultipartUpload(r -> CallBudget.current().apply(r.bucket(bucket).key(key).uploadId(uploadId)));
+            s3.abortMultipartUpload(r -> CallBudget.current().on(r.bucket(bucket).key(key).uploadId(uploadId)));
             aborted = true;
             return true;
         } catch (RuntimeException e) {
