@@ -3,7 +3,6 @@ package dev.mldeploy.examples.cli;
 import dev.mldeploy.DeployOptions;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.RollbackResult;
-import dev.mldeploy.internal.Json;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +55,7 @@ final class RollbackCommand implements Callable<Integer> {
             m.put("toVersion", r.toVersion());
             m.put("message", r.message());
             m.put("deployment", Formats.deployment(r.deployment()));
-            o.println(Json.writePretty(m));
+            o.println(CliJson.pretty(m));
         } else {
             o.println(r.message());
         }
