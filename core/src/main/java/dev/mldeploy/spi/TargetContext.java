@@ -38,35 +38,35 @@ public record TargetContext(Map<String, String> environment) {
      * @throws InvalidConfigurationException the value is no positive duration
      */
     public Optional<Duration> duration(String key) {
-        return env(key).map(v -> parseDuration(key, v));
+        return env(key).map(v -> parseDuration(v).orElseThrow(() -> new InvalidConfigurationException(key + "='"
+                + v + "' is not a positive duration; give one such as 10s, 500ms, 2m or PT10S")));
     }
 
-    private static Duration parseDuration(String key, String v) {
-        String t = v.trim().toLowerCase(Locale.ROOT);
+    /**
+     * {@code text} as a positive duration: {@code 10s}, {@code 500ms}, {@code 2m}, {@code 1h}, a plain number of
+     * seconds, or ISO-8601 ({@code PT10S}); empty when it is none. The one parser for the durations the CLI hands
+     * to the targets, so both accept the same forms.
+     */
+    public static Optional<Duration> parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
         Duration d = null;
         try {
-            if (t.startsWith("p")) {
+            java.util.regex.Matcher m = SHORT_DURATION.matcher(t);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "s" : m.group(2);
+                d = switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            } else if (t.startsWith("p")) {
                 d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } else {
-                java.util.regex.Matcher m = SHORT_DURATION.matcher(t);
-                if (m.matches()) {
-                    long n = Long.parseLong(m.group(1));
-                    String unit = m.group(2) == null ? "s" : m.group(2);
-                    d = switch (unit) {
-                        case "ms" -> Duration.ofMillis(n);
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        default -> Duration.ofSeconds(n);
-                    };
-                }
             }
         } catch (RuntimeException e) {
-            d = null; // reported below with the key and the forms accepted
+            d = null; // not a duration: the caller says so with its own key or flag
         }
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new InvalidConfigurationException(key + "='" + v + "' is not a positive duration; give one such "
-                    + "as 10s, 500ms, 2m or PT10S");
-        }
-        return d;
+        return d == null || d.isNegative() || d.isZero() ? Optional.empty() : Optional.of(d);
     }
 }
