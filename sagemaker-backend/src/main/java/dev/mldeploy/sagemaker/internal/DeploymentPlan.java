@@ -70,7 +70,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         String role = config.roleArn().orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an execution role that SageMaker can assume; set "
                         + "SageMakerTarget.builder().roleArn(...), --role-arn or MLDEPLOY_ROLE_ARN ("
-                        + ConfigValidator.ROLE_ARN_FORM + ")"));
+                        + SageMakerSettings.ROLE_ARN_FORM + ")"));
         String bucket = config.bucket().orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an S3 bucket for model artifacts; set "
                         + "SageMakerTarget.builder().bucket(...), --bucket or MLDEPLOY_BUCKET"));
@@ -134,7 +134,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                     + "SageMakerTarget.builder().dataCapture(DataCaptureSettings.of(\"s3://bucket/prefix\", 100))");
         }
         if (config.kmsKeyId().isPresent() && serverless == null) {
-            variants.forEach(v -> ConfigValidator.checkKmsInstanceType(v.instanceType()));
+            variants.forEach(v -> SageMakerSettings.checkKmsInstanceType(v.instanceType()));
         }
         Map<String, String> tags = new TreeMap<>(config.tags());
         spec.tags().forEach((k, v) -> TagRules.checkUserTag(k, v, "model '" + spec.name() + "'"));
