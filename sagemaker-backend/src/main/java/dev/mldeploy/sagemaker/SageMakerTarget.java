@@ -132,7 +132,7 @@ public final class SageMakerTarget implements TargetProvider {
      */
     @Override
     public Target create(TargetContext context) {
-        return SageMakerTargetImpl.create(this, context);
+        return SageMakerTargetImpl.create(settings, context);
     }
 
     public Optional<String> region() {

@@ -10,7 +10,6 @@ import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.sagemaker.VariantSettings;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
@@ -36,14 +35,14 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 public final class EndpointDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointDeployer.class);
 
-    private final SageMakerTarget config;
+    private final SageMakerSettings config;
     private final SageMakerApi api;
     private final ArtifactStore store;
     private final Autoscaler autoscaler;
     private final DeploymentReader reader;
     private final EndpointWaiter waiter;
 
-    public EndpointDeployer(SageMakerTarget config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             DeploymentReader reader) {
         this.config = config;
         this.api = api;

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * Every setting of the {@code sagemaker} target the internals read, checked alone and together once, here, when
- * {@code SageMakerTarget.Builder.build()} makes it: before anything is called. Empty optionals are settings not
+ * the public target's builder makes it: before anything is called. Empty optionals are settings not
  * given. Not API.
  */
 public record SageMakerSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,

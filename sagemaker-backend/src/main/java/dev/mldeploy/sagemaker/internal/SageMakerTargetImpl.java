@@ -6,7 +6,6 @@ import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.Target;
@@ -27,7 +26,7 @@ public final class SageMakerTargetImpl implements Target {
     private final Rollback rollback;
     private final CallBudget callBudget;
 
-    SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
+    SageMakerTargetImpl(SageMakerSettings config, AwsClients clients) {
         this.clients = clients;
         this.callBudget = config.callTimeout().map(t -> CallBudget.perCall(t, "raise the call timeout "
                 + "(SageMakerTarget.builder().callTimeout, MLDEPLOY_CALL_TIMEOUT, --timeout)")).orElse(CallBudget.unbounded());
@@ -41,13 +40,13 @@ public final class SageMakerTargetImpl implements Target {
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
-    public static SageMakerTargetImpl create(SageMakerTarget config, TargetContext context) {
+    public static SageMakerTargetImpl create(SageMakerSettings config, TargetContext context) {
         return new SageMakerTargetImpl(config, AwsClients.create(config, context));
     }
 
     @Override
     public String name() {
-        return SageMakerTarget.NAME;
+        return SageMakerSettings.NAME;
     }
 
     @Override

@@ -64,7 +64,7 @@ class UndeployerTest {
     }
 
     private Undeployer undeployer(SageMakerTarget.Builder config) {
-        return new Undeployer(config.pollInterval(Duration.ofMillis(1)).build(), new SageMakerApi(sm), store,
+        return new Undeployer(Fixtures.settings(config.pollInterval(Duration.ofMillis(1)).build()), new SageMakerApi(sm), store,
                 autoscaler);
     }
 
