@@ -6,7 +6,7 @@ import dev.mldeploy.placement.SageMakerRealTimeProfile;
 import dev.mldeploy.placement.SageMakerServerlessProfile;
 import dev.mldeploy.sagemaker.internal.SageMakerPackager;
 import dev.mldeploy.sagemaker.internal.SageMakerSettings;
-import dev.mldeploy.sagemaker.internal.SageMakerTargetImpl;
+import dev.mldeploy.sagemaker.internal.SageMakerDeploymentTarget;
 import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
@@ -132,7 +132,7 @@ public final class SageMakerTarget implements TargetProvider {
      */
     @Override
     public Target create(TargetContext context) {
-        return SageMakerTargetImpl.create(settings, context);
+        return SageMakerDeploymentTarget.create(settings, context);
     }
 
     public Optional<String> region() {

@@ -27,10 +27,10 @@ final class Rollback {
     private final SageMakerSettings config;
     private final SageMakerApi api;
     private final Autoscaler autoscaler;
-    private final DeploymentReader reader;
+    private final EndpointReader reader;
     private final EndpointWaiter waiter;
 
-    Rollback(SageMakerSettings config, SageMakerApi api, Autoscaler autoscaler, DeploymentReader reader) {
+    Rollback(SageMakerSettings config, SageMakerApi api, Autoscaler autoscaler, EndpointReader reader) {
         this.config = config;
         this.api = api;
         this.autoscaler = autoscaler;

@@ -83,7 +83,7 @@ class AwsClientsTest {
                 .roleArn(Fixtures.ROLE).bucket("models").image("img:1").build();
         dev.mldeploy.ModelSpec spec = dev.mldeploy.ModelSpec.builder("m").source(Fixtures.model(tmp.resolve("m"),
                 "v")).build();
-        try (SageMakerTargetImpl target = SageMakerTargetImpl.create(Fixtures.settings(config), new TargetContext(Map.of()))) {
+        try (SageMakerDeploymentTarget target = SageMakerDeploymentTarget.create(Fixtures.settings(config), new TargetContext(Map.of()))) {
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> target
                     .deploy(spec, Fixtures.context(new java.util.ArrayList<>(), java.time.Duration.ofMinutes(1))));
             assertTrue(e.getMessage().contains("no AWS credentials found"), e.getMessage());

@@ -124,7 +124,7 @@ class EndpointDeployerTest {
 
     private EndpointDeployer deployer(SageMakerTarget config) {
         SageMakerApi api = new SageMakerApi(sm);
-        return new EndpointDeployer(Fixtures.settings(config), api, store, autoscaler, new DeploymentReader(api));
+        return new EndpointDeployer(Fixtures.settings(config), api, store, autoscaler, new EndpointReader(api));
     }
 
     private String hash(SageMakerTarget config) {

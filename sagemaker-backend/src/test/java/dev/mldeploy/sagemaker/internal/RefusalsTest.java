@@ -63,7 +63,7 @@ class RefusalsTest {
     private InvalidConfigurationException refusedAtDeploy(SageMakerTarget config, ModelSpec spec,
                                                           CandidateEvaluation candidate) {
         SageMakerApi api = new SageMakerApi(sm);
-        EndpointDeployer deployer = new EndpointDeployer(Fixtures.settings(config), api, store, autoscaler, new DeploymentReader(api));
+        EndpointDeployer deployer = new EndpointDeployer(Fixtures.settings(config), api, store, autoscaler, new EndpointReader(api));
         DeployContext ctx = candidate == null ? Fixtures.context(events, Duration.ofMinutes(1))
                 : DeployContext.of("m", "sagemaker", events::add, Duration.ofMinutes(1), null, candidate);
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
@@ -219,7 +219,7 @@ class RefusalsTest {
         ModelSpec spec = ModelSpec.builder(name).source(Fixtures.model(tmp.resolve("n"), "v1")).build();
         SageMakerApi api = new SageMakerApi(sm);
         EndpointDeployer deployer = new EndpointDeployer(Fixtures.settings(target().build()), api, store, autoscaler,
-                new DeploymentReader(api));
+                new EndpointReader(api));
         dev.mldeploy.InvalidSpecException e = assertThrows(dev.mldeploy.InvalidSpecException.class,
                 () -> deployer.deploy(spec, Fixtures.context(events, Duration.ofMinutes(1))));
         assertTrue(e.getMessage().startsWith("the sagemaker target cannot deploy model '" + name + "': name '"),

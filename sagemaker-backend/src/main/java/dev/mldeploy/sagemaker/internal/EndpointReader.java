@@ -14,10 +14,10 @@ import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.model.EndpointSummary;
 
 /** Reads deployments back from SageMaker (endpoints and their mldeploy tags), so any process sees the same. */
-public final class DeploymentReader {
+public final class EndpointReader {
     private final SageMakerApi api;
 
-    public DeploymentReader(SageMakerApi api) {
+    public EndpointReader(SageMakerApi api) {
         this.api = api;
     }
 

@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
  * every endpoint config and model tagged for that name, and the uploaded artifacts unless asked to keep them.
  * Idempotent. Thread-safe. Not API.
  */
-public final class Undeployer {
-    private static final Logger LOG = LoggerFactory.getLogger(Undeployer.class);
+public final class EndpointUndeployer {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointUndeployer.class);
 
     private final SageMakerSettings config;
     private final SageMakerApi api;
@@ -25,7 +25,7 @@ public final class Undeployer {
     private final Autoscaler autoscaler;
     private final EndpointWaiter waiter;
 
-    public Undeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler) {
+    public EndpointUndeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler) {
         this.config = config;
         this.api = api;
         this.store = store;
