@@ -14,7 +14,6 @@ import dev.mldeploy.spi.TargetProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
