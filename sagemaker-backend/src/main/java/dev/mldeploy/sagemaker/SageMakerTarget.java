@@ -4,9 +4,9 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.placement.SageMakerRealTimeProfile;
 import dev.mldeploy.placement.SageMakerServerlessProfile;
-import dev.mldeploy.sagemaker.internal.ConfigValidator;
 import dev.mldeploy.sagemaker.internal.SageMakerPackager;
-import dev.mldeploy.sagemaker.internal.SageMakerTargetImpl;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings;
+import dev.mldeploy.sagemaker.internal.SageMakerDeploymentTarget;
 import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
@@ -14,7 +14,6 @@ import dev.mldeploy.spi.TargetProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,70 +55,15 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  */
 public final class SageMakerTarget implements TargetProvider {
     /** The target's name. */
-    public static final String NAME = "sagemaker";
+    public static final String NAME = SageMakerSettings.NAME;
     public static final String DEFAULT_PREFIX = "mldeploy";
-    public static final String DEFAULT_INSTANCE_TYPE = "ml.m5.large";
+    public static final String DEFAULT_INSTANCE_TYPE = SageMakerSettings.DEFAULT_INSTANCE_TYPE;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
 
-    private final String region;
-    private final AwsCredentialsProvider credentialsProvider;
-    private final SageMakerClient sageMakerClient;
-    private final SageMakerRuntimeClient runtimeClient;
-    private final S3Client s3Client;
-    private final ApplicationAutoScalingClient autoScalingClient;
-    private final URI endpointOverride;
-    private final Consumer<ClientOverrideConfiguration.Builder> clientOverride;
-    private final String roleArn;
-    private final String bucket;
-    private final String prefix;
-    private final boolean createBucket;
-    private final String image;
-    private final String instanceType;
-    private final int instanceCount;
-    private final ServerlessSettings serverless;
-    private final List<VariantSettings> variants;
-    private final DataCaptureSettings dataCapture;
-    private final String kmsKeyId;
-    private final VpcSettings vpc;
-    private final Map<String, String> tags;
-    private final Duration pollInterval;
-    private final Duration timeout;
-    private final Duration callTimeout;
-    private final AutoscalingSettings autoscaling;
-    private final boolean keepArtifactsOnUndeploy;
-    private final boolean uncompressedArtifacts;
-    private final int compressionLevel;
+    private final SageMakerSettings settings;
 
-    private SageMakerTarget(Builder b) {
-        this.region = b.region;
-        this.credentialsProvider = b.credentialsProvider;
-        this.sageMakerClient = b.sageMakerClient;
-        this.runtimeClient = b.runtimeClient;
-        this.s3Client = b.s3Client;
-        this.autoScalingClient = b.autoScalingClient;
-        this.endpointOverride = b.endpointOverride;
-        this.clientOverride = b.clientOverride;
-        this.roleArn = b.roleArn;
-        this.bucket = b.bucket;
-        this.prefix = b.prefix;
-        this.createBucket = b.createBucket;
-        this.image = b.image;
-        this.instanceType = b.instanceType;
-        this.instanceCount = b.instanceCount;
-        this.serverless = b.serverless;
-        this.variants = List.copyOf(b.variants);
-        this.dataCapture = b.dataCapture;
-        this.kmsKeyId = b.kmsKeyId;
-        this.vpc = b.vpc;
-        this.tags = Collections.unmodifiableMap(new TreeMap<>(b.tags));
-        this.pollInterval = b.pollInterval;
-        this.timeout = b.timeout;
-        this.callTimeout = b.callTimeout;
-        this.autoscaling = b.autoscaling;
-        this.keepArtifactsOnUndeploy = b.keepArtifactsOnUndeploy;
-        this.uncompressedArtifacts = b.uncompressedArtifacts;
-        this.compressionLevel = b.compressionLevel;
-        ConfigValidator.validate(this);
+    private SageMakerTarget(SageMakerSettings settings) {
+        this.settings = settings;
     }
 
     public static Builder builder() {
@@ -128,34 +72,34 @@ public final class SageMakerTarget implements TargetProvider {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.region = region;
-        b.credentialsProvider = credentialsProvider;
-        b.sageMakerClient = sageMakerClient;
-        b.runtimeClient = runtimeClient;
-        b.s3Client = s3Client;
-        b.autoScalingClient = autoScalingClient;
-        b.endpointOverride = endpointOverride;
-        b.clientOverride = clientOverride;
-        b.roleArn = roleArn;
-        b.bucket = bucket;
-        b.prefix = prefix;
-        b.createBucket = createBucket;
-        b.image = image;
-        b.instanceType = instanceType;
-        b.instanceCount = instanceCount;
-        b.serverless = serverless;
-        b.variants.addAll(variants);
-        b.dataCapture = dataCapture;
-        b.kmsKeyId = kmsKeyId;
-        b.vpc = vpc;
-        b.tags.putAll(tags);
-        b.pollInterval = pollInterval;
-        b.timeout = timeout;
-        b.callTimeout = callTimeout;
-        b.autoscaling = autoscaling;
-        b.keepArtifactsOnUndeploy = keepArtifactsOnUndeploy;
-        b.uncompressedArtifacts = uncompressedArtifacts;
-        b.compressionLevel = compressionLevel;
+        b.region = settings.region().orElse(null);
+        b.credentialsProvider = settings.credentialsProvider().orElse(null);
+        b.sageMakerClient = settings.sageMakerClient().orElse(null);
+        b.runtimeClient = settings.runtimeClient().orElse(null);
+        b.s3Client = settings.s3Client().orElse(null);
+        b.autoScalingClient = settings.autoScalingClient().orElse(null);
+        b.endpointOverride = settings.endpointOverride().orElse(null);
+        b.clientOverride = settings.clientOverride().orElse(null);
+        b.roleArn = settings.roleArn().orElse(null);
+        b.bucket = settings.bucket().orElse(null);
+        b.prefix = settings.prefix();
+        b.createBucket = settings.createBucket();
+        b.image = settings.image().orElse(null);
+        b.instanceType = settings.instanceType().orElse(null);
+        b.instanceCount = settings.instanceCount();
+        b.serverless = settings.serverless().orElse(null);
+        b.variants.addAll(settings.variants());
+        b.dataCapture = settings.dataCapture().orElse(null);
+        b.kmsKeyId = settings.kmsKeyId().orElse(null);
+        b.vpc = settings.vpc().orElse(null);
+        b.tags.putAll(settings.tags());
+        b.pollInterval = settings.pollInterval();
+        b.timeout = settings.timeout().orElse(null);
+        b.callTimeout = settings.callTimeout().orElse(null);
+        b.autoscaling = settings.autoscaling().orElse(null);
+        b.keepArtifactsOnUndeploy = settings.keepArtifactsOnUndeploy();
+        b.uncompressedArtifacts = settings.uncompressedArtifacts();
+        b.compressionLevel = settings.compressionLevel();
         return b;
     }
 
@@ -178,7 +122,7 @@ public final class SageMakerTarget implements TargetProvider {
     /** Writes {@code model.tar.gz} and a {@code Dockerfile} for the serving container; calls nothing remote. */
     @Override
     public Optional<Packager> packager() {
-        return Optional.of(new SageMakerPackager(compressionLevel));
+        return Optional.of(new SageMakerPackager(settings.compressionLevel()));
     }
 
     /**
@@ -187,105 +131,105 @@ public final class SageMakerTarget implements TargetProvider {
      */
     @Override
     public Target create(TargetContext context) {
-        return SageMakerTargetImpl.create(this, context);
+        return SageMakerDeploymentTarget.create(settings, context);
     }
 
     public Optional<String> region() {
-        return Optional.ofNullable(region);
+        return settings.region();
     }
 
     public Optional<AwsCredentialsProvider> credentialsProvider() {
-        return Optional.ofNullable(credentialsProvider);
+        return settings.credentialsProvider();
     }
 
     public Optional<SageMakerClient> sageMakerClient() {
-        return Optional.ofNullable(sageMakerClient);
+        return settings.sageMakerClient();
     }
 
     public Optional<SageMakerRuntimeClient> runtimeClient() {
-        return Optional.ofNullable(runtimeClient);
+        return settings.runtimeClient();
     }
 
     public Optional<S3Client> s3Client() {
-        return Optional.ofNullable(s3Client);
+        return settings.s3Client();
     }
 
     public Optional<ApplicationAutoScalingClient> autoScalingClient() {
-        return Optional.ofNullable(autoScalingClient);
+        return settings.autoScalingClient();
     }
 
     public Optional<URI> endpointOverride() {
-        return Optional.ofNullable(endpointOverride);
+        return settings.endpointOverride();
     }
 
     /** Applied to the override configuration of every client the target builds (after the standard retry mode). */
     public Optional<Consumer<ClientOverrideConfiguration.Builder>> clientOverride() {
-        return Optional.ofNullable(clientOverride);
+        return settings.clientOverride();
     }
 
     public Optional<String> roleArn() {
-        return Optional.ofNullable(roleArn);
+        return settings.roleArn();
     }
 
     public Optional<String> bucket() {
-        return Optional.ofNullable(bucket);
+        return settings.bucket();
     }
 
     /** The key prefix for artifacts in the bucket (no leading or trailing slash). */
     public String prefix() {
-        return prefix;
+        return settings.prefix();
     }
 
     public boolean createBucket() {
-        return createBucket;
+        return settings.createBucket();
     }
 
     public Optional<String> image() {
-        return Optional.ofNullable(image);
+        return settings.image();
     }
 
     /** The instance type when set; otherwise placement's choice, else {@value #DEFAULT_INSTANCE_TYPE}. */
     public Optional<String> instanceType() {
-        return Optional.ofNullable(instanceType);
+        return settings.instanceType();
     }
 
     /** The instance count when set (0: placement's choice, else 1). */
     public int instanceCount() {
-        return instanceCount;
+        return settings.instanceCount();
     }
 
     public Optional<ServerlessSettings> serverless() {
-        return Optional.ofNullable(serverless);
+        return settings.serverless();
     }
 
     public List<VariantSettings> variants() {
-        return variants;
+        return settings.variants();
     }
 
     public Optional<DataCaptureSettings> dataCapture() {
-        return Optional.ofNullable(dataCapture);
+        return settings.dataCapture();
     }
 
     public Optional<String> kmsKeyId() {
-        return Optional.ofNullable(kmsKeyId);
+        return settings.kmsKeyId();
     }
 
     public Optional<VpcSettings> vpc() {
-        return Optional.ofNullable(vpc);
+        return settings.vpc();
     }
 
     /** Tags added to every resource, besides mldeploy's own and the spec's. */
     public Map<String, String> tags() {
-        return tags;
+        return settings.tags();
     }
 
     public Duration pollInterval() {
-        return pollInterval;
+        return settings.pollInterval();
     }
 
     /** The longest a deploy or undeploy waits, when shorter than the caller's timeout. */
     public Optional<Duration> timeout() {
-        return Optional.ofNullable(timeout);
+        return settings.timeout();
     }
 
     /**
@@ -293,33 +237,30 @@ public final class SageMakerTarget implements TargetProvider {
      * bounded by what is left of their timeout instead); empty: the clients' own settings.
      */
     public Optional<Duration> callTimeout() {
-        return Optional.ofNullable(callTimeout);
+        return settings.callTimeout();
     }
 
     public Optional<AutoscalingSettings> autoscaling() {
-        return Optional.ofNullable(autoscaling);
+        return settings.autoscaling();
     }
 
     public boolean keepArtifactsOnUndeploy() {
-        return keepArtifactsOnUndeploy;
+        return settings.keepArtifactsOnUndeploy();
     }
 
     /** Whether artifacts are uploaded as files under an S3 prefix ({@code CompressionType=None}). */
     public boolean uncompressedArtifacts() {
-        return uncompressedArtifacts;
+        return settings.uncompressedArtifacts();
     }
 
     /** The gzip level for {@code model.tar.gz} (0 to 9). */
     public int compressionLevel() {
-        return compressionLevel;
+        return settings.compressionLevel();
     }
 
     @Override
     public String toString() {
-        return "SageMakerTarget{region=" + region + ", endpointOverride=" + endpointOverride + ", roleArn=" + roleArn
-                + ", bucket=" + bucket + ", prefix=" + prefix + ", image=" + image + ", instanceType=" + instanceType
-                + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants=" + variants
-                + ", autoscaling=" + autoscaling + ", timeout=" + timeout + ", callTimeout=" + callTimeout + "}";
+        return "SageMakerTarget" + settings;
     }
 
     /** Builds a {@link SageMakerTarget}; {@link #build()} validates. Not thread-safe. */
@@ -536,7 +477,17 @@ public final class SageMakerTarget implements TargetProvider {
         }
 
         public SageMakerTarget build() {
-            return new SageMakerTarget(this);
+            return new SageMakerTarget(new SageMakerSettings(
+                    Optional.ofNullable(region), Optional.ofNullable(credentialsProvider),
+                    Optional.ofNullable(sageMakerClient), Optional.ofNullable(runtimeClient),
+                    Optional.ofNullable(s3Client), Optional.ofNullable(autoScalingClient),
+                    Optional.ofNullable(endpointOverride), Optional.ofNullable(clientOverride),
+                    Optional.ofNullable(roleArn), Optional.ofNullable(bucket), prefix, createBucket,
+                    Optional.ofNullable(image), Optional.ofNullable(instanceType), instanceCount,
+                    Optional.ofNullable(serverless), variants, Optional.ofNullable(dataCapture),
+                    Optional.ofNullable(kmsKeyId), Optional.ofNullable(vpc), tags, pollInterval,
+                    Optional.ofNullable(timeout), Optional.ofNullable(callTimeout), Optional.ofNullable(autoscaling),
+                    keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel));
         }
     }
 }

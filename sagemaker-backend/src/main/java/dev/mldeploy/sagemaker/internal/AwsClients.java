@@ -2,7 +2,6 @@ package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.aws.AwsClientFactory;
 import dev.mldeploy.aws.AwsSettings;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.TargetContext;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,7 +31,7 @@ public final class AwsClients implements AutoCloseable {
         this.factory = null;
     }
 
-    private AwsClients(SageMakerTarget config, TargetContext context) {
+    private AwsClients(SageMakerSettings config, TargetContext context) {
         this.factory = new AwsClientFactory(AwsSettings.of(config.region(), config.endpointOverride(),
                 config.credentialsProvider(), config.clientOverride(), BUILDER), context);
         this.sageMaker = factory.clientOr(config.sageMakerClient(), SageMakerClient.builder());
@@ -42,7 +41,7 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /** The clients for {@code config}, building those it does not give. */
-    public static AwsClients create(SageMakerTarget config, TargetContext context) {
+    public static AwsClients create(SageMakerSettings config, TargetContext context) {
         return new AwsClients(config, context);
     }
 

@@ -7,7 +7,6 @@ import dev.mldeploy.placement.CandidateEvaluation;
 import dev.mldeploy.placement.SageMakerLimits;
 import dev.mldeploy.sagemaker.AutoscalingSettings;
 import dev.mldeploy.sagemaker.DataCaptureSettings;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.sagemaker.ServerlessSettings;
 import dev.mldeploy.sagemaker.VariantSettings;
 import dev.mldeploy.sagemaker.VpcSettings;
@@ -61,7 +60,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
      * Resolves the plan, or throws {@link InvalidConfigurationException} saying what to set; a model name SageMaker
      * cannot take is an {@link InvalidSpecException}.
      */
-    public static DeploymentPlan resolve(SageMakerTarget config, ModelSpec spec,
+    public static DeploymentPlan resolve(SageMakerSettings config, ModelSpec spec,
                                          Optional<CandidateEvaluation> candidate) {
         SageMakerLimits.nameProblem(spec.name()).ifPresent(problem -> {
             throw new InvalidSpecException("the sagemaker target cannot deploy model '" + spec.name() + "': "
@@ -70,7 +69,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         String role = config.roleArn().orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an execution role that SageMaker can assume; set "
                         + "SageMakerTarget.builder().roleArn(...), --role-arn or MLDEPLOY_ROLE_ARN ("
-                        + ConfigValidator.ROLE_ARN_FORM + ")"));
+                        + SageMakerSettings.ROLE_ARN_FORM + ")"));
         String bucket = config.bucket().orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an S3 bucket for model artifacts; set "
                         + "SageMakerTarget.builder().bucket(...), --bucket or MLDEPLOY_BUCKET"));
@@ -79,9 +78,9 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                         + "'mldeploy package --target sagemaker --model DIR --out OUT', build and push it "
                         + "('docker build -t IMAGE OUT && docker push IMAGE' to an ECR repository), then set "
                         + "SageMakerTarget.builder().image(IMAGE), --image or MLDEPLOY_IMAGE"));
-        Map<String, String> settings = candidate.filter(c -> SageMakerTarget.NAME.equals(c.target()))
+        Map<String, String> settings = candidate.filter(c -> SageMakerSettings.NAME.equals(c.target()))
                 .map(CandidateEvaluation::settings).orElse(Map.of());
-        boolean placementServerless = candidate.filter(c -> SageMakerTarget.NAME.equals(c.target()))
+        boolean placementServerless = candidate.filter(c -> SageMakerSettings.NAME.equals(c.target()))
                 .map(c -> SERVERLESS.equals(c.variant())).orElse(false);
         // settings only real-time endpoints take win over placement's serverless choice; uncompressed artifacts
         // are one (SageMaker refuses ModelDataSource on serverless endpoints)
@@ -101,7 +100,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
             variants.add(VariantSettings.of(DEFAULT_VARIANT, 1.0));
         } else {
             String type = config.instanceType().orElse(settings.getOrDefault(CandidateEvaluation.INSTANCE_TYPE,
-                    SageMakerTarget.DEFAULT_INSTANCE_TYPE));
+                    SageMakerSettings.DEFAULT_INSTANCE_TYPE));
             int count = config.instanceCount() > 0 ? config.instanceCount()
                     : intSetting(settings, CandidateEvaluation.INSTANCE_COUNT).orElse(config.autoscaling()
                     .map(AutoscalingSettings::minInstances).orElse(1));
@@ -134,7 +133,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                     + "SageMakerTarget.builder().dataCapture(DataCaptureSettings.of(\"s3://bucket/prefix\", 100))");
         }
         if (config.kmsKeyId().isPresent() && serverless == null) {
-            variants.forEach(v -> ConfigValidator.checkKmsInstanceType(v.instanceType()));
+            variants.forEach(v -> SageMakerSettings.checkKmsInstanceType(v.instanceType()));
         }
         Map<String, String> tags = new TreeMap<>(config.tags());
         spec.tags().forEach((k, v) -> TagRules.checkUserTag(k, v, "model '" + spec.name() + "'"));

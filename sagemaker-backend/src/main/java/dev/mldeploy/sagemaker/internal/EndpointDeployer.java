@@ -10,7 +10,6 @@ import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.sagemaker.VariantSettings;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
@@ -36,15 +35,15 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 public final class EndpointDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointDeployer.class);
 
-    private final SageMakerTarget config;
+    private final SageMakerSettings config;
     private final SageMakerApi api;
     private final ArtifactStore store;
     private final Autoscaler autoscaler;
-    private final DeploymentReader reader;
+    private final EndpointReader reader;
     private final EndpointWaiter waiter;
 
-    public EndpointDeployer(SageMakerTarget config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
-                            DeploymentReader reader) {
+    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+                            EndpointReader reader) {
         this.config = config;
         this.api = api;
         this.store = store;
@@ -177,7 +176,7 @@ public final class EndpointDeployer {
             ctx.progress("model", "Reused", "model " + model + " was left by an earlier attempt; reusing it");
         } else {
             created.model = true; // before the call: a call that timed out may still have created it
-            api.createModel(RequestMapper.createModel(model, spec, plan, artifact, tags));
+            api.createModel(EndpointRequests.createModel(model, spec, plan, artifact, tags));
             ctx.progress("model", "Created", "model " + model);
         }
         created.model = true;
@@ -192,7 +191,7 @@ public final class EndpointDeployer {
                     + "reusing it");
         } else {
             created.config = true; // before the call: a call that timed out may still have created it
-            api.createEndpointConfig(RequestMapper.createEndpointConfig(configName, configName, plan, tags));
+            api.createEndpointConfig(EndpointRequests.createEndpointConfig(configName, configName, plan, tags));
             ctx.progress("config", "Created", "endpoint config " + configName);
         }
         created.config = true;
@@ -214,7 +213,7 @@ public final class EndpointDeployer {
         String name = Naming.toMap(tags).get(Naming.TAG_NAME);
         try {
             created.endpointRequested = true;
-            api.createEndpoint(RequestMapper.createEndpoint(endpoint, versioned, tags));
+            api.createEndpoint(EndpointRequests.createEndpoint(endpoint, versioned, tags));
             created.endpoint = true;
             ctx.progress("endpoint", "Creating", "endpoint " + endpoint + " with config " + versioned);
             DescribeEndpointResponse ready = waiter.awaitInService(endpoint, ctx);

@@ -6,7 +6,6 @@ import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.NoPreviousVersionException;
 import dev.mldeploy.RollbackResult;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +24,13 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 final class Rollback {
     private static final Logger LOG = LoggerFactory.getLogger(Rollback.class);
 
-    private final SageMakerTarget config;
+    private final SageMakerSettings config;
     private final SageMakerApi api;
     private final Autoscaler autoscaler;
-    private final DeploymentReader reader;
+    private final EndpointReader reader;
     private final EndpointWaiter waiter;
 
-    Rollback(SageMakerTarget config, SageMakerApi api, Autoscaler autoscaler, DeploymentReader reader) {
+    Rollback(SageMakerSettings config, SageMakerApi api, Autoscaler autoscaler, EndpointReader reader) {
         this.config = config;
         this.api = api;
         this.autoscaler = autoscaler;

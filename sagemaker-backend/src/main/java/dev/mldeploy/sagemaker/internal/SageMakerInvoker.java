@@ -7,7 +7,6 @@ import dev.mldeploy.InvocationException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.ModelErrorPayload;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,7 @@ public final class SageMakerInvoker implements Invoker {
     @Override
     public InferenceResponse invoke(InferenceRequest request) {
         if (request.size() > maxRequestBytes) {
-            throw new PayloadTooLargeException(SageMakerTarget.NAME, request.size(), maxRequestBytes);
+            throw new PayloadTooLargeException(SageMakerSettings.NAME, request.size(), maxRequestBytes);
         }
         InvokeEndpointRequest.Builder b = InvokeEndpointRequest.builder().endpointName(endpointName)
                 .contentType(request.contentType()).accept(request.accept())
@@ -81,14 +80,14 @@ public final class SageMakerInvoker implements Invoker {
                     + e.getMessage(), e, -1, e.retryable());
         }
         byte[] body = r.body() == null ? new byte[0] : r.body().asByteArrayUnsafe();
-        return new InferenceResponse(body, r.contentType(), SageMakerTarget.NAME, r.invokedProductionVariant(), null);
+        return new InferenceResponse(body, r.contentType(), SageMakerSettings.NAME, r.invokedProductionVariant(), null);
     }
 
     /** The typed exception for a ModelError: the adapter's error when the body is one, else the status. */
     static InvocationException translateModelError(ModelErrorException e) {
         int status = e.originalStatusCode() == null ? e.statusCode() : e.originalStatusCode();
         String original = e.originalMessage() == null ? "" : e.originalMessage();
-        return ModelErrorPayload.parse(SageMakerTarget.NAME, status, original.getBytes(StandardCharsets.UTF_8),
+        return ModelErrorPayload.parse(SageMakerSettings.NAME, status, original.getBytes(StandardCharsets.UTF_8),
                         e.logStreamArn(), e)
                 .<InvocationException>map(m -> m)
                 .orElseGet(() -> new InvocationException("the model container answered HTTP " + status

@@ -27,8 +27,8 @@ class AwsClientsTest {
         SageMakerRuntimeClient rt = Fixtures.sdkMock(SageMakerRuntimeClient.class);
         S3Client s3 = Fixtures.sdkMock(S3Client.class);
         ApplicationAutoScalingClient aas = Fixtures.sdkMock(ApplicationAutoScalingClient.class);
-        AwsClients clients = AwsClients.create(SageMakerTarget.builder().sageMakerClient(sm).runtimeClient(rt)
-                .s3Client(s3).autoScalingClient(aas).build(), new TargetContext(Map.of()));
+        AwsClients clients = AwsClients.create(Fixtures.settings(SageMakerTarget.builder().sageMakerClient(sm).runtimeClient(rt)
+                .s3Client(s3).autoScalingClient(aas).build()), new TargetContext(Map.of()));
         assertSame(sm, clients.sageMaker());
         assertSame(s3, clients.s3());
         assertEquals(0, clients.ownedCount());
@@ -42,8 +42,8 @@ class AwsClientsTest {
     @Test
     void create_withSomeClients_buildsAndClosesOnlyTheOthers() {
         SageMakerClient sm = Fixtures.sdkMock(SageMakerClient.class);
-        AwsClients clients = AwsClients.create(SageMakerTarget.builder().region("us-east-1").sageMakerClient(sm)
-                .build(), KEYS);
+        AwsClients clients = AwsClients.create(Fixtures.settings(SageMakerTarget.builder().region("us-east-1").sageMakerClient(sm)
+                .build()), KEYS);
         assertEquals(3, clients.ownedCount());
         clients.close();
         verify(sm, never()).close();
@@ -51,7 +51,7 @@ class AwsClientsTest {
 
     @Test
     void create_withEndpointUrlInTheEnvironment_pointsEveryClientThereWithPathStyleS3() {
-        AwsClients clients = AwsClients.create(SageMakerTarget.builder().region("us-east-1").build(),
+        AwsClients clients = AwsClients.create(Fixtures.settings(SageMakerTarget.builder().region("us-east-1").build()),
                 new TargetContext(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ACCESS_KEY_ID", "t",
                         "AWS_SECRET_ACCESS_KEY", "t")));
         assertEquals("http://127.0.0.1:4566", clients.sageMaker().serviceClientConfiguration().endpointOverride()
@@ -63,7 +63,7 @@ class AwsClientsTest {
 
     @Test
     void create_withRegionFromTheEnvironment_usesIt() {
-        AwsClients clients = AwsClients.create(SageMakerTarget.builder().build(), new TargetContext(Map.of(
+        AwsClients clients = AwsClients.create(Fixtures.settings(SageMakerTarget.builder().build()), new TargetContext(Map.of(
                 "AWS_REGION", "eu-central-1", "AWS_ACCESS_KEY_ID", "t", "AWS_SECRET_ACCESS_KEY", "t")));
         assertEquals("eu-central-1", clients.sageMaker().serviceClientConfiguration().region().id());
         clients.close();
@@ -83,7 +83,7 @@ class AwsClientsTest {
                 .roleArn(Fixtures.ROLE).bucket("models").image("img:1").build();
         dev.mldeploy.ModelSpec spec = dev.mldeploy.ModelSpec.builder("m").source(Fixtures.model(tmp.resolve("m"),
                 "v")).build();
-        try (SageMakerTargetImpl target = SageMakerTargetImpl.create(config, new TargetContext(Map.of()))) {
+        try (SageMakerDeploymentTarget target = SageMakerDeploymentTarget.create(Fixtures.settings(config), new TargetContext(Map.of()))) {
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> target
                     .deploy(spec, Fixtures.context(new java.util.ArrayList<>(), java.time.Duration.ofMinutes(1))));
             assertTrue(e.getMessage().contains("no AWS credentials found"), e.getMessage());

@@ -124,12 +124,12 @@ class EndpointDeployerTest {
 
     private EndpointDeployer deployer(SageMakerTarget config) {
         SageMakerApi api = new SageMakerApi(sm);
-        return new EndpointDeployer(config, api, store, autoscaler, new DeploymentReader(api));
+        return new EndpointDeployer(Fixtures.settings(config), api, store, autoscaler, new EndpointReader(api));
     }
 
     private String hash(SageMakerTarget config) {
         return SpecFingerprint.of(spec, SourceTree.of(spec.requireSource()),
-                DeploymentPlan.resolve(config, spec, Optional.empty()).fingerprintSettings());
+                DeploymentPlan.resolve(Fixtures.settings(config), spec, Optional.empty()).fingerprintSettings());
     }
 
     private static DescribeEndpointResponse endpoint(String config, EndpointStatus status, String reason) {

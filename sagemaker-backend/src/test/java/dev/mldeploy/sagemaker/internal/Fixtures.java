@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.withSettings;
 
 import dev.mldeploy.ProgressEvent;
+import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,20 @@ final class Fixtures {
     static final String ROLE = "arn:aws:iam::123456789012:role/SageMakerExecution";
 
     private Fixtures() {
+    }
+
+    /**
+     * The settings {@code target} hands its internals. Read reflectively: the public target exposes no internal
+     * type, and building it through its builder is how the tests state a configuration.
+     */
+    static SageMakerSettings settings(SageMakerTarget target) {
+        try {
+            java.lang.reflect.Field f = SageMakerTarget.class.getDeclaredField("settings");
+            f.setAccessible(true);
+            return (SageMakerSettings) f.get(target);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("SageMakerTarget no longer keeps its settings in 'settings'", e);
+        }
     }
 
     /** Writes a minimal model (inference.py and a weights file) into {@code dir}. */

@@ -63,7 +63,7 @@ class RefusalsTest {
     private InvalidConfigurationException refusedAtDeploy(SageMakerTarget config, ModelSpec spec,
                                                           CandidateEvaluation candidate) {
         SageMakerApi api = new SageMakerApi(sm);
-        EndpointDeployer deployer = new EndpointDeployer(config, api, store, autoscaler, new DeploymentReader(api));
+        EndpointDeployer deployer = new EndpointDeployer(Fixtures.settings(config), api, store, autoscaler, new EndpointReader(api));
         DeployContext ctx = candidate == null ? Fixtures.context(events, Duration.ofMinutes(1))
                 : DeployContext.of("m", "sagemaker", events::add, Duration.ofMinutes(1), null, candidate);
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
@@ -203,11 +203,11 @@ class RefusalsTest {
     void resolve_whenPlacementChoosesServerlessButArtifactsAreUncompressed_deploysRealTime() throws Exception {
         CandidateEvaluation serverless = new CandidateEvaluation("sagemaker", DeploymentPlan.SERVERLESS, true,
                 List.of(), CostEstimate.of(), List.of(), Map.of());
-        DeploymentPlan plan = DeploymentPlan.resolve(target().uncompressedArtifacts(true).build(), spec(Map.of()),
+        DeploymentPlan plan = DeploymentPlan.resolve(Fixtures.settings(target().uncompressedArtifacts(true).build()), spec(Map.of()),
                 java.util.Optional.of(serverless));
         assertFalse(plan.isServerless(), "ModelDataSource must never be combined with a serverless endpoint");
         assertTrue(plan.uncompressed());
-        DeploymentPlan compressed = DeploymentPlan.resolve(target().build(), spec(Map.of()),
+        DeploymentPlan compressed = DeploymentPlan.resolve(Fixtures.settings(target().build()), spec(Map.of()),
                 java.util.Optional.of(serverless));
         assertTrue(compressed.isServerless());
         assertFalse(compressed.uncompressed());
@@ -218,8 +218,8 @@ class RefusalsTest {
     void deploy_withANameSageMakerCannotTake_isRefusedAsAnInvalidSpecBeforeAnyCall(String name) throws Exception {
         ModelSpec spec = ModelSpec.builder(name).source(Fixtures.model(tmp.resolve("n"), "v1")).build();
         SageMakerApi api = new SageMakerApi(sm);
-        EndpointDeployer deployer = new EndpointDeployer(target().build(), api, store, autoscaler,
-                new DeploymentReader(api));
+        EndpointDeployer deployer = new EndpointDeployer(Fixtures.settings(target().build()), api, store, autoscaler,
+                new EndpointReader(api));
         dev.mldeploy.InvalidSpecException e = assertThrows(dev.mldeploy.InvalidSpecException.class,
                 () -> deployer.deploy(spec, Fixtures.context(events, Duration.ofMinutes(1))));
         assertTrue(e.getMessage().startsWith("the sagemaker target cannot deploy model '" + name + "': name '"),
@@ -232,7 +232,7 @@ class RefusalsTest {
     @Test
     void deploy_withTheLongestNameSageMakerTakes_resolvesAPlan() throws Exception {
         ModelSpec spec = ModelSpec.builder("c".repeat(50)).source(Fixtures.model(tmp.resolve("c"), "v1")).build();
-        assertEquals("models", DeploymentPlan.resolve(target().build(), spec, java.util.Optional.empty()).bucket());
+        assertEquals("models", DeploymentPlan.resolve(Fixtures.settings(target().build()), spec, java.util.Optional.empty()).bucket());
     }
 
     @Test

@@ -76,7 +76,7 @@ class RollbackTest {
         SageMakerTarget config = SageMakerTarget.builder().roleArn(ROLE).bucket("models").image("img:1")
                 .sageMakerClient(sm).pollInterval(Duration.ofMillis(1)).build();
         SageMakerApi api = new SageMakerApi(sm);
-        return new Rollback(config, api, autoscaler, new DeploymentReader(api));
+        return new Rollback(Fixtures.settings(config), api, autoscaler, new EndpointReader(api));
     }
 
     private static DescribeEndpointResponse endpoint(String config, EndpointStatus status) {

@@ -141,8 +141,8 @@ class SageMakerInvokerTest {
             ex.close();
         });
         server.start();
-        try (AwsClients clients = AwsClients.create(SageMakerTarget.builder().region("us-east-1")
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).build(),
+        try (AwsClients clients = AwsClients.create(Fixtures.settings(SageMakerTarget.builder().region("us-east-1")
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).build()),
                 new TargetContext(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test")))) {
             InferenceResponse r = new SageMakerInvoker(clients.runtime(), "m", false)
                     .invoke(InferenceRequest.json("{}"));

@@ -6,7 +6,6 @@ import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.Target;
@@ -18,36 +17,36 @@ import java.util.Optional;
  * The {@code sagemaker} {@link Target}: wires the clients to the deployer, reader, undeployer and invoker.
  * Thread-safe. Not API.
  */
-public final class SageMakerTargetImpl implements Target {
+public final class SageMakerDeploymentTarget implements Target {
     private final AwsClients clients;
     private final ArtifactStore store;
     private final EndpointDeployer deployer;
-    private final DeploymentReader reader;
-    private final Undeployer undeployer;
+    private final EndpointReader reader;
+    private final EndpointUndeployer undeployer;
     private final Rollback rollback;
     private final CallBudget callBudget;
 
-    SageMakerTargetImpl(SageMakerTarget config, AwsClients clients) {
+    SageMakerDeploymentTarget(SageMakerSettings config, AwsClients clients) {
         this.clients = clients;
         this.callBudget = config.callTimeout().map(t -> CallBudget.perCall(t, "raise the call timeout "
                 + "(SageMakerTarget.builder().callTimeout, MLDEPLOY_CALL_TIMEOUT, --timeout)")).orElse(CallBudget.unbounded());
         SageMakerApi api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
-        this.reader = new DeploymentReader(api);
+        this.reader = new EndpointReader(api);
         this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
-        this.undeployer = new Undeployer(config, api, store, autoscaler);
+        this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
-    public static SageMakerTargetImpl create(SageMakerTarget config, TargetContext context) {
-        return new SageMakerTargetImpl(config, AwsClients.create(config, context));
+    public static SageMakerDeploymentTarget create(SageMakerSettings config, TargetContext context) {
+        return new SageMakerDeploymentTarget(config, AwsClients.create(config, context));
     }
 
     @Override
     public String name() {
-        return SageMakerTarget.NAME;
+        return SageMakerSettings.NAME;
     }
 
     @Override

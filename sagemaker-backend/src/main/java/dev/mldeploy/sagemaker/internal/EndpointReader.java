@@ -2,7 +2,6 @@ package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentStatus;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,10 +14,10 @@ import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
 import software.amazon.awssdk.services.sagemaker.model.EndpointSummary;
 
 /** Reads deployments back from SageMaker (endpoints and their mldeploy tags), so any process sees the same. */
-public final class DeploymentReader {
+public final class EndpointReader {
     private final SageMakerApi api;
 
-    public DeploymentReader(SageMakerApi api) {
+    public EndpointReader(SageMakerApi api) {
         this.api = api;
     }
 
@@ -44,7 +43,7 @@ public final class DeploymentReader {
             if (s.endpointStatus() == EndpointStatus.FAILED) {
                 api.describeEndpoint(s.endpointName()).ifPresent(d -> all.add(toDeployment(d, tags)));
             } else {
-                all.add(new Deployment(name, SageMakerTarget.NAME, tags.getOrDefault(Naming.TAG_MODE, "realtime"),
+                all.add(new Deployment(name, SageMakerSettings.NAME, tags.getOrDefault(Naming.TAG_MODE, "realtime"),
                         status(s.endpointStatus()), "", tags.get(Naming.TAG_SPEC_HASH), s.endpointArn(),
                         s.creationTime(), s.lastModifiedTime(), Map.of("endpointName", s.endpointName())));
             }
@@ -67,7 +66,7 @@ public final class DeploymentReader {
         boolean failed = d.endpointStatus() == EndpointStatus.FAILED
                 || d.endpointStatus() == EndpointStatus.UPDATE_ROLLBACK_FAILED;
         String reason = d.failureReason() == null ? "" : d.failureReason();
-        return new Deployment(tags.getOrDefault(Naming.TAG_NAME, d.endpointName()), SageMakerTarget.NAME,
+        return new Deployment(tags.getOrDefault(Naming.TAG_NAME, d.endpointName()), SageMakerSettings.NAME,
                 tags.getOrDefault(Naming.TAG_MODE, "realtime"), status(d.endpointStatus()), failed ? reason : "",
                 tags.get(Naming.TAG_SPEC_HASH), d.endpointArn(), d.creationTime(), d.lastModifiedTime(), attributes);
     }

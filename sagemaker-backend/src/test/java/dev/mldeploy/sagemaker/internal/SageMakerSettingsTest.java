@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-class ConfigValidatorTest {
+class SageMakerSettingsTest {
 
     private static InvalidConfigurationException invalid(Consumer<SageMakerTarget.Builder> edit) {
         SageMakerTarget.Builder b = SageMakerTarget.builder();

@@ -1,12 +1,10 @@
-package dev.mldeploy.sagemaker.internal;
+package dev.mldeploy.sagemaker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.sagemaker.SageMakerTarget;
-import dev.mldeploy.sagemaker.ServerlessSettings;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
 import java.util.Map;
@@ -14,6 +12,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class SageMakerTargetProviderTest {
+    private static final String ROLE = "arn:aws:iam::123456789012:role/SageMakerExecution";
 
     @Test
     void serviceLoader_findsTheSagemakerProviderWithAPackagerAndPlacementProfiles() {
@@ -27,12 +26,12 @@ class SageMakerTargetProviderTest {
 
     @Test
     void fromEnvironment_readsEveryKey() {
-        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of(
-                "MLDEPLOY_ROLE_ARN", Fixtures.ROLE, "MLDEPLOY_BUCKET", "models", "MLDEPLOY_CREATE_BUCKET", "true",
+        SageMakerTarget t = SageMakerTargetProvider.targetFrom(new TargetContext(Map.of(
+                "MLDEPLOY_ROLE_ARN", ROLE, "MLDEPLOY_BUCKET", "models", "MLDEPLOY_CREATE_BUCKET", "true",
                 "MLDEPLOY_IMAGE", "img:1", "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE", "ml.c5.xlarge",
                 "MLDEPLOY_SAGEMAKER_INSTANCE_COUNT", "2", "AWS_ENDPOINT_URL", "http://127.0.0.1:5000",
                 "AWS_REGION", "us-west-2")));
-        assertEquals(Fixtures.ROLE, t.roleArn().orElseThrow());
+        assertEquals(ROLE, t.roleArn().orElseThrow());
         assertEquals("models", t.bucket().orElseThrow());
         assertTrue(t.createBucket());
         assertEquals("img:1", t.image().orElseThrow());
@@ -44,7 +43,7 @@ class SageMakerTargetProviderTest {
 
     @Test
     void fromEnvironment_serverlessMemory_selectsServerless() {
-        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of(
+        SageMakerTarget t = SageMakerTargetProvider.targetFrom(new TargetContext(Map.of(
                 "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB", "2048")));
         assertEquals(ServerlessSettings.of(2048), t.serverless().orElseThrow());
     }
@@ -58,10 +57,10 @@ class SageMakerTargetProviderTest {
 
     @Test
     void fromEnvironment_badNumbersAndBooleans_sayWhichKey() {
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> SageMakerTargetProvider.targetFrom(
                 new TargetContext(Map.of("MLDEPLOY_SAGEMAKER_INSTANCE_COUNT", "two")))).getMessage()
                 .contains("MLDEPLOY_SAGEMAKER_INSTANCE_COUNT"));
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> SageMakerTargetProvider.targetFrom(
                 new TargetContext(Map.of("MLDEPLOY_CREATE_BUCKET", "maybe")))).getMessage()
                 .contains("MLDEPLOY_CREATE_BUCKET"));
     }
@@ -70,7 +69,7 @@ class SageMakerTargetProviderTest {
     @org.junit.jupiter.params.provider.CsvSource({"10s,PT10S", "500ms,PT0.5S", "2m,PT2M", "1h,PT1H", "45,PT45S",
             "PT20S,PT20S"})
     void fromEnvironment_callTimeout_acceptsTheCliDurationForms(String value, String expected) {
-        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of("MLDEPLOY_CALL_TIMEOUT",
+        SageMakerTarget t = SageMakerTargetProvider.targetFrom(new TargetContext(Map.of("MLDEPLOY_CALL_TIMEOUT",
                 value)));
         assertEquals(java.time.Duration.parse(expected), t.callTimeout().orElseThrow());
     }
@@ -78,17 +77,17 @@ class SageMakerTargetProviderTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"soon", "10 s", "-5s", "0s"})
     void fromEnvironment_badCallTimeout_saysWhichKey(String value) {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig
-                .fromEnvironment(new TargetContext(Map.of("MLDEPLOY_CALL_TIMEOUT", value))));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SageMakerTargetProvider
+                .targetFrom(new TargetContext(Map.of("MLDEPLOY_CALL_TIMEOUT", value))));
         assertTrue(e.getMessage().contains("MLDEPLOY_CALL_TIMEOUT") || e.getMessage().contains("call timeout"),
                 e.getMessage());
     }
 
     @Test
     void fromEnvironment_timeout_boundsDeployAndUndeploy() {
-        SageMakerTarget t = EnvironmentConfig.fromEnvironment(new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "20s")));
+        SageMakerTarget t = SageMakerTargetProvider.targetFrom(new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "20s")));
         assertEquals(java.time.Duration.ofSeconds(20), t.timeout().orElseThrow());
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> EnvironmentConfig.fromEnvironment(
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> SageMakerTargetProvider.targetFrom(
                 new TargetContext(Map.of("MLDEPLOY_TIMEOUT", "later"))))
                 .getMessage().contains("MLDEPLOY_TIMEOUT"));
     }

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sagemaker.model.ListTagsResponse;
 import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 
-class UndeployerTest {
+class EndpointUndeployerTest {
     private static final String ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/m";
     private final SageMakerClient sm = Fixtures.sdkMock(SageMakerClient.class);
     private final ArtifactStore store = mock(ArtifactStore.class);
@@ -63,8 +63,8 @@ class UndeployerTest {
         when(sm.describeEndpoint(any(DescribeEndpointRequest.class))).thenThrow(notFound("endpoint"));
     }
 
-    private Undeployer undeployer(SageMakerTarget.Builder config) {
-        return new Undeployer(config.pollInterval(Duration.ofMillis(1)).build(), new SageMakerApi(sm), store,
+    private EndpointUndeployer undeployer(SageMakerTarget.Builder config) {
+        return new EndpointUndeployer(Fixtures.settings(config.pollInterval(Duration.ofMillis(1)).build()), new SageMakerApi(sm), store,
                 autoscaler);
     }
 

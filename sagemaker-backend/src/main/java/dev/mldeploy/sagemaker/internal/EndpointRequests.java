@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemaker.model.VpcConfig;
 
 /** Builds SageMaker requests from a {@link DeploymentPlan}. Pure. Not API. */
-public final class RequestMapper {
-    private RequestMapper() {
+public final class EndpointRequests {
+    private EndpointRequests() {
     }
 
     public static CreateModelRequest createModel(String modelName, ModelSpec spec, DeploymentPlan plan,

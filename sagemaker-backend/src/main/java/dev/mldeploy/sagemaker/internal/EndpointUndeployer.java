@@ -1,7 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.sagemaker.SageMakerTarget;
 import dev.mldeploy.spi.DeployContext;
 import java.net.URI;
 import java.util.LinkedHashSet;
@@ -17,16 +16,16 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
  * every endpoint config and model tagged for that name, and the uploaded artifacts unless asked to keep them.
  * Idempotent. Thread-safe. Not API.
  */
-public final class Undeployer {
-    private static final Logger LOG = LoggerFactory.getLogger(Undeployer.class);
+public final class EndpointUndeployer {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointUndeployer.class);
 
-    private final SageMakerTarget config;
+    private final SageMakerSettings config;
     private final SageMakerApi api;
     private final ArtifactStore store;
     private final Autoscaler autoscaler;
     private final EndpointWaiter waiter;
 
-    public Undeployer(SageMakerTarget config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler) {
+    public EndpointUndeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler) {
         this.config = config;
         this.api = api;
         this.store = store;
