@@ -179,7 +179,7 @@ public final class LambdaTarget implements TargetProvider {
      */
     @Override
     public Target create(TargetContext context) {
-        return LambdaDeploymentTarget.create(this, context);
+        return LambdaDeploymentTarget.create(settings, context);
     }
 
     /**

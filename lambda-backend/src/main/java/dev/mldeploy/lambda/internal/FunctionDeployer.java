@@ -11,7 +11,6 @@ import dev.mldeploy.ModelSpec;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
 import java.io.IOException;
@@ -58,13 +57,13 @@ public final class FunctionDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionDeployer.class);
     private static final Duration MAX_ROLE_BACKOFF = Duration.ofSeconds(10);
 
-    private final LambdaTarget config;
+    private final LambdaSettings config;
     private final AwsClients clients;
     private final LambdaClient lambda;
     private final AliasManager aliases;
     private final FunctionReader reader;
 
-    public FunctionDeployer(LambdaTarget config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
+    public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
         this.config = config;
         this.clients = clients;
         this.lambda = clients.lambda();
@@ -209,7 +208,7 @@ public final class FunctionDeployer {
             Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
                     + name + " vanished right after it was created"));
             return new DeployResult(d, DeployResult.Change.CREATED, "created function " + name + ", version "
-                    + published.version() + " behind alias " + LambdaTarget.ALIAS, null);
+                    + published.version() + " behind alias " + LambdaSettings.ALIAS, null);
         } catch (ConflictException e) {
             // the other deploy uses the function and the role; only this deploy's own package goes
             List<String> left = created.remove(name, hash, false, false, budget, ctx, new ArrayList<>());
@@ -296,10 +295,10 @@ public final class FunctionDeployer {
             Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
                     + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
-                    + LambdaTarget.ALIAS + " moved from " + serving + " to version " + published.version(), null);
+                    + LambdaSettings.ALIAS + " moved from " + serving + " to version " + published.version(), null);
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("updating function " + name, e);
-            String still = "; alias " + LambdaTarget.ALIAS + " still serves " + serving;
+            String still = "; alias " + LambdaSettings.ALIAS + " still serves " + serving;
             if (failed instanceof ConflictException) {
                 throw new ConflictException(failed.getMessage() + still + " or what the other deploy pointed it at",
                         e);

@@ -6,7 +6,6 @@ import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.Target;
@@ -27,13 +26,13 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 /** The {@code lambda} {@link Target}: wires the clients to the deployer, reader, alias manager and invoker. */
 public final class LambdaDeploymentTarget implements Target {
     private static final Logger LOG = LoggerFactory.getLogger(LambdaDeploymentTarget.class);
-    private final LambdaTarget config;
+    private final LambdaSettings config;
     private final AwsClients clients;
     private final AliasManager aliases;
     private final FunctionReader reader;
     private final FunctionDeployer deployer;
 
-    private LambdaDeploymentTarget(LambdaTarget config, AwsClients clients) {
+    private LambdaDeploymentTarget(LambdaSettings config, AwsClients clients) {
         this.config = config;
         this.clients = clients;
         this.aliases = new AliasManager(clients.lambda(), config.pollInterval());
@@ -41,13 +40,13 @@ public final class LambdaDeploymentTarget implements Target {
         this.deployer = new FunctionDeployer(config, clients, aliases, reader);
     }
 
-    public static LambdaDeploymentTarget create(LambdaTarget config, TargetContext context) {
+    public static LambdaDeploymentTarget create(LambdaSettings config, TargetContext context) {
         return new LambdaDeploymentTarget(config, AwsClients.create(config, context));
     }
 
     @Override
     public String name() {
-        return LambdaTarget.NAME;
+        return LambdaSettings.NAME;
     }
 
     @Override
@@ -96,12 +95,12 @@ public final class LambdaDeploymentTarget implements Target {
                 if (bucket != null) {
                     buckets.add(bucket);
                 }
-                context.progress("delete", "", "deleting alias " + LambdaTarget.ALIAS + " and function " + name);
+                context.progress("delete", "", "deleting alias " + LambdaSettings.ALIAS + " and function " + name);
                 try {
-                    clients.lambda().deleteAlias(b -> budget.on(b).functionName(name).name(LambdaTarget.ALIAS));
+                    clients.lambda().deleteAlias(b -> budget.on(b).functionName(name).name(LambdaSettings.ALIAS));
                 } catch (RuntimeException e) {
                     if (!LambdaErrors.isNotFound(e)) {
-                        throw LambdaErrors.failed("deleting alias " + LambdaTarget.ALIAS + " of " + name, e);
+                        throw LambdaErrors.failed("deleting alias " + LambdaSettings.ALIAS + " of " + name, e);
                     }
                 }
                 try {
@@ -111,7 +110,7 @@ public final class LambdaDeploymentTarget implements Target {
                         throw LambdaErrors.failed("deleting function " + name, e);
                     }
                 }
-                removed.add("function " + name + " (alias " + LambdaTarget.ALIAS + " and every version)");
+                removed.add("function " + name + " (alias " + LambdaSettings.ALIAS + " and every version)");
             }
             removeRole(name, budget, buckets, removed, ctx);
             if (!config.keepPackagesOnUndeploy()) {
@@ -180,14 +179,14 @@ public final class LambdaDeploymentTarget implements Target {
         String[] moved = aliases.rollback(name, budget, ctx);
         Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentNotFoundException(name,
                 "Lambda deployment '" + name + "' vanished during the rollback"));
-        ctx.progress("done", "", "alias " + LambdaTarget.ALIAS + " of " + name + " serves version " + moved[1]);
+        ctx.progress("done", "", "alias " + LambdaSettings.ALIAS + " of " + name + " serves version " + moved[1]);
         return new RollbackResult(d, moved[0], moved[1], "rolled Lambda function " + name + " back: alias "
-                + LambdaTarget.ALIAS + " moved from version " + moved[0] + " to " + moved[1]);
+                + LambdaSettings.ALIAS + " moved from version " + moved[0] + " to " + moved[1]);
     }
 
     /**
      * An invoker whose every invocation is bounded by the call timeout, or, when none is set, by the function's own
-     * timeout plus {@link LambdaTarget#INVOKE_MARGIN}.
+     * timeout plus {@link LambdaSettings#INVOKE_MARGIN}.
      */
     @Override
     public Invoker invoker(String name) {
@@ -198,13 +197,13 @@ public final class LambdaDeploymentTarget implements Target {
         Duration timeout = config.callTimeout().orElseGet(() -> {
             String seconds = d.get().attributes().get("timeoutSeconds");
             Duration function = seconds == null ? LambdaLimits.MAX_TIMEOUT : Duration.ofSeconds(Long.parseLong(seconds));
-            return function.plus(LambdaTarget.INVOKE_MARGIN);
+            return function.plus(LambdaSettings.INVOKE_MARGIN);
         });
         return new LambdaInvoker(clients.lambda(), name, timeout);
     }
 
     private CallBudget callBudget(String operation) {
-        return CallBudget.of(config.callTimeout().orElse(LambdaTarget.DEFAULT_CALL_TIMEOUT), operation);
+        return CallBudget.of(config.callTimeout().orElse(LambdaSettings.DEFAULT_CALL_TIMEOUT), operation);
     }
 
     @Override
