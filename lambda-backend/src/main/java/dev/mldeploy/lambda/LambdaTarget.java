@@ -4,10 +4,10 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
-import dev.mldeploy.lambda.internal.ConfigChecks;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaPackager;
+import dev.mldeploy.lambda.internal.LambdaSettings;
 import dev.mldeploy.placement.LambdaProfile;
 import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.DeployContext;
@@ -61,17 +61,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class LambdaTarget implements TargetProvider {
     /** The target's name. */
-    public static final String NAME = "lambda";
+    public static final String NAME = LambdaSettings.NAME;
     /** The alias every deployment is invoked through. */
-    public static final String ALIAS = "live";
+    public static final String ALIAS = LambdaSettings.ALIAS;
     /** Default poll interval while waiting for a function. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     /** Default bound on retrying "the role cannot be assumed by Lambda" after creating a role. */
     public static final Duration DEFAULT_ROLE_PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
     /** Default bound on a describe or list (their SPI calls take no deadline). */
-    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_CALL_TIMEOUT = LambdaSettings.DEFAULT_CALL_TIMEOUT;
     /** Added to the function's own timeout to bound an invocation when no call timeout is set. */
-    public static final Duration INVOKE_MARGIN = Duration.ofSeconds(30);
+    public static final Duration INVOKE_MARGIN = LambdaSettings.INVOKE_MARGIN;
 
 
     /**
@@ -91,63 +91,10 @@ public final class LambdaTarget implements TargetProvider {
         }
     }
 
-    private final String region;
-    private final AwsCredentialsProvider credentials;
-    private final LambdaClient lambdaClient;
-    private final S3Client s3Client;
-    private final IamClient iamClient;
-    private final URI endpoint;
-    private final String roleArn;
-    private final boolean createRole;
-    private final String runtime;
-    private final Architecture architecture;
-    private final Integer memoryMb;
-    private final Duration functionTimeout;
-    private final Integer ephemeralStorageMb;
-    private final Map<String, String> environment;
-    private final String bucket;
-    private final boolean createBucket;
-    private final String imageUri;
-    private final int provisionedConcurrency;
-    private final Integer reservedConcurrency;
-    private final VpcConfig vpc;
-    private final Map<String, String> tags;
-    private final Duration pollInterval;
-    private final Duration operationTimeout;
-    private final Duration rolePropagationTimeout;
-    private final Duration callTimeout;
-    private final boolean keepPackagesOnUndeploy;
-    private final long directUploadLimitBytes;
+    private final LambdaSettings settings;
 
-    private LambdaTarget(Builder b) {
-        this.region = b.region;
-        this.credentials = b.credentials;
-        this.lambdaClient = b.lambdaClient;
-        this.s3Client = b.s3Client;
-        this.iamClient = b.iamClient;
-        this.endpoint = b.endpoint;
-        this.roleArn = b.roleArn;
-        this.createRole = b.createRole;
-        this.runtime = b.runtime;
-        this.architecture = b.architecture;
-        this.memoryMb = b.memoryMb;
-        this.functionTimeout = b.functionTimeout;
-        this.ephemeralStorageMb = b.ephemeralStorageMb;
-        this.environment = java.util.Collections.unmodifiableMap(new TreeMap<>(b.environment));
-        this.bucket = b.bucket;
-        this.createBucket = b.createBucket;
-        this.imageUri = b.imageUri;
-        this.provisionedConcurrency = b.provisionedConcurrency;
-        this.reservedConcurrency = b.reservedConcurrency;
-        this.vpc = b.vpc;
-        this.tags = java.util.Collections.unmodifiableMap(new TreeMap<>(b.tags));
-        this.pollInterval = b.pollInterval;
-        this.operationTimeout = b.operationTimeout;
-        this.rolePropagationTimeout = b.rolePropagationTimeout;
-        this.callTimeout = b.callTimeout;
-        this.keepPackagesOnUndeploy = b.keepPackagesOnUndeploy;
-        this.directUploadLimitBytes = b.directUploadLimitBytes;
-        ConfigChecks.check(this);
+    private LambdaTarget(LambdaSettings settings) {
+        this.settings = settings;
     }
 
     public static Builder builder() {
@@ -156,34 +103,43 @@ public final class LambdaTarget implements TargetProvider {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.region = region;
-        b.credentials = credentials;
-        b.lambdaClient = lambdaClient;
-        b.s3Client = s3Client;
-        b.iamClient = iamClient;
-        b.endpoint = endpoint;
-        b.roleArn = roleArn;
-        b.createRole = createRole;
-        b.runtime = runtime;
-        b.architecture = architecture;
-        b.memoryMb = memoryMb;
-        b.functionTimeout = functionTimeout;
-        b.ephemeralStorageMb = ephemeralStorageMb;
-        b.environment.putAll(environment);
-        b.bucket = bucket;
-        b.createBucket = createBucket;
-        b.imageUri = imageUri;
-        b.provisionedConcurrency = provisionedConcurrency;
-        b.reservedConcurrency = reservedConcurrency;
-        b.vpc = vpc;
-        b.tags.putAll(tags);
-        b.pollInterval = pollInterval;
-        b.operationTimeout = operationTimeout;
-        b.rolePropagationTimeout = rolePropagationTimeout;
-        b.callTimeout = callTimeout;
-        b.keepPackagesOnUndeploy = keepPackagesOnUndeploy;
-        b.directUploadLimitBytes = directUploadLimitBytes;
+        b.region = settings.region().orElse(null);
+        b.credentials = settings.credentialsProvider().orElse(null);
+        b.lambdaClient = settings.lambdaClient().orElse(null);
+        b.s3Client = settings.s3Client().orElse(null);
+        b.iamClient = settings.iamClient().orElse(null);
+        b.endpoint = settings.endpointOverride().orElse(null);
+        b.roleArn = settings.roleArn().orElse(null);
+        b.createRole = settings.createRole();
+        b.runtime = settings.runtime().orElse(null);
+        b.architecture = settings.architecture().orElse(null);
+        b.memoryMb = boxed(settings.memoryMb());
+        b.functionTimeout = settings.functionTimeout().orElse(null);
+        b.ephemeralStorageMb = boxed(settings.ephemeralStorageMb());
+        b.environment.putAll(settings.environment());
+        b.bucket = settings.bucket().orElse(null);
+        b.createBucket = settings.createBucket();
+        b.imageUri = settings.imageUri().orElse(null);
+        b.provisionedConcurrency = settings.provisionedConcurrency();
+        b.reservedConcurrency = boxed(settings.reservedConcurrency());
+        b.vpc = vpc().orElse(null);
+        b.tags.putAll(settings.tags());
+        b.pollInterval = settings.pollInterval();
+        b.operationTimeout = settings.operationTimeout().orElse(null);
+        b.rolePropagationTimeout = settings.rolePropagationTimeout();
+        b.callTimeout = settings.callTimeout().orElse(null);
+        b.keepPackagesOnUndeploy = settings.keepPackagesOnUndeploy();
+        b.directUploadLimitBytes = settings.directUploadLimitBytes();
         return b;
+    }
+
+    private static Integer boxed(OptionalInt value) {
+        return value.isPresent() ? value.getAsInt() : null;
+    }
+
+    /** The checked settings the internals work from. */
+    LambdaSettings settings() {
+        return settings;
     }
 
     /** A copy with {@code edit} applied. */
@@ -223,7 +179,7 @@ public final class LambdaTarget implements TargetProvider {
      */
     @Override
     public Target create(TargetContext context) {
-        return LambdaDeploymentTarget.create(this, context);
+        return LambdaDeploymentTarget.create(settings, context);
     }
 
     /**
@@ -241,110 +197,110 @@ public final class LambdaTarget implements TargetProvider {
         Objects.requireNonNull(deploymentName, "deploymentName");
         try (Target target = create(new TargetContext(System.getenv()))) {
             return target.rollback(deploymentName, DeployContext.of(deploymentName, NAME,
-                    Objects.requireNonNull(listener, "listener"), operationTimeout == null
-                            ? dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT : operationTimeout)).deployment();
+                    Objects.requireNonNull(listener, "listener"), settings.operationTimeout()
+                            .orElse(dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT))).deployment();
         }
     }
 
     public Optional<String> region() {
-        return Optional.ofNullable(region);
+        return settings.region();
     }
 
     public Optional<AwsCredentialsProvider> credentialsProvider() {
-        return Optional.ofNullable(credentials);
+        return settings.credentialsProvider();
     }
 
     public Optional<LambdaClient> lambdaClient() {
-        return Optional.ofNullable(lambdaClient);
+        return settings.lambdaClient();
     }
 
     public Optional<S3Client> s3Client() {
-        return Optional.ofNullable(s3Client);
+        return settings.s3Client();
     }
 
     public Optional<IamClient> iamClient() {
-        return Optional.ofNullable(iamClient);
+        return settings.iamClient();
     }
 
     public Optional<URI> endpointOverride() {
-        return Optional.ofNullable(endpoint);
+        return settings.endpointOverride();
     }
 
     public Optional<String> roleArn() {
-        return Optional.ofNullable(roleArn);
+        return settings.roleArn();
     }
 
     public boolean createRole() {
-        return createRole;
+        return settings.createRole();
     }
 
     /** The runtime, when set; otherwise {@code python<spec's Python version>}. */
     public Optional<String> runtime() {
-        return Optional.ofNullable(runtime);
+        return settings.runtime();
     }
 
     public Optional<Architecture> architecture() {
-        return Optional.ofNullable(architecture);
+        return settings.architecture();
     }
 
     public OptionalInt memoryMb() {
-        return memoryMb == null ? OptionalInt.empty() : OptionalInt.of(memoryMb);
+        return settings.memoryMb();
     }
 
     public Optional<Duration> functionTimeout() {
-        return Optional.ofNullable(functionTimeout);
+        return settings.functionTimeout();
     }
 
     public OptionalInt ephemeralStorageMb() {
-        return ephemeralStorageMb == null ? OptionalInt.empty() : OptionalInt.of(ephemeralStorageMb);
+        return settings.ephemeralStorageMb();
     }
 
     /** Environment variables added to the spec's (the spec's win on a clash). */
     public Map<String, String> environment() {
-        return environment;
+        return settings.environment();
     }
 
     public Optional<String> bucket() {
-        return Optional.ofNullable(bucket);
+        return settings.bucket();
     }
 
     public boolean createBucket() {
-        return createBucket;
+        return settings.createBucket();
     }
 
     public Optional<String> imageUri() {
-        return Optional.ofNullable(imageUri);
+        return settings.imageUri();
     }
 
     /** Provisioned concurrency on the alias; 0 for none. */
     public int provisionedConcurrency() {
-        return provisionedConcurrency;
+        return settings.provisionedConcurrency();
     }
 
     public OptionalInt reservedConcurrency() {
-        return reservedConcurrency == null ? OptionalInt.empty() : OptionalInt.of(reservedConcurrency);
+        return settings.reservedConcurrency();
     }
 
     public Optional<VpcConfig> vpc() {
-        return Optional.ofNullable(vpc);
+        return settings.vpc().map(v -> new VpcConfig(v.subnetIds(), v.securityGroupIds()));
     }
 
     /** Tags added to the spec's on every resource. */
     public Map<String, String> tags() {
-        return tags;
+        return settings.tags();
     }
 
     public Duration pollInterval() {
-        return pollInterval;
+        return settings.pollInterval();
     }
 
     /** A bound on every deploy and undeploy, tighter than the caller's timeout when set. */
     public Optional<Duration> operationTimeout() {
-        return Optional.ofNullable(operationTimeout);
+        return settings.operationTimeout();
     }
 
     public Duration rolePropagationTimeout() {
-        return rolePropagationTimeout;
+        return settings.rolePropagationTimeout();
     }
 
     /**
@@ -353,23 +309,21 @@ public final class LambdaTarget implements TargetProvider {
      * plus {@link #INVOKE_MARGIN} for an invocation. Deploy and undeploy are bounded by their own deadline.
      */
     public Optional<Duration> callTimeout() {
-        return Optional.ofNullable(callTimeout);
+        return settings.callTimeout();
     }
 
     public boolean keepPackagesOnUndeploy() {
-        return keepPackagesOnUndeploy;
+        return settings.keepPackagesOnUndeploy();
     }
 
     /** Zips larger than this go through S3 (Lambda's limit for a direct upload is 50 MB). */
     public long directUploadLimitBytes() {
-        return directUploadLimitBytes;
+        return settings.directUploadLimitBytes();
     }
 
     @Override
     public String toString() {
-        return "LambdaTarget{region=" + region + ", endpoint=" + endpoint + ", roleArn=" + roleArn + ", createRole="
-                + createRole + ", runtime=" + runtime + ", bucket=" + bucket + ", imageUri=" + imageUri
-                + ", provisionedConcurrency=" + provisionedConcurrency + "}";
+        return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
     }
 
     /** Builds a {@link LambdaTarget}; {@link #build()} validates. Not thread-safe. */
@@ -566,7 +520,20 @@ public final class LambdaTarget implements TargetProvider {
          * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
          */
         public LambdaTarget build() {
-            return new LambdaTarget(this);
+            return new LambdaTarget(new LambdaSettings(Optional.ofNullable(region), Optional.ofNullable(credentials),
+                    Optional.ofNullable(lambdaClient), Optional.ofNullable(s3Client), Optional.ofNullable(iamClient),
+                    Optional.ofNullable(endpoint), Optional.ofNullable(roleArn), createRole,
+                    Optional.ofNullable(runtime), Optional.ofNullable(architecture), optionalInt(memoryMb),
+                    Optional.ofNullable(functionTimeout), optionalInt(ephemeralStorageMb), environment,
+                    Optional.ofNullable(bucket), createBucket, Optional.ofNullable(imageUri), provisionedConcurrency,
+                    optionalInt(reservedConcurrency),
+                    Optional.ofNullable(vpc).map(v -> new LambdaSettings.Vpc(v.subnetIds(), v.securityGroupIds())),
+                    tags, pollInterval, Optional.ofNullable(operationTimeout), rolePropagationTimeout,
+                    Optional.ofNullable(callTimeout), keepPackagesOnUndeploy, directUploadLimitBytes));
+        }
+
+        private static OptionalInt optionalInt(Integer value) {
+            return value == null ? OptionalInt.empty() : OptionalInt.of(value);
         }
 
         private static Duration positive(Duration d, String what) {

@@ -58,7 +58,7 @@ class AliasAndUndeployTest {
     final S3Client s3 = MockLambda.s3();
 
     private LambdaDeploymentTarget target(LambdaTarget.Builder b) {
-        return LambdaDeploymentTarget.create(b.lambdaClient(lambda).iamClient(iam).s3Client(s3).build(),
+        return LambdaDeploymentTarget.create(b.lambdaClient(lambda).iamClient(iam).s3Client(s3).build().settings(),
                 new TargetContext(Map.of()));
     }
 

@@ -55,7 +55,7 @@ class ConcurrentDeployTest {
         LambdaTarget config = LambdaTarget.builder().lambdaClient(lambda).iamClient(mock(IamClient.class))
                 .s3Client(MockLambda.s3()).region("us-east-1").roleArn(MockLambda.ROLE)
                 .pollInterval(Duration.ofMillis(1)).build();
-        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config, new TargetContext(Map.of()))) {
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config.settings(), new TargetContext(Map.of()))) {
             return t.deploy(spec, DeployContext.of(spec.name(), "lambda", e -> { }, Duration.ofSeconds(30)));
         }
     }

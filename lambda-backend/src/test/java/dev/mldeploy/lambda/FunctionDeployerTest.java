@@ -83,7 +83,7 @@ class FunctionDeployerTest {
     }
 
     private DeployResult deploy(LambdaTarget config, ModelSpec spec) {
-        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config, new TargetContext(Map.of()))) {
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config.settings(), new TargetContext(Map.of()))) {
             return t.deploy(spec, DeployContext.of(spec.name(), "lambda", events::add, Duration.ofSeconds(30)));
         }
     }
@@ -99,7 +99,7 @@ class FunctionDeployerTest {
     private Deployed firstDeploy(ModelSpec spec) throws Exception {
         LambdaClient fresh = MockLambda.lambda();
         MockLambda.stubCreatable(fresh, spec.name());
-        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config().lambdaClient(fresh).build(),
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config().lambdaClient(fresh).build().settings(),
                 new TargetContext(Map.of()))) {
             t.deploy(spec, DeployContext.of(spec.name(), "lambda", e -> { }, Duration.ofSeconds(30)));
         }

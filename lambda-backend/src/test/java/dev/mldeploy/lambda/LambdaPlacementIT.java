@@ -96,7 +96,7 @@ class LambdaPlacementIT {
     void deployDirectly_withANameOverItsLimit_isAnInvalidSpec_andCreatesNothing() {
         String name = "m".repeat(49);
         ModelSpec spec = ModelSpec.builder(name).source(LambdaFixtures.echoModel(dir, "direct")).build();
-        try (var t = dev.mldeploy.lambda.internal.LambdaDeploymentTarget.create(fx.target().createRole(true).build(),
+        try (var t = dev.mldeploy.lambda.internal.LambdaDeploymentTarget.create(fx.target().createRole(true).build().settings(),
                 new dev.mldeploy.spi.TargetContext(fx.aws.environment()))) {
             InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> t.deploy(spec,
                     dev.mldeploy.spi.DeployContext.of(name, "lambda", ev -> { }, Duration.ofMinutes(1))));

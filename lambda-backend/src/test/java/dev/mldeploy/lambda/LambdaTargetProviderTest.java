@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.lambda.internal.LambdaTargetProvider;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
 import java.time.Duration;

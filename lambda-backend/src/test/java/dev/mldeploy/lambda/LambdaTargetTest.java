@@ -77,7 +77,7 @@ class LambdaTargetTest {
                 .memoryMb(3000).maxInferenceTime(Duration.ofMillis(2500)).architecture(Architecture.ARM64)
                 .putEnvironment("AA", "spec").build();
         FunctionSettings fromSpec = FunctionSettings.resolve(spec, LambdaTarget.builder()
-                .environment(Map.of("AA", "config", "BB", "config")).build());
+                .environment(Map.of("AA", "config", "BB", "config")).build().settings());
         assertEquals("python3.11", fromSpec.runtime());
         assertEquals(3000, fromSpec.memoryMb());
         assertEquals(3, fromSpec.timeoutSeconds(), "2.5 s rounds up");
@@ -85,7 +85,7 @@ class LambdaTargetTest {
         assertEquals(Map.of("AA", "spec", "BB", "config"), fromSpec.environment(), "the spec wins on a clash");
 
         FunctionSettings overridden = FunctionSettings.resolve(spec, LambdaTarget.builder().runtime("python3.13")
-                .memoryMb(512).functionTimeout(Duration.ofSeconds(60)).architecture(Architecture.X86_64).build());
+                .memoryMb(512).functionTimeout(Duration.ofSeconds(60)).architecture(Architecture.X86_64).build().settings());
         assertEquals("python3.13", overridden.runtime());
         assertEquals(512, overridden.memoryMb());
         assertEquals(60, overridden.timeoutSeconds());
@@ -96,13 +96,13 @@ class LambdaTargetTest {
     void settings_refuseWhatLambdaCannotRun() {
         ModelSpec gpu = ModelSpec.builder("g").source(LambdaFixtures.echoModel(dir, "g")).gpu(true).build();
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> FunctionSettings.resolve(gpu, LambdaTarget.builder().build()));
+                () -> FunctionSettings.resolve(gpu, LambdaTarget.builder().build().settings()));
         assertTrue(e.getMessage().contains("GPU") && e.getMessage().contains("SageMaker"), e.getMessage());
         ModelSpec py39 = ModelSpec.builder("p").source(LambdaFixtures.echoModel(dir, "p")).pythonVersion("3.9")
                 .build();
-        assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(py39, LambdaTarget.builder().build()));
+        assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(py39, LambdaTarget.builder().build().settings()));
         ModelSpec big = ModelSpec.builder("b").source(LambdaFixtures.echoModel(dir, "b")).memoryMb(20_000).build();
-        assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(big, LambdaTarget.builder().build()));
+        assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(big, LambdaTarget.builder().build().settings()));
     }
 
     @Test
@@ -140,7 +140,7 @@ class LambdaTargetTest {
     @Test
     void create_buildsClientsWithTheSdksStandardRetryMode() {
         try (dev.mldeploy.lambda.internal.AwsClients clients = dev.mldeploy.lambda.internal.AwsClients.create(
-                LambdaTarget.builder().region("us-east-1").build(), new TargetContext(Map.of("AWS_ACCESS_KEY_ID", "k",
+                LambdaTarget.builder().region("us-east-1").build().settings(), new TargetContext(Map.of("AWS_ACCESS_KEY_ID", "k",
                         "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9")))) {
             for (software.amazon.awssdk.core.SdkClient c : List.of(clients.lambda(), clients.iam(), clients.s3())) {
                 var strategy = c.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow();

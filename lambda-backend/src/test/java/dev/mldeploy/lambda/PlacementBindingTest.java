@@ -73,7 +73,7 @@ class PlacementBindingTest {
     @Test
     void providers_contributeTheZipThenTheImageProfile_asLambdasOnlyProfiles() {
         for (dev.mldeploy.spi.TargetProvider p : List.of(LambdaTarget.builder().build(),
-                new dev.mldeploy.lambda.internal.LambdaTargetProvider())) {
+                new LambdaTargetProvider())) {
             assertEquals(List.of("lambda:zip", "lambda:image"), p.placementProfiles().stream()
                     .map(dev.mldeploy.placement.PlacementProfile::name).toList());
             assertEquals(List.of(10, 20), p.placementProfiles().stream()
@@ -83,7 +83,7 @@ class PlacementBindingTest {
 
     @Test
     void resolve_withALambdaCandidate_takesEverySettingItChose() {
-        FunctionSettings s = FunctionSettings.resolve(spec("placed"), config().build(),
+        FunctionSettings s = FunctionSettings.resolve(spec("placed"), config().build().settings(),
                 Optional.of(candidate("lambda", "zip", PLACED)));
         assertEquals(3008, s.memoryMb());
         assertEquals(45, s.timeoutSeconds());
@@ -98,7 +98,7 @@ class PlacementBindingTest {
     void resolve_whenTheTargetSetsAValue_itWinsOverPlacement() {
         LambdaTarget explicit = config().memoryMb(512).functionTimeout(Duration.ofSeconds(20)).ephemeralStorageMb(4096)
                 .architecture(Architecture.X86_64).runtime("python3.11").provisionedConcurrency(1).build();
-        FunctionSettings s = FunctionSettings.resolve(spec("explicit"), explicit,
+        FunctionSettings s = FunctionSettings.resolve(spec("explicit"), explicit.settings(),
                 Optional.of(candidate("lambda", "zip", PLACED)));
         assertEquals(512, s.memoryMb());
         assertEquals(20, s.timeoutSeconds());
@@ -110,7 +110,7 @@ class PlacementBindingTest {
 
     @Test
     void resolve_withAnotherTargetsCandidate_ignoresIt_andUsesTheSpec() {
-        FunctionSettings s = FunctionSettings.resolve(spec("other"), config().build(),
+        FunctionSettings s = FunctionSettings.resolve(spec("other"), config().build().settings(),
                 Optional.of(candidate("sagemaker", "serverless", Map.of(CandidateEvaluation.MEMORY_MB, "4096"))));
         assertEquals(1024, s.memoryMb());
         assertEquals(10, s.timeoutSeconds());
@@ -121,12 +121,12 @@ class PlacementBindingTest {
     void resolve_whenPlacementChoseAnImage_andTheTargetHasNone_refusesAsTheZipLimitDoes_sayingWhatToSet() {
         ModelSpec spec = spec("big");
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> FunctionSettings.resolve(spec, config().build(), Optional.of(candidate("lambda", "image",
+                () -> FunctionSettings.resolve(spec, config().build().settings(), Optional.of(candidate("lambda", "image",
                         Map.of(CandidateEvaluation.PACKAGING, "image")))));
         assertTrue(e.getMessage().contains("placement chose lambda:image") && e.getMessage().contains("imageUri")
                 && e.getMessage().contains("SageMaker"), e.getMessage());
         String image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/big:1";
-        FunctionSettings s = FunctionSettings.resolve(spec, config().imageUri(image).build(),
+        FunctionSettings s = FunctionSettings.resolve(spec, config().imageUri(image).build().settings(),
                 Optional.of(candidate("lambda", "image", Map.of(CandidateEvaluation.PACKAGING, "image"))));
         assertEquals(image, s.imageUri());
     }
@@ -134,7 +134,7 @@ class PlacementBindingTest {
     @Test
     void resolve_whenPlacementsProvisionedConcurrencyIsOverTheReservation_refuses() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> FunctionSettings.resolve(spec("reserved"), config().reservedConcurrency(1).build(),
+                () -> FunctionSettings.resolve(spec("reserved"), config().reservedConcurrency(1).build().settings(),
                         Optional.of(candidate("lambda", "zip", PLACED))));
         assertTrue(e.getMessage().contains("provisioned concurrency 2") && e.getMessage().contains("reserved "
                 + "concurrency 1"), e.getMessage());
@@ -143,17 +143,17 @@ class PlacementBindingTest {
     @Test
     void resolve_withANameLambdaCannotTake_refusesWithItsRule_andTakesUnderscores() {
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> FunctionSettings.resolve(spec("a".repeat(49)), config().build()));
+                () -> FunctionSettings.resolve(spec("a".repeat(49)), config().build().settings()));
         assertTrue(e.getMessage().contains("the lambda target cannot deploy model") && e.getMessage().contains(
                 "is 49 characters, over the 48 Lambda allows"), e.getMessage());
-        assertEquals("my_model", FunctionSettings.resolve(spec("my_model"), config().build()).functionName());
+        assertEquals("my_model", FunctionSettings.resolve(spec("my_model"), config().build().settings()).functionName());
     }
 
     @Test
     void deploy_withANameLambdaCannotTake_makesNoCall() {
         LambdaClient untouched = mock(LambdaClient.class);
         ModelSpec spec = spec("n".repeat(49));
-        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config().lambdaClient(untouched).build(),
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config().lambdaClient(untouched).build().settings(),
                 new TargetContext(Map.of()))) {
             assertThrows(InvalidSpecException.class, () -> t.deploy(spec, DeployContext.of(spec.name(), "lambda",
                     e -> { }, Duration.ofSeconds(30))));
@@ -168,7 +168,7 @@ class PlacementBindingTest {
                 .thenReturn(GetProvisionedConcurrencyConfigResponse.builder()
                         .status(ProvisionedConcurrencyStatusEnum.READY).build());
         ModelSpec spec = spec("ctx");
-        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config().build(), new TargetContext(Map.of()))) {
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config().build().settings(), new TargetContext(Map.of()))) {
             t.deploy(spec, DeployContext.of("ctx", "lambda", e -> { }, Duration.ofSeconds(30), null,
                     candidate("lambda", "zip", PLACED)));
         }
@@ -193,7 +193,7 @@ class PlacementBindingTest {
                         .status(ProvisionedConcurrencyStatusEnum.READY).build());
         // 64 MB is under Lambda's 128 MB floor: without placement the target refuses it (see the assert below)
         ModelSpec spec = spec("auto").toBuilder().memoryMb(64).build();
-        assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(spec, config().build()));
+        assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(spec, config().build().settings()));
         try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(config().build())
                 .defaultTarget(ModelDeployer.AUTO).environment(Map.of()).build()) {
             DeployResult r = d.deploy(spec, DeployOptions.builder().timeout(Duration.ofSeconds(30))

@@ -46,7 +46,7 @@ class RefusalsTest {
         edit.accept(b);
         ModelSpec spec = b.build();
         MlDeployException e;
-        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config, new TargetContext(Map.of()))) {
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config.settings(), new TargetContext(Map.of()))) {
             e = assertThrows(MlDeployException.class, () -> t.deploy(spec, DeployContext.of("bad", "lambda",
                     ev -> { }, Duration.ofSeconds(30))));
         }

@@ -3,7 +3,6 @@ package dev.mldeploy.lambda.internal;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.NoPreviousVersionException;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
 import java.time.Duration;
@@ -21,7 +20,7 @@ import software.amazon.awssdk.services.lambda.model.ProvisionedConcurrencyStatus
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 
 /**
- * Versions and the alias {@value LambdaTarget#ALIAS}: publishing a version per change, pointing the alias at it
+ * Versions and the alias {@value LambdaSettings#ALIAS}: publishing a version per change, pointing the alias at it
  * (with the spec hash it serves in its description), provisioned concurrency on the alias, and rollback (the alias
  * back to the previous version). The alias only ever moves to a version whose update finished, so a failed update
  * leaves it on the last good one. Every move is conditional on the alias's RevisionId as this deploy read it, and
@@ -44,7 +43,7 @@ public final class AliasManager {
     /** The alias, or empty when there is none. */
     public Optional<AliasConfiguration> alias(String function, CallBudget budget) {
         try {
-            var r = lambda.getAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS));
+            var r = lambda.getAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS));
             return Optional.of(AliasConfiguration.builder().aliasArn(r.aliasArn()).name(r.name())
                     .functionVersion(r.functionVersion()).description(r.description()).revisionId(r.revisionId())
                     .build());
@@ -52,7 +51,7 @@ public final class AliasManager {
             if (LambdaErrors.isNotFound(e)) {
                 return Optional.empty();
             }
-            throw LambdaErrors.failed("reading alias " + LambdaTarget.ALIAS + " of function " + function, e);
+            throw LambdaErrors.failed("reading alias " + LambdaSettings.ALIAS + " of function " + function, e);
         }
     }
 
@@ -83,28 +82,28 @@ public final class AliasManager {
      */
     public void point(String function, String version, String specHash, AliasConfiguration seen, CallBudget budget,
                       DeployContext ctx) {
-        ctx.progress("alias", "", "pointing alias " + LambdaTarget.ALIAS + " at version " + version);
+        ctx.progress("alias", "", "pointing alias " + LambdaSettings.ALIAS + " at version " + version);
         boolean checkByReading = seen != null;
         try {
             if (seen == null) {
-                lambda.createAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                lambda.createAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS)
                         .functionVersion(version).description(description(specHash)));
             } else {
                 if (checkByReading) {
                     AliasConfiguration now = alias(function, budget).orElse(null);
                     if (now == null || !seen.functionVersion().equals(now.functionVersion())) {
-                        throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS + " (now "
+                        throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS + " (now "
                                 + (now == null ? "gone" : "version " + now.functionVersion()) + ")", null);
                     }
                 }
-                lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS)
                         .functionVersion(version).description(description(specHash)).revisionId(seen.revisionId()));
             }
         } catch (RuntimeException e) {
             if (LambdaErrors.isConflict(e)) {
-                throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS, e);
+                throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS, e);
             }
-            throw LambdaErrors.failed("pointing alias " + LambdaTarget.ALIAS + " of " + function + " at version "
+            throw LambdaErrors.failed("pointing alias " + LambdaSettings.ALIAS + " of " + function + " at version "
                     + version, e);
         }
         if (checkByReading) {
@@ -112,7 +111,7 @@ public final class AliasManager {
             long latest = versions(function, budget).stream().mapToLong(v -> Long.parseLong(v.version())).max()
                     .orElse(0);
             if (after == null || !version.equals(after.functionVersion()) || latest > Long.parseLong(version)) {
-                throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS + " (it serves version "
+                throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS + " (it serves version "
                         + (after == null ? "none" : after.functionVersion()) + ", the latest published is " + latest
                         + ", this deploy published " + version + ")", null);
             }
@@ -125,22 +124,22 @@ public final class AliasManager {
             if (hadSome) {
                 ctx.progress("provisioned-concurrency", "", "removing provisioned concurrency");
                 lambda.deleteProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function)
-                        .qualifier(LambdaTarget.ALIAS));
+                        .qualifier(LambdaSettings.ALIAS));
             }
             return;
         }
         ctx.progress("provisioned-concurrency", "", "provisioning " + executions + " execution environments");
-        lambda.putProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function).qualifier(LambdaTarget.ALIAS)
+        lambda.putProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function).qualifier(LambdaSettings.ALIAS)
                 .provisionedConcurrentExecutions(executions));
         Waiter.<GetProvisionedConcurrencyConfigResponse>forPhase(ctx, "provisioned-concurrency",
-                        "provisioned concurrency of " + function + ":" + LambdaTarget.ALIAS + " READY")
+                        "provisioned concurrency of " + function + ":" + LambdaSettings.ALIAS + " READY")
                 .interval(pollInterval)
                 .poll(() -> lambda.getProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function)
-                        .qualifier(LambdaTarget.ALIAS)))
+                        .qualifier(LambdaSettings.ALIAS)))
                 .status(GetProvisionedConcurrencyConfigResponse::statusAsString)
                 .failWhen(r -> r.status() == ProvisionedConcurrencyStatusEnum.FAILED
                         ? new DeploymentFailedException("provisioned concurrency of " + executions + " on "
-                        + function + ":" + LambdaTarget.ALIAS + " failed: " + r.statusReason()
+                        + function + ":" + LambdaSettings.ALIAS + " failed: " + r.statusReason()
                         + "; the alias serves on demand meanwhile; lower --provisioned-concurrency or raise the "
                         + "account's concurrency quota") : null)
                 .until(r -> r.status() == ProvisionedConcurrencyStatusEnum.READY)
@@ -151,7 +150,7 @@ public final class AliasManager {
     public int provisioned(String function, CallBudget budget) {
         try {
             Integer n = lambda.getProvisionedConcurrencyConfig(b -> budget.on(b).functionName(function)
-                    .qualifier(LambdaTarget.ALIAS)).requestedProvisionedConcurrentExecutions();
+                    .qualifier(LambdaSettings.ALIAS)).requestedProvisionedConcurrentExecutions();
             return n == null ? 0 : n;
         } catch (RuntimeException e) {
             if (LambdaErrors.isNotFound(e)) {
@@ -192,7 +191,7 @@ public final class AliasManager {
     public String[] rollback(String function, CallBudget budget, DeployContext ctx) {
         try (DeployLock lock = DeployLock.acquire(lambda, function, budget, ctx.clock())) {
             AliasConfiguration alias = alias(function, budget).orElseThrow(() -> new NoPreviousVersionException(
-                    function, "Lambda function " + function + " has no alias " + LambdaTarget.ALIAS
+                    function, "Lambda function " + function + " has no alias " + LambdaSettings.ALIAS
                     + " (its first deploy did not finish); nothing to roll back to: deploy it"));
             long current = Long.parseLong(alias.functionVersion());
             FunctionConfiguration previous = null;
@@ -207,21 +206,21 @@ public final class AliasManager {
             }
             String version = previous.version();
             String hash = Tags.hashFromDescription(previous.description());
-            ctx.progress("rollback", "", "moving alias " + LambdaTarget.ALIAS + " from version " + current + " to "
+            ctx.progress("rollback", "", "moving alias " + LambdaSettings.ALIAS + " from version " + current + " to "
                     + version);
             try {
-                lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaTarget.ALIAS)
+                lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS)
                         .functionVersion(version).description(description(hash)).revisionId(alias.revisionId()));
             } catch (RuntimeException e) {
                 if (LambdaErrors.isConflict(e) || LambdaErrors.isPreconditionFailed(e)) {
-                    throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS, e);
+                    throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS, e);
                 }
-                throw LambdaErrors.failed("moving alias " + LambdaTarget.ALIAS + " of " + function + " back to "
+                throw LambdaErrors.failed("moving alias " + LambdaSettings.ALIAS + " of " + function + " back to "
                         + "version " + version, e);
             }
             AliasConfiguration after = alias(function, budget).orElse(null);
             if (after == null || !version.equals(after.functionVersion())) {
-                throw LambdaErrors.conflict(function, "alias " + LambdaTarget.ALIAS + " (it serves version "
+                throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS + " (it serves version "
                         + (after == null ? "none" : after.functionVersion()) + ", this rollback moved it to "
                         + version + ")", null);
             }

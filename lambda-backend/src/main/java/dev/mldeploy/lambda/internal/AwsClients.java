@@ -4,7 +4,6 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsClientFactory;
 import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.TargetContext;
 import java.net.URI;
 import java.util.Optional;
@@ -23,17 +22,17 @@ public final class AwsClients implements AutoCloseable {
     static final String BUILDER = "LambdaTarget.builder()";
 
     private final LambdaClient lambda;
-    private final LambdaTarget config;
+    private final LambdaSettings config;
     private final AwsClientFactory factory;
     private S3Client s3;
     private IamClient iam;
 
-    private AwsClients(LambdaTarget config, TargetContext context) {
+    private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
         this.factory = new AwsClientFactory(AwsSettings.of(config.region(), config.endpointOverride(),
                 config.credentialsProvider(), Optional.empty(), BUILDER), context);
         this.lambda = factory.clientOr(config.lambdaClient(), LambdaClient.builder().httpClientBuilder(
-                ApacheHttpClient.builder().socketTimeout(LambdaLimits.MAX_TIMEOUT.plus(LambdaTarget.INVOKE_MARGIN))));
+                ApacheHttpClient.builder().socketTimeout(LambdaLimits.MAX_TIMEOUT.plus(LambdaSettings.INVOKE_MARGIN))));
     }
 
     /**
@@ -41,7 +40,7 @@ public final class AwsClients implements AutoCloseable {
      *
      * @throws InvalidConfigurationException no region is configured for a client that must be built
      */
-    public static AwsClients create(LambdaTarget config, TargetContext context) {
+    public static AwsClients create(LambdaSettings config, TargetContext context) {
         return new AwsClients(config, context);
     }
 

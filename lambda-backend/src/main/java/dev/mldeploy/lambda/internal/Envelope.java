@@ -58,7 +58,7 @@ public final class Envelope {
                     + "envelope, over the " + OVERHEAD_BYTES + " kept for them; shorten them");
         }
         if (body.length > MAX_BODY_BYTES) {
-            throw new PayloadTooLargeException(dev.mldeploy.lambda.LambdaTarget.NAME, body.length, MAX_BODY_BYTES);
+            throw new PayloadTooLargeException(LambdaSettings.NAME, body.length, MAX_BODY_BYTES);
         }
         String text = isText(contentType) ? utf8(body) : null;
         byte[] payload = envelope(text != null ? text : Base64.getEncoder().encodeToString(body), contentType,

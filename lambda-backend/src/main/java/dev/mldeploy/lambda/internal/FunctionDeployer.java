@@ -11,20 +11,16 @@ import dev.mldeploy.ModelSpec;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.DeployContext;
-import dev.mldeploy.spi.Waiter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -36,7 +32,6 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
-import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.State;
 
@@ -56,20 +51,21 @@ import software.amazon.awssdk.services.lambda.model.State;
  */
 public final class FunctionDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionDeployer.class);
-    private static final Duration MAX_ROLE_BACKOFF = Duration.ofSeconds(10);
 
-    private final LambdaTarget config;
+    private final LambdaSettings config;
     private final AwsClients clients;
     private final LambdaClient lambda;
     private final AliasManager aliases;
     private final FunctionReader reader;
+    private final FunctionWaiter waiter;
 
-    public FunctionDeployer(LambdaTarget config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
+    public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
         this.config = config;
         this.clients = clients;
         this.lambda = clients.lambda();
         this.aliases = aliases;
         this.reader = reader;
+        this.waiter = new FunctionWaiter(lambda, config.pollInterval(), config.rolePropagationTimeout());
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
@@ -94,7 +90,7 @@ public final class FunctionDeployer {
         }
         try {
             // the most tags mldeploy may add, checked before any call (AWS allows 50 per resource)
-            AwsRules.checkTags(functionTags(spec.name(), hash, true, config.bucket().orElse(null),
+            AwsRules.checkTags(FunctionRequests.functionTags(spec.name(), hash, true, config.bucket().orElse(null),
                     settings.userTags()),
                     "function " + spec.name(), InvalidSpecException::new);
             if (config.roleArn().isEmpty()) {
@@ -154,28 +150,14 @@ public final class FunctionDeployer {
             // the role first: it records the bucket, so undeploy finds a package uploaded before a kill
             String roleArn = role(name, s, created, budget, ctx);
             FunctionCode code = code(name, s, pkg, created, budget, ctx);
-            Map<String, String> tags = functionTags(name, hash, config.createRole(),
+            Map<String, String> tags = FunctionRequests.functionTags(name, hash, config.createRole(),
                     created.store == null ? null : created.store.bucket(), s.userTags());
             ctx.progress("create-function", "", "creating function " + name);
-            String arn = withRoleRetry(name, roleArn, ctx, "create-function", () -> {
+            String arn = waiter.withRoleRetry(name, roleArn, ctx, "create-function", () -> {
                 created.functionSent = true;
                 try {
-                    String made = lambda.createFunction(b -> {
-                        budget.on(b).functionName(name).role(roleArn).code(code).memorySize(s.memoryMb())
-                                .timeout(s.timeoutSeconds()).architecturesWithStrings(s.architecture().awsName())
-                                .ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
-                                .environment(e -> e.variables(s.environment())).tags(tags).publish(false)
-                                .description("mldeploy model " + name);
-                        if (s.isImage()) {
-                            b.packageType(PackageType.IMAGE);
-                        } else {
-                            b.packageType(PackageType.ZIP).runtime(s.runtime()).handler(LambdaPackager.HANDLER);
-                        }
-                        if (s.vpc() != null) {
-                            b.vpcConfig(v -> v.subnetIds(s.vpc().subnetIds())
-                                    .securityGroupIds(s.vpc().securityGroupIds()));
-                        }
-                    }).functionArn();
+                    String made = lambda.createFunction(b -> FunctionRequests.create(budget.on(b), name, roleArn,
+                            code, s, tags)).functionArn();
                     created.functionCreated = true;
                     return made;
                 } catch (RuntimeException e) {
@@ -199,7 +181,7 @@ public final class FunctionDeployer {
                 }
             });
             LOG.debug("created function {}", arn);
-            waitReady(name, budget, ctx);
+            waiter.waitReady(name, budget, ctx);
             reservedConcurrency(name, s, null, budget);
             PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(), null,
                     hash, budget, ctx);
@@ -209,7 +191,7 @@ public final class FunctionDeployer {
             Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
                     + name + " vanished right after it was created"));
             return new DeployResult(d, DeployResult.Change.CREATED, "created function " + name + ", version "
-                    + published.version() + " behind alias " + LambdaTarget.ALIAS, null);
+                    + published.version() + " behind alias " + LambdaSettings.ALIAS, null);
         } catch (ConflictException e) {
             // the other deploy uses the function and the role; only this deploy's own package goes
             List<String> left = created.remove(name, hash, false, false, budget, ctx, new ArrayList<>());
@@ -246,7 +228,7 @@ public final class FunctionDeployer {
             FunctionConfiguration current = existing.configuration();
             CreatedResources created = new CreatedResources(reader, clients);
             String roleArn = role(name, s, created, budget, ctx);
-            GetFunctionConfigurationResponse ready = waitReady(name, budget, ctx); // another update must finish
+            GetFunctionConfigurationResponse ready = waiter.waitReady(name, budget, ctx); // another update must finish
             if (!Objects.equals(ready.revisionId(), current.revisionId())) {
                 throw LambdaErrors.conflict(name, "the function (revision " + current.revisionId() + " became "
                         + ready.revisionId() + ")", null);
@@ -259,27 +241,17 @@ public final class FunctionDeployer {
                 ctx.progress("update-code", "", "updating the code of " + name);
                 lock.renew();
                 String rev = revision;
-                lambda.updateFunctionCode(b -> budget.on(b).functionName(name).zipFile(code.zipFile())
-                        .s3Bucket(code.s3Bucket()).s3Key(code.s3Key()).imageUri(code.imageUri())
-                        .architecturesWithStrings(s.architecture().awsName()).revisionId(rev));
-                revision = waitUpdated(name, "code", budget, ctx).revisionId();
+                lambda.updateFunctionCode(b -> FunctionRequests.updateCode(budget.on(b), name, code, s, rev));
+                revision = waiter.waitUpdated(name, "code", budget, ctx).revisionId();
             }
             List<String> diff = s.configurationDifferences(current, roleArn);
             if (!diff.isEmpty()) {
                 ctx.progress("update-config", "", "updating " + String.join(", ", diff) + " of " + name);
                 lock.renew();
                 String rev = revision;
-                withRoleRetry(name, roleArn, ctx, "update-config", () -> lambda.updateFunctionConfiguration(b -> {
-                    budget.on(b).functionName(name).role(roleArn).memorySize(s.memoryMb())
-                            .timeout(s.timeoutSeconds()).ephemeralStorage(e -> e.size(s.ephemeralStorageMb()))
-                            .environment(e -> e.variables(s.environment())).revisionId(rev)
-                            .vpcConfig(v -> v.subnetIds(s.vpc() == null ? List.of() : s.vpc().subnetIds())
-                                    .securityGroupIds(s.vpc() == null ? List.of() : s.vpc().securityGroupIds()));
-                    if (!s.isImage()) {
-                        b.runtime(s.runtime()).handler(LambdaPackager.HANDLER);
-                    }
-                }));
-                revision = waitUpdated(name, "configuration", budget, ctx).revisionId();
+                waiter.withRoleRetry(name, roleArn, ctx, "update-config", () -> lambda.updateFunctionConfiguration(
+                        b -> FunctionRequests.updateConfiguration(budget.on(b), name, roleArn, s, rev)));
+                revision = waiter.waitUpdated(name, "configuration", budget, ctx).revisionId();
             }
             Integer reservedNow = existing.concurrency() == null ? null
                     : existing.concurrency().reservedConcurrentExecutions();
@@ -296,10 +268,10 @@ public final class FunctionDeployer {
             Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
                     + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
-                    + LambdaTarget.ALIAS + " moved from " + serving + " to version " + published.version(), null);
+                    + LambdaSettings.ALIAS + " moved from " + serving + " to version " + published.version(), null);
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("updating function " + name, e);
-            String still = "; alias " + LambdaTarget.ALIAS + " still serves " + serving;
+            String still = "; alias " + LambdaSettings.ALIAS + " still serves " + serving;
             if (failed instanceof ConflictException) {
                 throw new ConflictException(failed.getMessage() + still + " or what the other deploy pointed it at",
                         e);
@@ -359,67 +331,6 @@ public final class FunctionDeployer {
         return r.arn();
     }
 
-    /**
-     * Runs {@code call}, retrying while Lambda says the role cannot be assumed (a new IAM role takes seconds to
-     * propagate), with doubling backoff from the poll interval, for at most the role propagation timeout.
-     */
-    private <T> T withRoleRetry(String name, String roleArn, DeployContext ctx, String phase, Supplier<T> call) {
-        Duration bound = config.rolePropagationTimeout();
-        long start = System.nanoTime();
-        Duration backoff = config.pollInterval();
-        int attempts = 0;
-        while (true) {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                if (!LambdaErrors.isRoleNotAssumable(e)) {
-                    throw e;
-                }
-                attempts++;
-                Duration waited = Duration.ofNanos(System.nanoTime() - start);
-                if (waited.plus(backoff).compareTo(bound) > 0 || ctx.remaining().compareTo(backoff) <= 0) {
-                    throw new DeploymentFailedException("Lambda still cannot assume the execution role " + roleArn
-                            + " after " + attempts + " attempts over " + waited.toSeconds() + " s (a new IAM role "
-                            + "takes seconds to propagate; the bound is " + bound.toSeconds() + " s): check that the "
-                            + "role exists and trusts lambda.amazonaws.com, then deploy " + name + " again", e, true);
-                }
-                LOG.debug("role {} not assumable yet; retrying in {} ms", roleArn, backoff.toMillis());
-                ctx.progress(phase, "role not assumable yet", "waiting for IAM role " + roleArn + " to propagate");
-                ctx.sleep(backoff, "IAM role " + roleArn + " to propagate");
-                ctx.checkDeadline("IAM role " + roleArn + " to propagate");
-                backoff = backoff.multipliedBy(2).compareTo(MAX_ROLE_BACKOFF) > 0 ? MAX_ROLE_BACKOFF
-                        : backoff.multipliedBy(2);
-            }
-        }
-    }
-
-    /** Waits for State Active and no update in progress; returns the last read. */
-    private GetFunctionConfigurationResponse waitReady(String name, CallBudget budget, DeployContext ctx) {
-        return Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "function " + name + " Active")
-                .interval(config.pollInterval())
-                .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
-                .status(c -> c.stateAsString() + "/" + c.lastUpdateStatusAsString())
-                .failWhen(c -> c.state() == State.FAILED ? new DeploymentFailedException("function " + name
-                        + " failed: " + c.stateReasonCodeAsString() + ": " + c.stateReason()) : null)
-                .until(c -> c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS)
-                .await();
-    }
-
-    /** Waits for LastUpdateStatus Successful (Failed raises with Lambda's reason); returns the last read. */
-    private GetFunctionConfigurationResponse waitUpdated(String name, String what, CallBudget budget,
-                                                         DeployContext ctx) {
-        return Waiter.<GetFunctionConfigurationResponse>forPhase(ctx, "wait", "the " + what + " update of " + name
-                        + " to finish")
-                .interval(config.pollInterval())
-                .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
-                .status(GetFunctionConfigurationResponse::lastUpdateStatusAsString)
-                .failWhen(c -> c.lastUpdateStatus() == LastUpdateStatus.FAILED || c.state() == State.FAILED
-                        ? new DeploymentFailedException("the " + what + " update of function " + name + " failed: "
-                        + c.lastUpdateStatusReasonCodeAsString() + ": " + c.lastUpdateStatusReason()) : null)
-                .until(c -> c.lastUpdateStatus() == null || c.lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL)
-                .await();
-    }
-
     private void reservedConcurrency(String name, FunctionSettings s, Integer now, CallBudget budget) {
         Integer want = s.reservedConcurrency();
         if (Objects.equals(want, now)) {
@@ -432,24 +343,9 @@ public final class FunctionDeployer {
         }
     }
 
-    private static Map<String, String> functionTags(String name, String hash, boolean roleCreated, String bucket,
-                                                    Map<String, String> userTags) {
-        Map<String, String> tags = new HashMap<>(userTags);
-        tags.put(Tags.MANAGED, "true");
-        tags.put(Tags.NAME, name);
-        tags.put(Tags.SPEC_HASH, hash);
-        if (roleCreated) {
-            tags.put(Tags.ROLE_CREATED, "true");
-        }
-        if (bucket != null) {
-            tags.put(Tags.BUCKET, bucket);
-        }
-        return tags;
-    }
-
     private void retag(GetFunctionResponse existing, String name, String hash, PackageStore store,
                        Map<String, String> userTags, CallBudget budget) {
-        Map<String, String> want = new HashMap<>(functionTags(name, hash, config.createRole()
+        Map<String, String> want = new HashMap<>(FunctionRequests.functionTags(name, hash, config.createRole()
                 || "true".equals(existing.tags().get(Tags.ROLE_CREATED)), store == null ? null : store.bucket(),
                 userTags));
         existing.tags().forEach((k, v) -> {

@@ -3,7 +3,6 @@ package dev.mldeploy.lambda.internal;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentStatus;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.lambda.LambdaTarget;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -89,7 +88,7 @@ public final class FunctionReader {
         if (alias == null) {
             status = c.state() == State.FAILED ? DeploymentStatus.FAILED : DeploymentStatus.CREATING;
             reason = c.state() == State.FAILED ? nonNull(c.stateReason())
-                    : "no alias " + LambdaTarget.ALIAS + " yet (a deploy is running, or one failed midway)";
+                    : "no alias " + LambdaSettings.ALIAS + " yet (a deploy is running, or one failed midway)";
         } else if (c.state() == State.PENDING) {
             status = DeploymentStatus.CREATING;
         } else if (c.state() == State.FAILED) {
@@ -101,7 +100,7 @@ public final class FunctionReader {
             status = DeploymentStatus.IN_SERVICE;
             if (c.lastUpdateStatus() == LastUpdateStatus.FAILED) {
                 reason = "the last update failed (" + nonNull(c.lastUpdateStatusReason()) + "); alias "
-                        + LambdaTarget.ALIAS + " serves version " + alias.functionVersion();
+                        + LambdaSettings.ALIAS + " serves version " + alias.functionVersion();
             } else if (c.state() == State.INACTIVE) {
                 reason = "inactive; the next invocation wakes it";
             }
@@ -118,14 +117,14 @@ public final class FunctionReader {
             attrs.put("architecture", c.architecturesAsStrings().get(0));
         }
         if (alias != null) {
-            put(attrs, "alias", LambdaTarget.ALIAS);
+            put(attrs, "alias", LambdaSettings.ALIAS);
             put(attrs, "aliasArn", alias.aliasArn());
             put(attrs, "version", alias.functionVersion());
         }
         String specHash = alias != null ? Tags.hashFromDescription(alias.description()) : "";
         String variant = "Image".equalsIgnoreCase(c.packageTypeAsString()) ? "image" : "zip";
         Instant modified = parseTime(c.lastModified());
-        return new Deployment(c.functionName(), LambdaTarget.NAME, variant, status, reason, specHash,
+        return new Deployment(c.functionName(), LambdaSettings.NAME, variant, status, reason, specHash,
                 alias != null ? alias.aliasArn() : nonNull(c.functionArn()), null, modified, attrs);
     }
 

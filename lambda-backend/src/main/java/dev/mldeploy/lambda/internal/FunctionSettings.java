@@ -4,7 +4,6 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.placement.CandidateEvaluation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 public record FunctionSettings(String functionName, String runtime, Architecture architecture, int memoryMb,
                                int timeoutSeconds, int ephemeralStorageMb, Map<String, String> environment,
                                String imageUri, int provisionedConcurrency, Integer reservedConcurrency,
-                               LambdaTarget.VpcConfig vpc, Map<String, String> userTags) {
+                               LambdaSettings.Vpc vpc, Map<String, String> userTags) {
     private static final Pattern RUNTIME = Pattern.compile("^python3\\.(\\d{1,2})$");
 
     public FunctionSettings {
@@ -50,8 +49,8 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         userTags = java.util.Collections.unmodifiableMap(new TreeMap<>(userTags));
     }
 
-    /** {@link #resolve(ModelSpec, LambdaTarget, Optional)} for a deploy without placement. */
-    public static FunctionSettings resolve(ModelSpec spec, LambdaTarget config) {
+    /** {@link #resolve(ModelSpec, LambdaSettings, Optional)} for a deploy without placement. */
+    public static FunctionSettings resolve(ModelSpec spec, LambdaSettings config) {
         return resolve(spec, config, Optional.empty());
     }
 
@@ -63,7 +62,7 @@ public record FunctionSettings(String functionName, String runtime, Architecture
      *                                       placement chose a container image and the target has none to deploy
      * @throws InvalidConfigurationException placement's provisioned concurrency is over the target's reservation
      */
-    public static FunctionSettings resolve(ModelSpec spec, LambdaTarget config,
+    public static FunctionSettings resolve(ModelSpec spec, LambdaSettings config,
                                            Optional<CandidateEvaluation> candidate) {
         dev.mldeploy.placement.LambdaLimits.nameProblem(spec.name()).ifPresent(problem -> {
             throw new InvalidSpecException("the lambda target cannot deploy model '" + spec.name() + "': " + problem);

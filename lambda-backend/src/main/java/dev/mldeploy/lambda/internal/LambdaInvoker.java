@@ -8,7 +8,6 @@ import dev.mldeploy.ModelErrorException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.PayloadTooLargeException;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.ModelErrorPayload;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
 import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 
 /**
- * Invokes the alias {@value LambdaTarget#ALIAS} of one function (RequestResponse) with the {@link Envelope}, each
+ * Invokes the alias {@value LambdaSettings#ALIAS} of one function (RequestResponse) with the {@link Envelope}, each
  * invocation bounded by {@code timeout} (every attempt and retry in it). Throttling is retried by the SDK's standard
  * retry mode, not here; a throttle that outlasts it becomes a retryable {@link InvocationException} (429). A function
  * error, Handled or Unhandled, becomes {@link ModelErrorException} with the Python type and message; anything else
@@ -54,27 +53,27 @@ public final class LambdaInvoker implements Invoker {
     @Override
     public InferenceResponse invoke(InferenceRequest request) {
         SdkBytes payload = SdkBytes.fromByteArrayUnsafe(Envelope.request(request));
-        CallBudget budget = CallBudget.of(timeout, "invoking " + function + ":" + LambdaTarget.ALIAS);
+        CallBudget budget = CallBudget.of(timeout, "invoking " + function + ":" + LambdaSettings.ALIAS);
         InvokeResponse r;
         try {
-            r = lambda.invoke(b -> budget.onWhole(b).functionName(function).qualifier(LambdaTarget.ALIAS)
+            r = lambda.invoke(b -> budget.onWhole(b).functionName(function).qualifier(LambdaSettings.ALIAS)
                     .invocationType(InvocationType.REQUEST_RESPONSE).payload(payload));
         } catch (TooManyRequestsException e) {
             throw new InvocationException("function " + function + " is throttled (" + LambdaErrors.message(e)
                     + ") beyond the SDK's retries; raise its concurrency (reserved or provisioned) or send fewer "
                     + "requests", e, 429, true);
         } catch (RequestTooLargeException e) {
-            throw new PayloadTooLargeException(LambdaTarget.NAME, request.size(), Envelope.MAX_BODY_BYTES);
+            throw new PayloadTooLargeException(LambdaSettings.NAME, request.size(), Envelope.MAX_BODY_BYTES);
         } catch (MlDeployException e) {
             throw e;
         } catch (AwsServiceException e) {
             String hint = LambdaErrors.isNotFound(e) ? "; is it deployed? (mldeploy deploy --target lambda)" : "";
-            throw new InvocationException("invoking " + function + ":" + LambdaTarget.ALIAS + " failed: "
+            throw new InvocationException("invoking " + function + ":" + LambdaSettings.ALIAS + " failed: "
                     + LambdaErrors.code(e) + ": " + LambdaErrors.message(e) + hint, e, e.statusCode(),
                     e.isThrottlingException() || e.statusCode() >= 500);
         } catch (SdkException e) {
             if (LambdaErrors.isTimeout(e)) {
-                throw new OperationTimeoutException("invoking " + function + ":" + LambdaTarget.ALIAS + " got no "
+                throw new OperationTimeoutException("invoking " + function + ":" + LambdaSettings.ALIAS + " got no "
                         + "answer within " + timeout.toMillis() / 1000.0 + " s; raise the timeout (--timeout, "
                         + "LambdaTarget.builder().callTimeout(...)) or check the network and the endpoint");
             }
@@ -90,8 +89,8 @@ public final class LambdaInvoker implements Invoker {
     private InferenceResponse answer(InvokeResponse r) {
         byte[] body = r.payload() == null ? new byte[0] : r.payload().asByteArray();
         if (r.functionError() != null) {
-            throw ModelErrorPayload.parse(LambdaTarget.NAME, r.statusCode() == null ? 200 : r.statusCode(), body,
-                    "/aws/lambda/" + function, null).orElseGet(() -> new ModelErrorException(LambdaTarget.NAME,
+            throw ModelErrorPayload.parse(LambdaSettings.NAME, r.statusCode() == null ? 200 : r.statusCode(), body,
+                    "/aws/lambda/" + function, null).orElseGet(() -> new ModelErrorException(LambdaSettings.NAME,
                     r.functionError(), new String(body, StandardCharsets.UTF_8), r.statusCode() == null ? 200
                     : r.statusCode(), "/aws/lambda/" + function, null));
         }

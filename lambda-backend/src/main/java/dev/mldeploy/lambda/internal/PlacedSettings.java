@@ -1,7 +1,6 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.Architecture;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.placement.CandidateEvaluation;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +25,7 @@ final class PlacedSettings {
     }
 
     static PlacedSettings of(Optional<CandidateEvaluation> candidate) {
-        return candidate.filter(c -> LambdaTarget.NAME.equals(c.target()))
+        return candidate.filter(c -> LambdaSettings.NAME.equals(c.target()))
                 .map(c -> new PlacedSettings(c.settings(), c.name())).orElse(NONE);
     }
 

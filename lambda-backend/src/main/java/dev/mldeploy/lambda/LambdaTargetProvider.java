@@ -1,8 +1,7 @@
-package dev.mldeploy.lambda.internal;
+package dev.mldeploy.lambda;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
-import dev.mldeploy.lambda.LambdaTarget;
 import dev.mldeploy.spi.EnvironmentConfiguredProvider;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;

@@ -1,0 +1,123 @@
+package dev.mldeploy.lambda.internal;
+
+import dev.mldeploy.MlDeployException;
+import dev.mldeploy.aws.CallBudget;
+import dev.mldeploy.spi.DeployContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+
+/**
+ * One undeploy: removes the function, the role mldeploy made for it and its packages, and fails naming what is left
+ * when a removal fails. Thread-safe (each undeploy's state is local).
+ */
+final class FunctionUndeployer {
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionUndeployer.class);
+    private final LambdaSettings config;
+    private final AwsClients clients;
+    private final FunctionReader reader;
+
+    FunctionUndeployer(LambdaSettings config, AwsClients clients, FunctionReader reader) {
+        this.config = config;
+        this.clients = clients;
+        this.reader = reader;
+    }
+
+    /**
+     * Removes the function (every version and the alias), the execution role mldeploy made for {@code name} and
+     * the packages under its S3 prefix. The role and packages are looked for even when there is no function (a
+     * deploy killed or cut off before it made one): the role by its name, which follows from {@code name}, and the
+     * packages in the configured bucket and the bucket recorded on the function or the role. Reports what it
+     * removed through the context's progress; fails naming what is left when a removal fails.
+     */
+    public boolean undeploy(String name, DeployContext ctx) {
+        CallBudget budget = CallBudget.of(ctx);
+        List<String> removed = new ArrayList<>();
+        Set<String> buckets = new LinkedHashSet<>();
+        config.bucket().ifPresent(buckets::add);
+        try {
+            Optional<GetFunctionResponse> f = reader.get(name, budget);
+            if (f.isPresent() && !FunctionReader.isManaged(f.get())) {
+                LOG.debug("function {} exists but was not made by mldeploy; leaving it", name);
+                ctx.progress("delete", "", "function " + name + " was not deployed by mldeploy; nothing removed");
+                return false;
+            }
+            if (f.isPresent()) {
+                String bucket = f.get().tags().get(Tags.BUCKET);
+                if (bucket != null) {
+                    buckets.add(bucket);
+                }
+                ctx.progress("delete", "", "deleting alias " + LambdaSettings.ALIAS + " and function " + name);
+                try {
+                    clients.lambda().deleteAlias(b -> budget.on(b).functionName(name).name(LambdaSettings.ALIAS));
+                } catch (RuntimeException e) {
+                    if (!LambdaErrors.isNotFound(e)) {
+                        throw LambdaErrors.failed("deleting alias " + LambdaSettings.ALIAS + " of " + name, e);
+                    }
+                }
+                try {
+                    clients.lambda().deleteFunction(b -> budget.on(b).functionName(name)); // every version with it
+                } catch (RuntimeException e) {
+                    if (!LambdaErrors.isNotFound(e)) {
+                        throw LambdaErrors.failed("deleting function " + name, e);
+                    }
+                }
+                removed.add("function " + name + " (alias " + LambdaSettings.ALIAS + " and every version)");
+            }
+            removeRole(name, budget, buckets, removed, ctx);
+            if (!config.keepPackagesOnUndeploy()) {
+                for (String bucket : buckets) {
+                    int n = new PackageStore(clients.s3(), bucket, false, budget).deleteAll(name);
+                    if (n > 0) {
+                        removed.add(n + (n == 1 ? " package" : " packages") + " in s3://" + bucket + "/"
+                                + PackageStore.prefix(name));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            MlDeployException failed = LambdaErrors.failed("undeploying " + name + " from Lambda", e);
+            if (removed.isEmpty() && !(failed instanceof dev.mldeploy.DeploymentFailedException)
+                    && !(failed instanceof dev.mldeploy.OperationTimeoutException)) {
+                throw failed; // missing credentials and the like: nothing was touched
+            }
+            String done = removed.isEmpty() ? "removed nothing" : "removed " + String.join(", ", removed);
+            String message = failed.getMessage() + "; " + done + "; run undeploy again to remove the rest";
+            if (failed instanceof dev.mldeploy.OperationTimeoutException) {
+                throw new dev.mldeploy.OperationTimeoutException(message);
+            }
+            throw new dev.mldeploy.DeploymentFailedException(message, e, failed.retryable());
+        }
+        ctx.progress("undeploy", "", removed.isEmpty() ? "nothing to remove for '" + name + "'"
+                : "removed " + String.join(", ", removed));
+        return !removed.isEmpty();
+    }
+
+    private void removeRole(String name, CallBudget budget, Set<String> buckets, List<String> removed,
+                            DeployContext ctx) {
+        RoleManager roles = new RoleManager(clients.iam(), budget);
+        Optional<Map<String, String>> role;
+        try {
+            role = roles.managedTags(name);
+        } catch (RuntimeException e) {
+            if (!config.createRole() && e.getCause() instanceof AwsServiceException ase && ase.statusCode() == 403) {
+                // a caller who brings its own role may not be allowed to read IAM; mldeploy made no role then
+                LOG.debug("not allowed to look for role {}: {}", RoleManager.roleName(name), LambdaErrors.code(ase));
+                return;
+            }
+            throw e;
+        }
+        if (role.isPresent()) {
+            Optional.ofNullable(role.get().get(Tags.BUCKET)).ifPresent(buckets::add);
+            ctx.progress("delete-role", "", "deleting execution role " + RoleManager.roleName(name));
+            roles.delete(name, role.get());
+            removed.add("IAM role " + RoleManager.roleName(name));
+        }
+    }
+}

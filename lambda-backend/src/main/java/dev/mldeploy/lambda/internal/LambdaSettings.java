@@ -1,0 +1,154 @@
+package dev.mldeploy.lambda.internal;
+
+import dev.mldeploy.Architecture;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.AwsNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Every setting of the {@code lambda} target the internals read, checked once here when the public builder builds,
+ * before any AWS call. The optional components mirror the public {@code LambdaTarget}'s getters, so the internals
+ * read the same names the user set; unset is {@link Optional#empty()}, never null. Immutable.
+ */
+public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,
+                             Optional<LambdaClient> lambdaClient, Optional<S3Client> s3Client,
+                             Optional<IamClient> iamClient, Optional<URI> endpointOverride, Optional<String> roleArn,
+                             boolean createRole, Optional<String> runtime, Optional<Architecture> architecture,
+                             OptionalInt memoryMb, Optional<Duration> functionTimeout, OptionalInt ephemeralStorageMb,
+                             Map<String, String> environment, Optional<String> bucket, boolean createBucket,
+                             Optional<String> imageUri, int provisionedConcurrency, OptionalInt reservedConcurrency,
+                             Optional<Vpc> vpc, Map<String, String> tags, Duration pollInterval,
+                             Optional<Duration> operationTimeout, Duration rolePropagationTimeout,
+                             Optional<Duration> callTimeout, boolean keepPackagesOnUndeploy,
+                             long directUploadLimitBytes) {
+    /** The target's name. */
+    public static final String NAME = "lambda";
+    /** The alias every deployment is invoked through. */
+    public static final String ALIAS = "live";
+    /** Default bound on a describe or list (their SPI calls take no deadline). */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
+    /** Added to the function's own timeout to bound an invocation when no call timeout is set. */
+    public static final Duration INVOKE_MARGIN = Duration.ofSeconds(30);
+
+    private static final Pattern RUNTIME = Pattern.compile("^python3\\.(\\d{1,2})$");
+    private static final Pattern IMAGE_URI = Pattern.compile(
+            "^\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/"
+                    + "[a-z0-9._/-]+(:[\\w.-]{1,128}|@sha256:[0-9a-f]{64})$");
+
+    /**
+     * The function's VPC, as the public configuration's VPC record gave it (already checked there). Immutable.
+     *
+     * @param subnetIds        subnets
+     * @param securityGroupIds security groups
+     */
+    public record Vpc(List<String> subnetIds, List<String> securityGroupIds) {
+        public Vpc {
+            subnetIds = List.copyOf(subnetIds);
+            securityGroupIds = List.copyOf(securityGroupIds);
+        }
+    }
+
+    /**
+     * Copies the maps and throws {@link InvalidConfigurationException} naming what to change when a value cannot
+     * work.
+     */
+    public LambdaSettings {
+        List.of(region, credentialsProvider, lambdaClient, s3Client, iamClient, endpointOverride, roleArn, runtime,
+                architecture, memoryMb, functionTimeout, ephemeralStorageMb, bucket, imageUri, reservedConcurrency,
+                vpc, pollInterval, operationTimeout, rolePropagationTimeout, callTimeout)
+                .forEach(Objects::requireNonNull);
+        environment = Collections.unmodifiableMap(new TreeMap<>(environment));
+        tags = Collections.unmodifiableMap(new TreeMap<>(tags));
+        check(roleArn.orElse(null), createRole, runtime.orElse(null), memoryMb, functionTimeout.orElse(null),
+                ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri.orElse(null),
+                directUploadLimitBytes, bucket.orElse(null), environment, tags);
+    }
+
+    private static void check(String roleArn, boolean createRole, String runtime, OptionalInt memory,
+                              Duration functionTimeout, OptionalInt ephemeral, int provisionedConcurrency,
+                              OptionalInt reserved, String imageUri, long directUploadLimitBytes, String bucket,
+                              Map<String, String> environment, Map<String, String> tags) {
+        Integer memoryMb = memory.isPresent() ? memory.getAsInt() : null;
+        Integer ephemeralStorageMb = ephemeral.isPresent() ? ephemeral.getAsInt() : null;
+        Integer reservedConcurrency = reserved.isPresent() ? reserved.getAsInt() : null;
+        if (roleArn != null && !AwsNames.isRoleArn(roleArn)) {
+            throw new InvalidConfigurationException("execution role ARN '" + roleArn + "' is malformed; expected "
+                    + "arn:aws:iam::<12-digit account>:role/<name> (--role-arn, MLDEPLOY_ROLE_ARN), or let mldeploy "
+                    + "create one (--create-role, MLDEPLOY_LAMBDA_CREATE_ROLE=true)");
+        }
+        if (roleArn != null && createRole) {
+            throw new InvalidConfigurationException("give an execution role ARN or ask mldeploy to create a role, "
+                    + "not both");
+        }
+        if (runtime != null) {
+            var m = RUNTIME.matcher(runtime);
+            int minor = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+            if (minor < LambdaLimits.MIN_PYTHON_MINOR || minor > LambdaLimits.MAX_PYTHON_MINOR) {
+                throw new InvalidConfigurationException("Lambda runtime '" + runtime + "' is not supported; use "
+                        + "python3." + LambdaLimits.MIN_PYTHON_MINOR + " to python3." + LambdaLimits.MAX_PYTHON_MINOR
+                        + " (MLDEPLOY_LAMBDA_RUNTIME)");
+            }
+        }
+        LambdaLimits.checkMemory(memoryMb, InvalidConfigurationException::new);
+        LambdaLimits.checkTimeout(functionTimeout, InvalidConfigurationException::new);
+        LambdaLimits.checkEphemeral(ephemeralStorageMb, InvalidConfigurationException::new);
+        if (provisionedConcurrency < 0) {
+            throw new InvalidConfigurationException("provisioned concurrency must be 0 (none) or more, was "
+                    + provisionedConcurrency);
+        }
+        if (reservedConcurrency != null && reservedConcurrency < 0) {
+            throw new InvalidConfigurationException("reserved concurrency must be 0 or more, was "
+                    + reservedConcurrency);
+        }
+        if (reservedConcurrency != null && provisionedConcurrency > reservedConcurrency) {
+            throw new InvalidConfigurationException("provisioned concurrency " + provisionedConcurrency
+                    + " is over the reserved concurrency " + reservedConcurrency + "; raise the reservation");
+        }
+        if (imageUri != null && !IMAGE_URI.matcher(imageUri).matches()) {
+            throw new InvalidConfigurationException("container image URI '" + imageUri + "' is not an Amazon ECR "
+                    + "image URI (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>)");
+        }
+        if (directUploadLimitBytes < 1) {
+            throw new InvalidConfigurationException("the direct upload limit must be positive, was "
+                    + directUploadLimitBytes);
+        }
+        if (bucket != null) {
+            AwsRules.checkBucket(bucket, InvalidConfigurationException::new);
+        }
+        environment.keySet().forEach(k -> {
+            if (k.startsWith("AWS_") || k.startsWith("MLDEPLOY_")) {
+                throw new InvalidConfigurationException("environment variable '" + k + "' uses a reserved prefix "
+                        + "(AWS_, MLDEPLOY_)");
+            }
+        });
+        AwsRules.checkEnvironment(environment, "the lambda target", InvalidConfigurationException::new);
+        tags.keySet().forEach(k -> {
+            if (k.startsWith("mldeploy:")) {
+                throw new InvalidConfigurationException("tag key '" + k + "' uses a reserved prefix (aws:, mldeploy:)");
+            }
+        });
+        AwsRules.checkTags(tags, "the lambda target's resources", InvalidConfigurationException::new);
+    }
+
+    /** Leaves out clients and credentials: they are the caller's, and a credentials provider may print secrets. */
+    @Override
+    public String toString() {
+        return "LambdaSettings{region=" + region.orElse(null) + ", endpoint=" + endpointOverride.orElse(null)
+                + ", roleArn=" + roleArn.orElse(null) + ", createRole=" + createRole + ", runtime="
+                + runtime.orElse(null) + ", bucket=" + bucket.orElse(null) + ", imageUri=" + imageUri.orElse(null)
+                + ", provisionedConcurrency=" + provisionedConcurrency + "}";
+    }
+}
