@@ -1,5 +1,6 @@
 package dev.mldeploy.lambda;
 
+import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.testsupport.AwsEndpoint;
 import dev.mldeploy.testsupport.FaultInjector;
 import java.io.IOException;
@@ -37,6 +38,12 @@ final class LambdaFixtures implements AutoCloseable {
     final LambdaClient lambda;
     final IamClient iam;
     final S3Client s3;
+
+    /** A deployer with only {@code target}, as default, reaching the emulator. */
+    ModelDeployer deployer(LambdaTarget target) {
+        return ModelDeployer.builder().provider(target).defaultTarget("lambda").discoverProviders(false)
+                .environment(aws.environment()).build();
+    }
 
     LambdaFixtures(AwsEndpoint aws, ExecutionInterceptor... extra) {
         this.aws = aws;

@@ -55,11 +55,6 @@ class LambdaOrphanIT {
         fx.close();
     }
 
-    private ModelDeployer deployer(LambdaTarget target) {
-        return ModelDeployer.builder().provider(target).defaultTarget("lambda").discoverProviders(false)
-                .environment(fx.aws.environment()).build();
-    }
-
     private static DeployResult deploy(ModelDeployer d, ModelSpec spec) {
         return d.deploy(spec, DeployOptions.builder().timeout(Duration.ofMinutes(2)).build());
     }
@@ -85,7 +80,7 @@ class LambdaOrphanIT {
     void deploy_whenCutOffAtCreateFunction_cleansUpItsRoleAndPackage_andSaysSoOnlyThen() throws Exception {
         fx.faults.failNext("CreateFunction", 10, LambdaOrphanIT::networkCut);
         ModelSpec spec = ModelSpec.builder("cut").source(bigModel("cut")).build();
-        try (ModelDeployer d = deployer(viaS3().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(viaS3().createRole(true).build())) {
             DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
             assertTrue(e.getMessage().contains("Connection reset"), e.getMessage());
             assertTrue(e.getMessage().contains("cleaned up what this deploy created (IAM role mldeploy-lambda-cut, "
@@ -95,7 +90,7 @@ class LambdaOrphanIT {
         assertEquals(List.of(), fx.roles());
         assertEquals(List.of(), fx.objects(BUCKET));
         fx.faults.clear();
-        try (ModelDeployer d = deployer(viaS3().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(viaS3().createRole(true).build())) {
             assertEquals(DeployResult.Change.CREATED, deploy(d, spec).change(), "a retry succeeds");
             assertTrue(d.undeploy("cut"));
         }
@@ -110,7 +105,7 @@ class LambdaOrphanIT {
         fx.faults.failNext("ListAttachedRolePolicies", 10, LambdaOrphanIT::networkCut);
         fx.faults.failNext("DeleteObject", 10, LambdaOrphanIT::networkCut);
         ModelSpec spec = ModelSpec.builder("cutoff").source(bigModel("cutoff")).build();
-        try (ModelDeployer d = deployer(viaS3().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(viaS3().createRole(true).build())) {
             DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
             assertFalse(e.getMessage().contains("cleaned up"), e.getMessage());
             assertTrue(e.getMessage().contains("could not remove IAM role mldeploy-lambda-cutoff, package s3://"
@@ -123,7 +118,7 @@ class LambdaOrphanIT {
         fx.faults.clear();
         List<String> said = new ArrayList<>();
         // a plain undeploy: no --create-role, no --bucket; the name alone finds the role, the role the bucket
-        try (ModelDeployer d = deployer(fx.target().build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().build())) {
             assertTrue(d.undeploy("cutoff", e -> said.add(e.message())), "there was something to remove");
         }
         assertEquals(List.of(), fx.roles());
@@ -132,7 +127,7 @@ class LambdaOrphanIT {
         assertTrue(said.get(said.size() - 1).startsWith("removed IAM role mldeploy-lambda-cutoff, 1 package in s3://"
                 + BUCKET + "/mldeploy/lambda/cutoff/"), said.toString());
 
-        try (ModelDeployer d = deployer(viaS3().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(viaS3().createRole(true).build())) {
             assertEquals(DeployResult.Change.CREATED, deploy(d, spec).change(), "a retry succeeds");
             assertTrue(d.undeploy("cutoff"));
         }
@@ -149,14 +144,14 @@ class LambdaOrphanIT {
                 RequestBody.fromString("zip"));
         assertEquals(List.of("mldeploy-lambda-killed"), fx.roles());
 
-        try (ModelDeployer d = deployer(fx.target().build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().build())) {
             assertTrue(d.undeploy("killed"), "undeploy finds what the killed deploy made");
             assertFalse(d.undeploy("killed"), "and a second finds nothing");
         }
         assertEquals(List.of(), fx.roles());
         assertEquals(List.of(), fx.objects(BUCKET));
 
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             assertEquals(DeployResult.Change.CREATED, deploy(d, ModelSpec.builder("killed")
                     .source(LambdaFixtures.echoModel(dir, "killed")).build()).change(), "a retry succeeds");
             assertTrue(d.undeploy("killed"));
@@ -168,7 +163,7 @@ class LambdaOrphanIT {
     @Test
     void deploy_afterAnUpdateKilledWhileHoldingTheLease_refusesUntilItEnds_thenTakesItOver() throws Exception {
         Path model = LambdaFixtures.echoModel(dir, "leased");
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             deploy(d, ModelSpec.builder("leased").source(model).build());
             // what an update killed right after taking its lease leaves
             String until = java.time.Instant.now().plus(Duration.ofMinutes(4)).toString();
@@ -221,7 +216,7 @@ class LambdaOrphanIT {
     void deploy_whenEveryCreateFunctionAnswerIsLost_findsTheFunctionItMadeAndRemovesItWithItsRole() {
         try (LambdaFixtures lossy = new LambdaFixtures(fx.aws, loseCreateFunctionAnswer(false))) {
             ModelSpec spec = ModelSpec.builder("lost").source(LambdaFixtures.echoModel(dir, "lost")).build();
-            try (ModelDeployer d = deployer(lossy.target().createRole(true).build())) {
+            try (ModelDeployer d = fx.deployer(lossy.target().createRole(true).build())) {
                 DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
                 assertTrue(e.getMessage().contains("cleaned up what this deploy created (function lost, IAM role "
                         + "mldeploy-lambda-lost)"), e.getMessage());
@@ -236,7 +231,7 @@ class LambdaOrphanIT {
     void deploy_whenTheFirstCreateFunctionAnswerIsLost_theSdksRetryFindsItsOwnFunction_andTheDeploySucceeds() {
         try (LambdaFixtures lossy = new LambdaFixtures(fx.aws, loseCreateFunctionAnswer(true))) {
             ModelSpec spec = ModelSpec.builder("lost1").source(LambdaFixtures.echoModel(dir, "lost1")).build();
-            try (ModelDeployer d = deployer(lossy.target().createRole(true).build())) {
+            try (ModelDeployer d = fx.deployer(lossy.target().createRole(true).build())) {
                 assertEquals(DeployResult.Change.CREATED, deploy(d, spec).change());
                 assertEquals(2, lossy.faults.attempts("CreateFunction"), "the SDK retried; Lambda answered 409");
                 assertTrue(d.undeploy("lost1"));

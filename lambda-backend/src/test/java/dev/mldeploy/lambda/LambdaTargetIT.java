@@ -54,11 +54,6 @@ class LambdaTargetIT {
         fx.close();
     }
 
-    private ModelDeployer deployer(LambdaTarget target) {
-        return ModelDeployer.builder().provider(target).defaultTarget("lambda").discoverProviders(false)
-                .environment(fx.aws.environment()).build();
-    }
-
     private DeployResult deploy(ModelDeployer d, ModelSpec spec) {
         return d.deploy(spec, DeployOptions.builder().timeout(Duration.ofMinutes(2)).build());
     }
@@ -66,7 +61,7 @@ class LambdaTargetIT {
     @Test
     void lifecycle_createInvokeUndeploy_leavesNothingBehind() {
         ModelSpec spec = ModelSpec.builder("life").source(LambdaFixtures.echoModel(dir, "life")).build();
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             DeployResult r = deploy(d, spec);
             assertEquals(DeployResult.Change.CREATED, r.change(), r.message());
             Deployment described = d.describe("life");
@@ -99,7 +94,7 @@ class LambdaTargetIT {
     @Test
     void redeploy_whenUnchanged_makesNoMutatingCall() {
         ModelSpec spec = ModelSpec.builder("same").source(LambdaFixtures.echoModel(dir, "same")).build();
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             DeployResult first = deploy(d, spec);
             fx.faults.clear();
             DeployResult second = deploy(d, spec);
@@ -114,7 +109,7 @@ class LambdaTargetIT {
     void redeploy_whenModelChanged_updatesCodeOnlyAndMovesAlias() throws Exception {
         Path model = LambdaFixtures.echoModel(dir, "chg");
         ModelSpec spec = ModelSpec.builder("chg").source(model).build();
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             deploy(d, spec);
             String shaBefore = fx.lambda.getFunction(b -> b.functionName("chg")).configuration().codeSha256();
             Files.writeString(model.resolve("weights.txt"), "new weights");
@@ -136,7 +131,7 @@ class LambdaTargetIT {
     @Test
     void redeploy_whenEnvironmentChanged_updatesConfigurationOnly() {
         Path model = LambdaFixtures.echoModel(dir, "cfg");
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             deploy(d, ModelSpec.builder("cfg").source(model).build());
             fx.faults.clear();
             DeployResult r = deploy(d, ModelSpec.builder("cfg").source(model).putEnvironment("ECHO_VERSION", "2")
@@ -158,7 +153,7 @@ class LambdaTargetIT {
         Files.write(model.resolve("weights.bin"), noise);
         LambdaTarget target = fx.target().createRole(true).bucket("mldeploy-packages").createBucket(true)
                 .directUploadLimitBytes(32 * 1024).build();
-        try (ModelDeployer d = deployer(target)) {
+        try (ModelDeployer d = fx.deployer(target)) {
             DeployResult r = deploy(d, ModelSpec.builder("big").source(model).build());
 
             assertEquals(DeployResult.Change.CREATED, r.change());
@@ -181,7 +176,7 @@ class LambdaTargetIT {
         byte[] noise = new byte[64 * 1024];
         new Random(7).nextBytes(noise);
         Files.write(model.resolve("weights.bin"), noise);
-        try (ModelDeployer d = deployer(fx.target().createRole(true).directUploadLimitBytes(32 * 1024).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).directUploadLimitBytes(32 * 1024).build())) {
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                     () -> deploy(d, ModelSpec.builder("nobucket").source(model).build()));
             assertTrue(e.getMessage().contains("--bucket"), e.getMessage());
@@ -196,7 +191,7 @@ class LambdaTargetIT {
         fx.faults.clear();
         fx.faults.failNext("CreateFunction", 2, () -> LambdaFixtures.roleNotAssumable());
         List<String> phases = new java.util.ArrayList<>();
-        try (ModelDeployer d = deployer(fx.target().roleArn(role).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().roleArn(role).build())) {
             DeployResult r = d.deploy(ModelSpec.builder("retry").source(LambdaFixtures.echoModel(dir, "retry")).build(),
                     DeployOptions.builder().progressListener(e -> phases.add(e.status())).build());
             assertEquals(DeployResult.Change.CREATED, r.change());
@@ -211,7 +206,7 @@ class LambdaTargetIT {
     void deploy_whenRoleNeverAssumable_failsSayingSo_andLeavesNothing() {
         fx.faults.failNext("CreateFunction", 1000, () -> LambdaFixtures.roleNotAssumable());
         LambdaTarget target = fx.target().createRole(true).rolePropagationTimeout(Duration.ofMillis(300)).build();
-        try (ModelDeployer d = deployer(target)) {
+        try (ModelDeployer d = fx.deployer(target)) {
             DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d,
                     ModelSpec.builder("never").source(LambdaFixtures.echoModel(dir, "never")).build()));
             assertTrue(e.getMessage().contains("cannot assume the execution role"), e.getMessage());
@@ -220,7 +215,7 @@ class LambdaTargetIT {
             assertFalse(fx.roles().contains("mldeploy-lambda-never"), "the role this deploy created is removed");
         }
         fx.faults.clear();
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             assertEquals(DeployResult.Change.CREATED, deploy(d, ModelSpec.builder("never")
                     .source(dir.resolve("never")).build()).change(), "a retry succeeds");
             d.undeploy("never");
@@ -249,7 +244,7 @@ class LambdaTargetIT {
         try (RandomAccessFile f = new RandomAccessFile(model.resolve("weights.bin").toFile(), "rw")) {
             f.setLength(251L * 1024 * 1024); // sparse: sized without writing 251 MB
         }
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             InvalidSpecException e = assertThrows(InvalidSpecException.class,
                     () -> d.deploy(ModelSpec.builder("huge").source(model).build(),
                             DeployOptions.builder().build()));
@@ -266,7 +261,7 @@ class LambdaTargetIT {
 
     @Test
     void invoke_whenPayloadOverLimit_throwsBeforeSending() {
-        try (ModelDeployer d = deployer(fx.target().createRole(true).build())) {
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
             deploy(d, ModelSpec.builder("payload").source(LambdaFixtures.echoModel(dir, "payload")).build());
             try (InferenceClient c = d.client("payload")) {
                 fx.faults.clear();
@@ -292,7 +287,7 @@ class LambdaTargetIT {
                 .builder().statusCode(400).awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails
                         .builder().errorCode("ServiceException").errorMessage("injected").build()).build());
         ModelSpec spec = ModelSpec.builder("midway").source(model).build();
-        try (ModelDeployer d = deployer(target)) {
+        try (ModelDeployer d = fx.deployer(target)) {
             DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> deploy(d, spec));
             assertTrue(e.getMessage().contains("cleaned up what this deploy created (function midway, IAM role "
                     + "mldeploy-lambda-midway, package s3://mldeploy-packages/mldeploy/lambda/midway/"), e.getMessage());
@@ -311,7 +306,7 @@ class LambdaTargetIT {
     void redeploy_whenCodeUpdateFails_aliasStaysOnLastGoodVersion_andRollbackMovesItBack() throws Exception {
         Path model = LambdaFixtures.echoModel(dir, "roll");
         LambdaTarget target = fx.target().createRole(true).build();
-        try (ModelDeployer d = deployer(target)) {
+        try (ModelDeployer d = fx.deployer(target)) {
             deploy(d, ModelSpec.builder("roll").source(model).build());
             DeployResult v2 = deploy(d, ModelSpec.builder("roll").source(model).putEnvironment("ECHO_VERSION", "2")
                     .build());
