@@ -1,0 +1,66 @@
+package dev.mldeploy.kit;
+
+import dev.mldeploy.python.Pip;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** pip accepts the hand-built wheels and picks the build that matches the platform it is asked for. */
+class WheelhouseIT {
+    private static final Path PYTHON = Path.of(System.getenv().getOrDefault("MLDEPLOY_PYTHON", "python3"));
+
+    @TempDir
+    Path tmp;
+
+    private Wheelhouse twoBuilds() {
+        Wheelhouse house = Wheelhouse.at(tmp.resolve("wheels"));
+        house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(PYTHON))
+                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
+        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
+                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
+        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_aarch64")
+                .file("which_build/__init__.py", "BUILD = 'lambda-aarch64'\n").build();
+        house.wheel("plain-helper", "2.0").file("plain_helper.py", "VALUE = 42\n").build();
+        return house;
+    }
+
+    @Test
+    void pipInstall_forTheHost_takesTheHostBuild() throws Exception {
+        Wheelhouse house = twoBuilds();
+        Path target = tmp.resolve("host");
+        List<String> out = new ArrayList<>();
+        Pip.Result r = new Pip(PYTHON).pip(List.of("install", "--target", target.toString(), "which-build",
+                "plain-helper"), house.pipEnvironment(), Duration.ofMinutes(2), out::add);
+        assertEquals(0, r.exitCode(), String.join("\n", out));
+        assertTrue(Files.readString(target.resolve("which_build/__init__.py")).contains("'host'"));
+        assertTrue(Files.isRegularFile(target.resolve("plain_helper.py")));
+        assertTrue(Files.isDirectory(target.resolve("which_build-1.0.dist-info")));
+    }
+
+    @Test
+    void pipInstall_forLambdaArm_takesTheAarch64Build() throws Exception {
+        Wheelhouse house = twoBuilds();
+        Path target = tmp.resolve("lambda");
+        List<String> out = new ArrayList<>();
+        Pip.Result r = new Pip(PYTHON).pip(List.of("install", "--target", target.toString(),
+                "--platform", "manylinux2014_aarch64", "--implementation", "cp", "--python-version", "3.12",
+                "--only-binary=:all:", "which-build"), house.pipEnvironment(), Duration.ofMinutes(2), out::add);
+        assertEquals(0, r.exitCode(), String.join("\n", out));
+        assertTrue(Files.readString(target.resolve("which_build/__init__.py")).contains("'lambda-aarch64'"));
+    }
+
+    @Test
+    void sameCall_writesTheSameBytes() throws Exception {
+        Path a = Wheelhouse.at(tmp.resolve("a")).wheel("p", "1").file("p.py", "x = 1\n").build();
+        Path b = Wheelhouse.at(tmp.resolve("b")).wheel("p", "1").file("p.py", "x = 1\n").build();
+        assertEquals(-1L, Files.mismatch(a, b));
+    }
+}
