@@ -31,6 +31,14 @@ class PlacementCheckerTest {
     }
 
     @Test
+    void builtInProfiles_areExactlyTheListsTheProvidersContribute() {
+        List<String> providers = new java.util.ArrayList<>();
+        PlacementProfiles.lambda().forEach(p -> providers.add(p.name()));
+        PlacementProfiles.sagemaker().forEach(p -> providers.add(p.name()));
+        assertEquals(providers, PlacementChecker.builtInProfiles().stream().map(PlacementProfile::name).toList());
+    }
+
+    @Test
     void of_keepsProfilesInTheirDeclaredOrder_whateverOrderTheyAreGivenIn() {
         List<PlacementProfile> reversed = new java.util.ArrayList<>(PlacementChecker.builtInProfiles());
         java.util.Collections.reverse(reversed);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
