@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  *         .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe. Passed to {@link dev.mldeploy.ModelDeployer.Builder#provider(TargetProvider)} it
+ * <p>Immutable and thread-safe. Passed to {@link dev.mldeploy.ModelDeployer.Builder#provider(dev.mldeploy.TargetPlugin)} it
  * wins over the {@link LocalTargetProvider} found by {@link java.util.ServiceLoader}, which reads the same settings
  * from the environment ({@link #fromEnvironment(Map)}).
  */

@@ -1,5 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.PlacementOptions;
+
 import dev.mldeploy.ModelSpec;
 import java.util.ArrayList;
 import java.util.Comparator;

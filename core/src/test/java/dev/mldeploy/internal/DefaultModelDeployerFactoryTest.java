@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.spi.ModelDeployerFactory;
+import dev.mldeploy.ModelDeployerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;

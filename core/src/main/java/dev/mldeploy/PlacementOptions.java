@@ -1,6 +1,6 @@
-package dev.mldeploy.placement;
+package dev.mldeploy;
 
-import dev.mldeploy.InvalidConfigurationException;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,6 +11,9 @@ import java.util.Optional;
  * {@link InvalidConfigurationException} that names the option.
  */
 public final class PlacementOptions {
+    /** Hours in the month costs are priced over (365 days x 24 h / 12), as AWS's pricing pages count. */
+    public static final double HOURS_PER_MONTH = 730;
+
     private final boolean freeTier;
     private final int provisionedConcurrency;
     private final double provisionedHoursPerMonth;
@@ -80,7 +83,7 @@ public final class PlacementOptions {
     public static final class Builder {
         private boolean freeTier;
         private int provisionedConcurrency;
-        private double provisionedHoursPerMonth = PriceTables.HOURS_PER_MONTH;
+        private double provisionedHoursPerMonth = HOURS_PER_MONTH;
         private String instanceType;
         private int instanceCount;
 
@@ -102,8 +105,8 @@ public final class PlacementOptions {
         }
 
         public Builder provisionedHoursPerMonth(double hours) {
-            if (!(hours >= 0) || hours > PriceTables.HOURS_PER_MONTH) {
-                throw new InvalidConfigurationException("provisioned hours must be 0 to " + PriceTables.HOURS_PER_MONTH
+            if (!(hours >= 0) || hours > HOURS_PER_MONTH) {
+                throw new InvalidConfigurationException("provisioned hours must be 0 to " + HOURS_PER_MONTH
                         + " a month, was " + hours);
             }
             this.provisionedHoursPerMonth = hours;
