@@ -85,6 +85,8 @@ class IrisModelIT {
 
         DeployResult deployed = deployer.deploy(ModelSpec.fromDirectory(model));
         assertEquals("iris", deployed.deployment().name());
+        assertEquals(SklearnPython.PYTHON, deployed.deployment().attributes().get("python"),
+                "served by Debian's interpreter itself, not a venv");
 
         try (InferenceClient client = deployer.client("iris")) {
             Map<?, ?> json = answer(client.invoke(InferenceRequest.json(heldOut.instancesJson())));
