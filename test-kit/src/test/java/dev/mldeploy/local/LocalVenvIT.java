@@ -9,6 +9,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.InferenceClient;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.ProgressEvent;
 import dev.mldeploy.kit.Wheelhouse;
 import dev.mldeploy.python.DependencyInstallException;
@@ -194,6 +195,29 @@ class LocalVenvIT {
             deploy(deployer, "broken", model);
             assertTrue(invoke(deployer, "broken").contains("\"value\":42"));
             assertTrue(deployer.undeploy("broken"));
+        }
+    }
+
+    @Test
+    void deploy_whenPipOutlastsTheTimeout_killsItAndLeavesNoEnvironment() throws Exception {
+        Path model = model("model", REQUIREMENTS);
+        // a package index that accepts connections and never answers: pip waits until the deploy's time is up
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.Map<String, String> pip = java.util.Map.of("PIP_NO_INDEX", "1", "PIP_FIND_LINKS",
+                    "http://127.0.0.1:" + silent.getLocalPort() + "/wheels/", "PIP_DEFAULT_TIMEOUT", "600",
+                    "PIP_RETRIES", "0");
+            try (ModelDeployer deployer = ModelDeployer.builder().provider(target().pipEnvironment(pip).build())
+                    .build()) {
+                OperationTimeoutException e = assertThrows(OperationTimeoutException.class,
+                        () -> deployer.deploy(ModelSpec.builder("late").source(model).build(),
+                                o -> o.progressListener(events::add).timeout(Duration.ofSeconds(40))));
+
+                assertTrue(any(dependencyMessages(), "installing 2 requirements"), dependencyMessages().toString());
+                assertTrue(e.getMessage().contains("did not finish within"), e.getMessage());
+                assertTrue(deployer.list().isEmpty(), deployer.list().toString());
+                assertEquals(List.of(), environments(), "the environment pip was filling was removed");
+            }
         }
     }
 
