@@ -194,6 +194,13 @@ class LocalVenvIT {
             Files.writeString(model.resolve(Requirements.FILE_NAME), REQUIREMENTS); // fixed: the retry works
             deploy(deployer, "broken", model);
             assertTrue(invoke(deployer, "broken").contains("\"value\":42"));
+
+            // an update whose requirements do not install fails before the running version is stopped
+            Files.writeString(model.resolve(Requirements.FILE_NAME), REQUIREMENTS + "no-such-package\n");
+            assertThrows(DependencyInstallException.class, () -> deploy(deployer, "broken", model));
+            assertEquals(dev.mldeploy.DeploymentStatus.IN_SERVICE, deployer.describe("broken").status());
+            assertTrue(invoke(deployer, "broken").contains("\"value\":42"));
+            assertEquals(1, environments().size(), "only the working environment: " + environments());
             assertTrue(deployer.undeploy("broken"));
         }
     }
