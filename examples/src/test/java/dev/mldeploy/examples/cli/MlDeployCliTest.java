@@ -549,6 +549,21 @@ class MlDeployCliTest {
     }
 
     @Test
+    void deploy_withInterpreterPackages_setsTheLocalKey_andIsRefusedOnACloudTarget() {
+        Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString(),
+                "--interpreter-packages");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("true", cloud.environments.get(cloud.environments.size() - 1)
+                .get("MLDEPLOY_LOCAL_INTERPRETER_PACKAGES"));
+
+        Cli.Result lambda = cli.run("deploy", "--target", "lambda", "--model", model.toString(),
+                "--interpreter-packages");
+        assertEquals(2, lambda.status(), lambda::toString);
+        assertTrue(lambda.err().contains("--interpreter-packages (local only) does nothing on --target lambda"),
+                lambda::toString);
+    }
+
+    @Test
     void deploy_auto_withAnOptionOfAnotherTargetThanTheChosenOne_exits2() {
         // the tiny model's default traffic costs cents on Lambda, less than fakecloud's $1.51
         Cli.Result r = cli.run("deploy", "--target", "auto", "--model", model.toString(), "--instance-count", "2");
