@@ -46,8 +46,7 @@ class IrisModelIT {
         local = LocalTarget.builder()
                 .home(dir.resolve("home"))
                 .python(SklearnPython.PYTHON)
-                // TODO(integrator): enable when useInterpreterPackages lands
-                // .useInterpreterPackages(true)
+                .useInterpreterPackages(true)
                 .build();
         deployer = ModelDeployer.builder().discoverProviders(false).provider(local).build();
     }
