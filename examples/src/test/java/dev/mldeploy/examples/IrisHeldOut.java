@@ -1,6 +1,6 @@
 package dev.mldeploy.examples;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelErrorException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.local.LocalTarget;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static dev.mldeploy.examples.SklearnPython.IRIS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
