@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small Python test models shipped in core's test resources ({@code /models/<name>/}, also in the test-jar),
- * and a way to copy one into a directory (a JUnit {@code @TempDir}) to deploy it from.
+ * The small Python test models on core's test class path ({@code /models/<name>/}, also in the test-jar), and a way
+ * to copy one into a directory (a JUnit {@code @TempDir}) to deploy it from. {@value #SHOUT} and
+ * {@value #IGNORES_SIGTERM} live in core's test resources; the other four are test-kit's own models
+ * ({@code test-kit/src/main/resources/dev/mldeploy/kit/models}), which core's build adds to its test resources, so
+ * each model has one source.
  *
  * <ul>
  *   <li>{@value #ECHO}: JSON {@code {"text": "hi"}} answers {@code {"echo": {"text": "hi"}, "version": "1"}}

@@ -7,6 +7,7 @@ import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.lambda.LambdaTarget;
+import dev.mldeploy.lambda.LambdaTargetProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,8 +39,8 @@ public final class LambdaExample {
             lambda.createRole(true);
         }
 
-        try (ModelDeployer deployer = ModelDeployer.builder().provider(lambda.build()).defaultTarget("lambda")
-                .build()) {
+        try (ModelDeployer deployer = ModelDeployer.builder().provider(LambdaTargetProvider.of(lambda.build()))
+                .defaultTarget("lambda").build()) {
             ModelSpec spec = ModelSpec.fromDirectory(model);
             DeployResult result = deployer.deploy(spec, DeployOptions.builder().timeout(Duration.ofMinutes(10))
                     .progressListener(System.out::println).build());

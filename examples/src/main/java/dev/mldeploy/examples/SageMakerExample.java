@@ -8,6 +8,7 @@ import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.sagemaker.SageMakerTarget;
+import dev.mldeploy.sagemaker.SageMakerTargetProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -44,8 +45,8 @@ public final class SageMakerExample {
                 .pollInterval(emulator ? Duration.ofSeconds(1) : Duration.ofSeconds(15))
                 .build();
 
-        try (ModelDeployer deployer = ModelDeployer.builder().provider(sagemaker).defaultTarget("sagemaker")
-                .build()) {
+        try (ModelDeployer deployer = ModelDeployer.builder().provider(SageMakerTargetProvider.of(sagemaker))
+                .defaultTarget("sagemaker").build()) {
             ModelSpec spec = ModelSpec.builder("sentiment-example").source(model).build();
             DeployResult result = deployer.deploy(spec, DeployOptions.of(o -> o
                     .timeout(Duration.ofMinutes(30))

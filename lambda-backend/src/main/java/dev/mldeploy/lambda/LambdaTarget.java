@@ -6,15 +6,10 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
-import dev.mldeploy.lambda.internal.LambdaPackager;
 import dev.mldeploy.lambda.internal.LambdaSettings;
-import dev.mldeploy.placement.LambdaProfile;
-import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.DeployContext;
-import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
-import dev.mldeploy.spi.TargetProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <pre>{@code
  * ModelDeployer deployer = ModelDeployer.builder()
- *         .provider(LambdaTarget.builder().region("eu-west-1").createRole(true).build())
+ *         .provider(LambdaTargetProvider.of(LambdaTarget.builder().region("eu-west-1").createRole(true).build()))
  *         .defaultTarget("lambda")
  *         .build();
  * }</pre>
@@ -57,9 +52,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@link dev.mldeploy.ConflictException}. Undeploy finds what a killed deploy left (the role
  * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}) from the name alone.
  *
- * <p>Immutable and thread-safe. Clients given to the builder are used as they are and never closed by mldeploy.
+ * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
+ * Clients given to the builder are used as they are and never closed by mldeploy.
  */
-public final class LambdaTarget implements TargetProvider {
+public final class LambdaTarget {
     /** The target's name. */
     public static final String NAME = LambdaSettings.NAME;
     /** The alias every deployment is invoked through. */
@@ -103,41 +99,41 @@ public final class LambdaTarget implements TargetProvider {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.region = settings.region().orElse(null);
-        b.credentials = settings.credentialsProvider().orElse(null);
-        b.lambdaClient = settings.lambdaClient().orElse(null);
-        b.s3Client = settings.s3Client().orElse(null);
-        b.iamClient = settings.iamClient().orElse(null);
-        b.endpoint = settings.endpointOverride().orElse(null);
-        b.roleArn = settings.roleArn().orElse(null);
+        b.region = settings.region();
+        b.credentials = settings.credentialsProvider();
+        b.lambdaClient = settings.lambdaClient();
+        b.s3Client = settings.s3Client();
+        b.iamClient = settings.iamClient();
+        b.endpoint = settings.endpointOverride();
+        b.roleArn = settings.roleArn();
         b.createRole = settings.createRole();
-        b.runtime = settings.runtime().orElse(null);
-        b.architecture = settings.architecture().orElse(null);
-        b.memoryMb = boxed(settings.memoryMb());
-        b.functionTimeout = settings.functionTimeout().orElse(null);
-        b.ephemeralStorageMb = boxed(settings.ephemeralStorageMb());
+        b.runtime = settings.runtime();
+        b.architecture = settings.architecture();
+        b.memoryMb = settings.memoryMb();
+        b.functionTimeout = settings.functionTimeout();
+        b.ephemeralStorageMb = settings.ephemeralStorageMb();
         b.environment.putAll(settings.environment());
-        b.bucket = settings.bucket().orElse(null);
+        b.bucket = settings.bucket();
         b.createBucket = settings.createBucket();
-        b.imageUri = settings.imageUri().orElse(null);
+        b.imageUri = settings.imageUri();
         b.provisionedConcurrency = settings.provisionedConcurrency();
-        b.reservedConcurrency = boxed(settings.reservedConcurrency());
+        b.reservedConcurrency = settings.reservedConcurrency();
         b.vpc = vpc().orElse(null);
         b.tags.putAll(settings.tags());
         b.pollInterval = settings.pollInterval();
-        b.operationTimeout = settings.operationTimeout().orElse(null);
+        b.operationTimeout = settings.operationTimeout();
         b.rolePropagationTimeout = settings.rolePropagationTimeout();
-        b.callTimeout = settings.callTimeout().orElse(null);
+        b.callTimeout = settings.callTimeout();
         b.keepPackagesOnUndeploy = settings.keepPackagesOnUndeploy();
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
         return b;
     }
 
-    private static Integer boxed(OptionalInt value) {
-        return value.isPresent() ? value.getAsInt() : null;
+    private static OptionalInt optionalInt(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
     }
 
-    /** The checked settings the internals work from. */
+    /** The checked settings the internals work from (read by {@link LambdaTargetProvider}). */
     LambdaSettings settings() {
         return settings;
     }
@@ -147,39 +143,6 @@ public final class LambdaTarget implements TargetProvider {
         Builder b = toBuilder();
         edit.accept(b);
         return b.build();
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "AWS Lambda: a zip (or container image) function, versioned, invoked through alias '" + ALIAS + "'";
-    }
-
-    /** Lambda's placement profiles: a .zip, then a container image (orders 10 and 20). */
-    @Override
-    public List<PlacementProfile> placementProfiles() {
-        return List.of(LambdaProfile.zip(), LambdaProfile.image());
-    }
-
-    /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */
-    @Override
-    public Optional<Packager> packager() {
-        return Optional.of(LambdaPackager::writeTo);
-    }
-
-    /**
-     * Creates the target: builds the SDK clients it was not given (region and credentials from this configuration,
-     * then {@code context}'s environment, then the SDK's default chains).
-     *
-     * @throws InvalidConfigurationException no region can be found for a client that must be built
-     */
-    @Override
-    public Target create(TargetContext context) {
-        return LambdaDeploymentTarget.create(settings, context);
     }
 
     /**
@@ -195,39 +158,39 @@ public final class LambdaTarget implements TargetProvider {
     @Deprecated
     public Deployment rollback(String deploymentName, ProgressListener listener) {
         Objects.requireNonNull(deploymentName, "deploymentName");
-        try (Target target = create(new TargetContext(System.getenv()))) {
+        try (Target target = LambdaDeploymentTarget.create(settings, new TargetContext(System.getenv()))) {
             return target.rollback(deploymentName, DeployContext.of(deploymentName, NAME,
-                    Objects.requireNonNull(listener, "listener"), settings.operationTimeout()
+                    Objects.requireNonNull(listener, "listener"), operationTimeout()
                             .orElse(dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT))).deployment();
         }
     }
 
     public Optional<String> region() {
-        return settings.region();
+        return Optional.ofNullable(settings.region());
     }
 
     public Optional<AwsCredentialsProvider> credentialsProvider() {
-        return settings.credentialsProvider();
+        return Optional.ofNullable(settings.credentialsProvider());
     }
 
     public Optional<LambdaClient> lambdaClient() {
-        return settings.lambdaClient();
+        return Optional.ofNullable(settings.lambdaClient());
     }
 
     public Optional<S3Client> s3Client() {
-        return settings.s3Client();
+        return Optional.ofNullable(settings.s3Client());
     }
 
     public Optional<IamClient> iamClient() {
-        return settings.iamClient();
+        return Optional.ofNullable(settings.iamClient());
     }
 
     public Optional<URI> endpointOverride() {
-        return settings.endpointOverride();
+        return Optional.ofNullable(settings.endpointOverride());
     }
 
     public Optional<String> roleArn() {
-        return settings.roleArn();
+        return Optional.ofNullable(settings.roleArn());
     }
 
     public boolean createRole() {
@@ -236,23 +199,23 @@ public final class LambdaTarget implements TargetProvider {
 
     /** The runtime, when set; otherwise {@code python<spec's Python version>}. */
     public Optional<String> runtime() {
-        return settings.runtime();
+        return Optional.ofNullable(settings.runtime());
     }
 
     public Optional<Architecture> architecture() {
-        return settings.architecture();
+        return Optional.ofNullable(settings.architecture());
     }
 
     public OptionalInt memoryMb() {
-        return settings.memoryMb();
+        return optionalInt(settings.memoryMb());
     }
 
     public Optional<Duration> functionTimeout() {
-        return settings.functionTimeout();
+        return Optional.ofNullable(settings.functionTimeout());
     }
 
     public OptionalInt ephemeralStorageMb() {
-        return settings.ephemeralStorageMb();
+        return optionalInt(settings.ephemeralStorageMb());
     }
 
     /** Environment variables added to the spec's (the spec's win on a clash). */
@@ -261,7 +224,7 @@ public final class LambdaTarget implements TargetProvider {
     }
 
     public Optional<String> bucket() {
-        return settings.bucket();
+        return Optional.ofNullable(settings.bucket());
     }
 
     public boolean createBucket() {
@@ -269,7 +232,7 @@ public final class LambdaTarget implements TargetProvider {
     }
 
     public Optional<String> imageUri() {
-        return settings.imageUri();
+        return Optional.ofNullable(settings.imageUri());
     }
 
     /** Provisioned concurrency on the alias; 0 for none. */
@@ -278,11 +241,11 @@ public final class LambdaTarget implements TargetProvider {
     }
 
     public OptionalInt reservedConcurrency() {
-        return settings.reservedConcurrency();
+        return optionalInt(settings.reservedConcurrency());
     }
 
     public Optional<VpcConfig> vpc() {
-        return settings.vpc().map(v -> new VpcConfig(v.subnetIds(), v.securityGroupIds()));
+        return Optional.ofNullable(settings.vpc()).map(v -> new VpcConfig(v.subnetIds(), v.securityGroupIds()));
     }
 
     /** Tags added to the spec's on every resource. */
@@ -296,7 +259,7 @@ public final class LambdaTarget implements TargetProvider {
 
     /** A bound on every deploy and undeploy, tighter than the caller's timeout when set. */
     public Optional<Duration> operationTimeout() {
-        return settings.operationTimeout();
+        return Optional.ofNullable(settings.operationTimeout());
     }
 
     public Duration rolePropagationTimeout() {
@@ -309,7 +272,7 @@ public final class LambdaTarget implements TargetProvider {
      * plus {@link #INVOKE_MARGIN} for an invocation. Deploy and undeploy are bounded by their own deadline.
      */
     public Optional<Duration> callTimeout() {
-        return settings.callTimeout();
+        return Optional.ofNullable(settings.callTimeout());
     }
 
     public boolean keepPackagesOnUndeploy() {
@@ -520,20 +483,16 @@ public final class LambdaTarget implements TargetProvider {
          * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
          */
         public LambdaTarget build() {
-            return new LambdaTarget(new LambdaSettings(Optional.ofNullable(region), Optional.ofNullable(credentials),
-                    Optional.ofNullable(lambdaClient), Optional.ofNullable(s3Client), Optional.ofNullable(iamClient),
-                    Optional.ofNullable(endpoint), Optional.ofNullable(roleArn), createRole,
-                    Optional.ofNullable(runtime), Optional.ofNullable(architecture), optionalInt(memoryMb),
-                    Optional.ofNullable(functionTimeout), optionalInt(ephemeralStorageMb), environment,
-                    Optional.ofNullable(bucket), createBucket, Optional.ofNullable(imageUri), provisionedConcurrency,
-                    optionalInt(reservedConcurrency),
-                    Optional.ofNullable(vpc).map(v -> new LambdaSettings.Vpc(v.subnetIds(), v.securityGroupIds())),
-                    tags, pollInterval, Optional.ofNullable(operationTimeout), rolePropagationTimeout,
-                    Optional.ofNullable(callTimeout), keepPackagesOnUndeploy, directUploadLimitBytes));
-        }
-
-        private static OptionalInt optionalInt(Integer value) {
-            return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+            return new LambdaTarget(new LambdaSettings(region, credentials,
+                    lambdaClient, s3Client, iamClient,
+                    endpoint, roleArn, createRole,
+                    runtime, architecture, memoryMb,
+                    functionTimeout, ephemeralStorageMb, environment,
+                    bucket, createBucket, imageUri, provisionedConcurrency,
+                    reservedConcurrency,
+                    vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
+                    tags, pollInterval, operationTimeout, rolePropagationTimeout,
+                    callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes));
         }
 
         private static Duration positive(Duration d, String what) {

@@ -2,19 +2,33 @@ package dev.mldeploy.lambda;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
-import dev.mldeploy.spi.EnvironmentConfiguredProvider;
+import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
+import dev.mldeploy.lambda.internal.LambdaPackager;
+import dev.mldeploy.placement.LambdaProfile;
+import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.spi.Packager;
+import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The {@code lambda} provider {@link java.util.ServiceLoader} finds. It configures a {@link LambdaTarget} from the
- * environment the deployer passes (the CLI's flags arrive as these keys): {@code MLDEPLOY_ROLE_ARN},
- * {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
- * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_CALL_TIMEOUT} (describe,
- * list, invoke) and {@code MLDEPLOY_TIMEOUT} (deploy, undeploy); {@code AWS_ENDPOINT_URL}, region
- * and credentials are read when the clients are built. Stateless; thread-safe.
+ * The {@code lambda} provider, the backend's only {@link TargetProvider}. Two ways to get one:
+ * <ul>
+ *   <li>{@link java.util.ServiceLoader} calls the public no-argument constructor; {@link #create(TargetContext)}
+ *       then configures a {@link LambdaTarget} from the environment the deployer passes (the CLI's flags arrive as
+ *       these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET},
+ *       {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY},
+ *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
+ *       {@code MLDEPLOY_TIMEOUT} (deploy, undeploy);</li>
+ *   <li>{@link #of(LambdaTarget)} serves a configuration built in code, as given.</li>
+ * </ul>
+ * Either way {@code AWS_ENDPOINT_URL}, region and credentials the configuration leaves unset are read when the
+ * clients are built. Immutable and thread-safe.
  */
-public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
+public final class LambdaTargetProvider implements TargetProvider {
     public static final String ROLE_ARN = AwsEnvironment.ROLE_ARN;
     public static final String CREATE_ROLE = "MLDEPLOY_LAMBDA_CREATE_ROLE";
     public static final String BUCKET = AwsEnvironment.BUCKET;
@@ -22,14 +36,62 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
     public static final String PROVISIONED = "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY";
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
 
-    /** For {@link java.util.ServiceLoader}. */
+    /** The configuration given to {@link #of}, or null: configure from the environment at {@link #create}. */
+    private final LambdaTarget target;
+
+    /** For {@link java.util.ServiceLoader}: configures the target from the environment when it is created. */
     public LambdaTargetProvider() {
-        super(LambdaTarget.builder().build());
+        this.target = null;
+    }
+
+    private LambdaTargetProvider(LambdaTarget target) {
+        this.target = Objects.requireNonNull(target, "target");
+    }
+
+    /** The provider that deploys with {@code target}; pass it to {@code ModelDeployer.builder().provider(...)}. */
+    public static LambdaTargetProvider of(LambdaTarget target) {
+        return new LambdaTargetProvider(target);
     }
 
     @Override
-    protected TargetProvider fromEnvironment(TargetContext context) {
-        return configure(context);
+    public String name() {
+        return LambdaTarget.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "AWS Lambda: a zip (or container image) function, versioned, invoked through alias '"
+                + LambdaTarget.ALIAS + "'";
+    }
+
+    /** Lambda's placement profiles: a .zip, then a container image (orders 10 and 20). */
+    @Override
+    public List<PlacementProfile> placementProfiles() {
+        return List.of(LambdaProfile.zip(), LambdaProfile.image());
+    }
+
+    /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */
+    @Override
+    public Optional<Packager> packager() {
+        return Optional.of(LambdaPackager::writeTo);
+    }
+
+    /**
+     * Creates the target: builds the SDK clients it was not given (region and credentials from the configuration,
+     * then {@code context}'s environment, then the SDK's default chains).
+     *
+     * @throws InvalidConfigurationException a value in the environment is malformed, or no region can be found for
+     *                                       a client that must be built
+     */
+    @Override
+    public Target create(TargetContext context) {
+        LambdaTarget t = target != null ? target : configure(context);
+        return LambdaDeploymentTarget.create(t.settings(), context);
+    }
+
+    @Override
+    public String toString() {
+        return "LambdaTargetProvider" + (target != null ? "[" + target + "]" : "[from the environment]");
     }
 
     /**

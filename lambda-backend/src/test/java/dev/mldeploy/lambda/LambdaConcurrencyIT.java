@@ -74,7 +74,7 @@ class LambdaConcurrencyIT {
         int conflicts = 0;
         int wins = 0;
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (ModelDeployer d = ModelDeployer.builder().provider(target).defaultTarget("lambda")
+        try (ModelDeployer d = ModelDeployer.builder().provider(LambdaTargetProvider.of(target)).defaultTarget("lambda")
                 .discoverProviders(false).environment(fx.aws.environment()).build()) {
             d.deploy(spec("base", 0), DeployOptions.builder().timeout(Duration.ofMinutes(2)).build());
             for (int round = 1; round <= ROUNDS; round++) {

@@ -43,7 +43,7 @@ class LambdaContractIT extends TargetContractKit {
 
     @Override
     protected ModelDeployer newDeployer() {
-        return ModelDeployer.builder().provider(fx.target().createRole(true).build()).defaultTarget("lambda")
+        return ModelDeployer.builder().provider(LambdaTargetProvider.of(fx.target().createRole(true).build())).defaultTarget("lambda")
                 .discoverProviders(false).environment(AWS.endpoint().environment()).build();
     }
 

@@ -41,7 +41,7 @@ final class LambdaFixtures implements AutoCloseable {
 
     /** A deployer with only {@code target}, as default, reaching the emulator. */
     ModelDeployer deployer(LambdaTarget target) {
-        return ModelDeployer.builder().provider(target).defaultTarget("lambda").discoverProviders(false)
+        return ModelDeployer.builder().provider(LambdaTargetProvider.of(target)).defaultTarget("lambda").discoverProviders(false)
                 .environment(aws.environment()).build();
     }
 

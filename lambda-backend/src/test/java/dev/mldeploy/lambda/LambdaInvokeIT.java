@@ -65,7 +65,7 @@ class LambdaInvokeIT {
     void setUp(AwsEndpoint aws) {
         aws.assumeSupports("lambda");
         fx = new LambdaFixtures(aws, marker);
-        deployer = ModelDeployer.builder().provider(fx.target().createRole(true).build()).defaultTarget("lambda")
+        deployer = ModelDeployer.builder().provider(LambdaTargetProvider.of(fx.target().createRole(true).build())).defaultTarget("lambda")
                 .discoverProviders(false).environment(aws.environment()).build();
         deployer.deploy(ModelSpec.builder("inv").source(LambdaFixtures.echoModel(dir, "inv")).build(),
                 DeployOptions.builder().timeout(Duration.ofMinutes(2)).build());

@@ -120,7 +120,7 @@ class LambdaPackagerTest {
     void packager_writesTheZipWithoutAnyAwsCall() throws Exception {
         ModelSpec spec = ModelSpec.builder("pkg").source(model("pkg")).build();
         LambdaTarget target = LambdaTarget.builder().build(); // no clients, no region: nothing could be called
-        List<Path> files = target.packager().orElseThrow().write(spec, dir.resolve("out"));
+        List<Path> files = LambdaTargetProvider.of(target).packager().orElseThrow().write(spec, dir.resolve("out"));
         assertEquals(List.of(dir.resolve("out/pkg-lambda.zip")), files);
         LambdaPackager.Package again = LambdaPackager.build("pkg", SourceTree.of(spec.requireSource()),
                 dir.resolve("again.zip"));

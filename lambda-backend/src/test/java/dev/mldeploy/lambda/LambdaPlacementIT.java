@@ -46,7 +46,7 @@ class LambdaPlacementIT {
     }
 
     private ModelDeployer auto() {
-        return ModelDeployer.builder().provider(fx.target().createRole(true).build())
+        return ModelDeployer.builder().provider(LambdaTargetProvider.of(fx.target().createRole(true).build()))
                 .defaultTarget(ModelDeployer.AUTO).discoverProviders(false).environment(fx.aws.environment())
                 .build();
     }
@@ -82,7 +82,7 @@ class LambdaPlacementIT {
     void deployToLambda_withANameOverItsLimit_isRefusedBeforeAnyCall_andCreatesNothing() {
         String name = "n".repeat(49);
         ModelSpec spec = ModelSpec.builder(name).source(LambdaFixtures.echoModel(dir, "long")).build();
-        try (ModelDeployer d = ModelDeployer.builder().provider(fx.target().createRole(true).build())
+        try (ModelDeployer d = ModelDeployer.builder().provider(LambdaTargetProvider.of(fx.target().createRole(true).build()))
                 .defaultTarget("lambda").discoverProviders(false).environment(fx.aws.environment()).build()) {
             dev.mldeploy.PlacementException e = assertThrows(dev.mldeploy.PlacementException.class,
                     () -> d.deploy(spec, DeployOptions.builder().timeout(Duration.ofMinutes(1)).build()));

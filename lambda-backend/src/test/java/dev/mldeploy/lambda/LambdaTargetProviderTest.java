@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
 import java.time.Duration;
@@ -26,6 +27,40 @@ class LambdaTargetProviderTest {
         assertTrue(found.get(0) instanceof LambdaTargetProvider);
         assertTrue(found.get(0).packager().isPresent(), "'mldeploy package --target lambda' works");
         try (ModelDeployer d = ModelDeployer.builder().defaultTarget("lambda").environment(Map.of()).build()) {
+            assertTrue(d.targets().contains("lambda"), d.targets().toString());
+        }
+    }
+
+    @Test
+    void serviceLoader_andOf_areTheOneProviderClass_andTheTargetIsConfigurationOnly() {
+        TargetProvider found = ServiceLoader.load(TargetProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("lambda")).findFirst().orElseThrow();
+        TargetProvider explicit = LambdaTargetProvider.of(LambdaTarget.builder().build());
+        assertEquals(found.getClass(), explicit.getClass());
+        assertEquals(found.name(), explicit.name());
+        assertEquals(found.placementProfiles().toString(), explicit.placementProfiles().toString());
+        assertTrue(explicit.packager().isPresent());
+        assertFalse(TargetProvider.class.isAssignableFrom(LambdaTarget.class), "LambdaTarget is configuration");
+    }
+
+    @Test
+    void of_createsWithTheGivenConfiguration_notTheEnvironmentsKeys() {
+        // the environment asks for a role ARN and a new role at once: the discovered provider refuses, the
+        // explicit one deploys with its own configuration and takes only the clients' region from the environment
+        TargetContext env = new TargetContext(Map.of("MLDEPLOY_ROLE_ARN", "arn:aws:iam::123456789012:role/x",
+                "MLDEPLOY_LAMBDA_CREATE_ROLE", "true", "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "k",
+                "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+        assertThrows(InvalidConfigurationException.class, () -> new LambdaTargetProvider().create(env));
+        try (Target t = LambdaTargetProvider.of(LambdaTarget.builder().createRole(true).build()).create(env)) {
+            assertEquals("lambda", t.name());
+        }
+    }
+
+    @Test
+    void of_deployerTakesTheExplicitProvider_withoutDiscovery() {
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false)
+                .provider(LambdaTargetProvider.of(LambdaTarget.builder().region("us-east-1").build()))
+                .defaultTarget("lambda").environment(Map.of()).build()) {
             assertTrue(d.targets().contains("lambda"), d.targets().toString());
         }
     }

@@ -68,7 +68,7 @@ class LambdaTargetTest {
         assertEquals(4, copy.reservedConcurrency().getAsInt());
         assertEquals(10, copy.directUploadLimitBytes());
         assertTrue(copy.keepPackagesOnUndeploy());
-        assertEquals("lambda", copy.name());
+        assertEquals("lambda", LambdaTargetProvider.of(copy).name());
     }
 
     @Test
@@ -110,8 +110,8 @@ class LambdaTargetTest {
         LambdaClient lambda = mock(LambdaClient.class);
         S3Client s3 = mock(S3Client.class);
         IamClient iam = mock(IamClient.class);
-        Target t = LambdaTarget.builder().lambdaClient(lambda).s3Client(s3).iamClient(iam).build()
-                .create(new TargetContext(Map.of()));
+        Target t = LambdaTargetProvider.of(LambdaTarget.builder().lambdaClient(lambda).s3Client(s3).iamClient(iam)
+                .build()).create(new TargetContext(Map.of()));
         t.close();
         verify(lambda, never()).close();
         verify(s3, never()).close();
@@ -125,13 +125,13 @@ class LambdaTargetTest {
                 && !java.nio.file.Files.exists(Path.of(System.getProperty("user.home"), ".aws")),
                 "this machine has a default region");
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> LambdaTarget.builder().build().create(new TargetContext(Map.of())));
+                () -> LambdaTargetProvider.of(LambdaTarget.builder().build()).create(new TargetContext(Map.of())));
         assertTrue(e.getMessage().contains("AWS_REGION"), e.getMessage());
     }
 
     @Test
     void create_withRegionFromTheEnvironment_buildsClientsAndClosesThem() {
-        Target t = LambdaTarget.builder().build().create(new TargetContext(Map.of("AWS_REGION", "eu-central-1",
+        Target t = LambdaTargetProvider.of(LambdaTarget.builder().build()).create(new TargetContext(Map.of("AWS_REGION", "eu-central-1",
                 "AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9")));
         assertEquals("lambda", t.name());
         t.close();

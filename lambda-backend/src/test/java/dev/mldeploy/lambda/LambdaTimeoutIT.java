@@ -78,7 +78,7 @@ class LambdaTimeoutIT {
     }
 
     private ModelDeployer deployer(LambdaTarget target) {
-        return ModelDeployer.builder().provider(target).defaultTarget("lambda").discoverProviders(false)
+        return ModelDeployer.builder().provider(LambdaTargetProvider.of(target)).defaultTarget("lambda").discoverProviders(false)
                 .environment(Map.of()).build();
     }
 

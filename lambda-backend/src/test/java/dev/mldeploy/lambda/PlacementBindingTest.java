@@ -72,7 +72,7 @@ class PlacementBindingTest {
 
     @Test
     void providers_contributeTheZipThenTheImageProfile_asLambdasOnlyProfiles() {
-        for (dev.mldeploy.spi.TargetProvider p : List.of(LambdaTarget.builder().build(),
+        for (dev.mldeploy.spi.TargetProvider p : List.of(LambdaTargetProvider.of(LambdaTarget.builder().build()),
                 new LambdaTargetProvider())) {
             assertEquals(List.of("lambda:zip", "lambda:image"), p.placementProfiles().stream()
                     .map(dev.mldeploy.placement.PlacementProfile::name).toList());
@@ -194,7 +194,7 @@ class PlacementBindingTest {
         // 64 MB is under Lambda's 128 MB floor: without placement the target refuses it (see the assert below)
         ModelSpec spec = spec("auto").toBuilder().memoryMb(64).build();
         assertThrows(InvalidSpecException.class, () -> FunctionSettings.resolve(spec, config().build().settings()));
-        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(config().build())
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(LambdaTargetProvider.of(config().build()))
                 .defaultTarget(ModelDeployer.AUTO).environment(Map.of()).build()) {
             DeployResult r = d.deploy(spec, DeployOptions.builder().timeout(Duration.ofSeconds(30))
                     .placementOptions(PlacementOptions.builder().provisionedConcurrency(3).build()).build());

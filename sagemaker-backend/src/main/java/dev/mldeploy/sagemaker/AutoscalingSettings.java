@@ -1,6 +1,6 @@
 package dev.mldeploy.sagemaker;
 
-import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 
 /**
  * Application Auto Scaling for each production variant of a real-time endpoint: a scalable target between
@@ -12,19 +12,9 @@ import dev.mldeploy.InvalidConfigurationException;
  * @param targetInvocationsPerInstance invocations per instance per minute the policy keeps the variant at
  */
 public record AutoscalingSettings(int minInstances, int maxInstances, double targetInvocationsPerInstance) {
+    /** Throws {@link dev.mldeploy.InvalidConfigurationException} saying which value to change. */
     public AutoscalingSettings {
-        if (minInstances < 1) {
-            throw new InvalidConfigurationException("autoscaling min instances " + minInstances
-                    + " is invalid; a real-time variant needs at least 1");
-        }
-        if (maxInstances < minInstances) {
-            throw new InvalidConfigurationException("autoscaling max instances " + maxInstances
-                    + " is below min instances " + minInstances + "; give max >= min");
-        }
-        if (!(targetInvocationsPerInstance > 0) || Double.isInfinite(targetInvocationsPerInstance)) {
-            throw new InvalidConfigurationException("autoscaling target " + targetInvocationsPerInstance
-                    + " invocations per instance is invalid; give a positive number (per minute)");
-        }
+        new SageMakerSettings.Autoscaling(minInstances, maxInstances, targetInvocationsPerInstance); // checks there
     }
 
     public static AutoscalingSettings of(int minInstances, int maxInstances, double targetInvocationsPerInstance) {

@@ -1,7 +1,6 @@
 package dev.mldeploy.sagemaker;
 
-import dev.mldeploy.InvalidConfigurationException;
-import java.util.Objects;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 
 /**
  * Captures requests and responses of a real-time endpoint to S3 for model monitoring. Immutable and thread-safe.
@@ -10,16 +9,9 @@ import java.util.Objects;
  * @param samplingPercentage the percentage of requests captured, 1 to 100
  */
 public record DataCaptureSettings(String destinationS3Uri, int samplingPercentage) {
+    /** Throws {@link dev.mldeploy.InvalidConfigurationException} saying which value to change. */
     public DataCaptureSettings {
-        Objects.requireNonNull(destinationS3Uri, "destinationS3Uri");
-        if (!destinationS3Uri.startsWith("s3://") || destinationS3Uri.length() <= "s3://".length()) {
-            throw new InvalidConfigurationException("data capture destination '" + destinationS3Uri
-                    + "' is not an S3 URI; give s3://bucket/prefix");
-        }
-        if (samplingPercentage < 1 || samplingPercentage > 100) {
-            throw new InvalidConfigurationException("data capture sampling " + samplingPercentage
-                    + "% is invalid; use 1 to 100");
-        }
+        new SageMakerSettings.DataCapture(destinationS3Uri, samplingPercentage); // checks live with the copy
     }
 
     public static DataCaptureSettings of(String destinationS3Uri, int samplingPercentage) {

@@ -1,16 +1,7 @@
 package dev.mldeploy.sagemaker;
 
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.placement.PlacementProfile;
-import dev.mldeploy.placement.SageMakerRealTimeProfile;
-import dev.mldeploy.placement.SageMakerServerlessProfile;
-import dev.mldeploy.sagemaker.internal.SageMakerPackager;
 import dev.mldeploy.sagemaker.internal.SageMakerSettings;
-import dev.mldeploy.sagemaker.internal.SageMakerDeploymentTarget;
-import dev.mldeploy.spi.Packager;
-import dev.mldeploy.spi.Target;
-import dev.mldeploy.spi.TargetContext;
-import dev.mldeploy.spi.TargetProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +20,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * The {@code sagemaker} target, configured: deploys a model to an Amazon SageMaker real-time or serverless
- * endpoint. Pass it to {@code ModelDeployer.builder().provider(...)}.
+ * endpoint. Pass it to {@code ModelDeployer.builder().provider(SageMakerTargetProvider.of(...))}; this class is
+ * the configuration only, {@link SageMakerTargetProvider} the provider.
  *
  * <pre>{@code
  * SageMakerTarget sagemaker = SageMakerTarget.builder()
@@ -53,7 +45,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * {@link Builder#timeout(Duration)} when shorter), so neither a call nor a wait outlives it; describe, list and
  * invoke calls carry {@link Builder#callTimeout(Duration)} ({@code MLDEPLOY_CALL_TIMEOUT}) when set.
  */
-public final class SageMakerTarget implements TargetProvider {
+public final class SageMakerTarget {
     /** The target's name. */
     public static final String NAME = SageMakerSettings.NAME;
     public static final String DEFAULT_PREFIX = "mldeploy";
@@ -72,107 +64,81 @@ public final class SageMakerTarget implements TargetProvider {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.region = settings.region().orElse(null);
-        b.credentialsProvider = settings.credentialsProvider().orElse(null);
-        b.sageMakerClient = settings.sageMakerClient().orElse(null);
-        b.runtimeClient = settings.runtimeClient().orElse(null);
-        b.s3Client = settings.s3Client().orElse(null);
-        b.autoScalingClient = settings.autoScalingClient().orElse(null);
-        b.endpointOverride = settings.endpointOverride().orElse(null);
-        b.clientOverride = settings.clientOverride().orElse(null);
-        b.roleArn = settings.roleArn().orElse(null);
-        b.bucket = settings.bucket().orElse(null);
+        b.region = settings.region();
+        b.credentialsProvider = settings.credentialsProvider();
+        b.sageMakerClient = settings.sageMakerClient();
+        b.runtimeClient = settings.runtimeClient();
+        b.s3Client = settings.s3Client();
+        b.autoScalingClient = settings.autoScalingClient();
+        b.endpointOverride = settings.endpointOverride();
+        b.clientOverride = settings.clientOverride();
+        b.roleArn = settings.roleArn();
+        b.bucket = settings.bucket();
         b.prefix = settings.prefix();
         b.createBucket = settings.createBucket();
-        b.image = settings.image().orElse(null);
-        b.instanceType = settings.instanceType().orElse(null);
+        b.image = settings.image();
+        b.instanceType = settings.instanceType();
         b.instanceCount = settings.instanceCount();
-        b.serverless = settings.serverless().orElse(null);
-        b.variants.addAll(settings.variants());
-        b.dataCapture = settings.dataCapture().orElse(null);
-        b.kmsKeyId = settings.kmsKeyId().orElse(null);
-        b.vpc = settings.vpc().orElse(null);
+        b.serverless = serverless().orElse(null);
+        b.variants.addAll(variants());
+        b.dataCapture = dataCapture().orElse(null);
+        b.kmsKeyId = settings.kmsKeyId();
+        b.vpc = vpc().orElse(null);
         b.tags.putAll(settings.tags());
         b.pollInterval = settings.pollInterval();
-        b.timeout = settings.timeout().orElse(null);
-        b.callTimeout = settings.callTimeout().orElse(null);
-        b.autoscaling = settings.autoscaling().orElse(null);
+        b.timeout = settings.timeout();
+        b.callTimeout = settings.callTimeout();
+        b.autoscaling = autoscaling().orElse(null);
         b.keepArtifactsOnUndeploy = settings.keepArtifactsOnUndeploy();
         b.uncompressedArtifacts = settings.uncompressedArtifacts();
         b.compressionLevel = settings.compressionLevel();
         return b;
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "Amazon SageMaker real-time and serverless endpoints (bring-your-own container serving the adapter)";
-    }
-
-    /** SageMaker's placement profiles: real-time, then serverless (orders 30 and 40). */
-    @Override
-    public List<PlacementProfile> placementProfiles() {
-        return List.of(SageMakerRealTimeProfile.create(), SageMakerServerlessProfile.create());
-    }
-
-    /** Writes {@code model.tar.gz} and a {@code Dockerfile} for the serving container; calls nothing remote. */
-    @Override
-    public Optional<Packager> packager() {
-        return Optional.of(new SageMakerPackager(settings.compressionLevel()));
-    }
-
-    /**
-     * Builds the clients it was not given and returns the target. Fails with {@link InvalidConfigurationException}
-     * when no region can be found (set {@code AWS_REGION} or {@link Builder#region(String)}).
-     */
-    @Override
-    public Target create(TargetContext context) {
-        return SageMakerDeploymentTarget.create(settings, context);
+    /** The checked settings the internals work from (read by {@link SageMakerTargetProvider}). */
+    SageMakerSettings settings() {
+        return settings;
     }
 
     public Optional<String> region() {
-        return settings.region();
+        return Optional.ofNullable(settings.region());
     }
 
     public Optional<AwsCredentialsProvider> credentialsProvider() {
-        return settings.credentialsProvider();
+        return Optional.ofNullable(settings.credentialsProvider());
     }
 
     public Optional<SageMakerClient> sageMakerClient() {
-        return settings.sageMakerClient();
+        return Optional.ofNullable(settings.sageMakerClient());
     }
 
     public Optional<SageMakerRuntimeClient> runtimeClient() {
-        return settings.runtimeClient();
+        return Optional.ofNullable(settings.runtimeClient());
     }
 
     public Optional<S3Client> s3Client() {
-        return settings.s3Client();
+        return Optional.ofNullable(settings.s3Client());
     }
 
     public Optional<ApplicationAutoScalingClient> autoScalingClient() {
-        return settings.autoScalingClient();
+        return Optional.ofNullable(settings.autoScalingClient());
     }
 
     public Optional<URI> endpointOverride() {
-        return settings.endpointOverride();
+        return Optional.ofNullable(settings.endpointOverride());
     }
 
     /** Applied to the override configuration of every client the target builds (after the standard retry mode). */
     public Optional<Consumer<ClientOverrideConfiguration.Builder>> clientOverride() {
-        return settings.clientOverride();
+        return Optional.ofNullable(settings.clientOverride());
     }
 
     public Optional<String> roleArn() {
-        return settings.roleArn();
+        return Optional.ofNullable(settings.roleArn());
     }
 
     public Optional<String> bucket() {
-        return settings.bucket();
+        return Optional.ofNullable(settings.bucket());
     }
 
     /** The key prefix for artifacts in the bucket (no leading or trailing slash). */
@@ -185,12 +151,12 @@ public final class SageMakerTarget implements TargetProvider {
     }
 
     public Optional<String> image() {
-        return settings.image();
+        return Optional.ofNullable(settings.image());
     }
 
     /** The instance type when set; otherwise placement's choice, else {@value #DEFAULT_INSTANCE_TYPE}. */
     public Optional<String> instanceType() {
-        return settings.instanceType();
+        return Optional.ofNullable(settings.instanceType());
     }
 
     /** The instance count when set (0: placement's choice, else 1). */
@@ -199,23 +165,26 @@ public final class SageMakerTarget implements TargetProvider {
     }
 
     public Optional<ServerlessSettings> serverless() {
-        return settings.serverless();
+        return Optional.ofNullable(settings.serverless())
+                .map(s -> new ServerlessSettings(s.memoryMb(), s.maxConcurrency()));
     }
 
     public List<VariantSettings> variants() {
-        return settings.variants();
+        return settings.variants().stream()
+                .map(v -> new VariantSettings(v.name(), v.weight(), v.instanceType(), v.instanceCount())).toList();
     }
 
     public Optional<DataCaptureSettings> dataCapture() {
-        return settings.dataCapture();
+        return Optional.ofNullable(settings.dataCapture())
+                .map(d -> new DataCaptureSettings(d.destinationS3Uri(), d.samplingPercentage()));
     }
 
     public Optional<String> kmsKeyId() {
-        return settings.kmsKeyId();
+        return Optional.ofNullable(settings.kmsKeyId());
     }
 
     public Optional<VpcSettings> vpc() {
-        return settings.vpc();
+        return Optional.ofNullable(settings.vpc()).map(v -> new VpcSettings(v.subnetIds(), v.securityGroupIds()));
     }
 
     /** Tags added to every resource, besides mldeploy's own and the spec's. */
@@ -229,7 +198,7 @@ public final class SageMakerTarget implements TargetProvider {
 
     /** The longest a deploy or undeploy waits, when shorter than the caller's timeout. */
     public Optional<Duration> timeout() {
-        return settings.timeout();
+        return Optional.ofNullable(settings.timeout());
     }
 
     /**
@@ -237,11 +206,12 @@ public final class SageMakerTarget implements TargetProvider {
      * bounded by what is left of their timeout instead); empty: the clients' own settings.
      */
     public Optional<Duration> callTimeout() {
-        return settings.callTimeout();
+        return Optional.ofNullable(settings.callTimeout());
     }
 
     public Optional<AutoscalingSettings> autoscaling() {
-        return settings.autoscaling();
+        return Optional.ofNullable(settings.autoscaling()).map(a -> new AutoscalingSettings(a.minInstances(),
+                a.maxInstances(), a.targetInvocationsPerInstance()));
     }
 
     public boolean keepArtifactsOnUndeploy() {
@@ -477,16 +447,25 @@ public final class SageMakerTarget implements TargetProvider {
         }
 
         public SageMakerTarget build() {
+            // the public values are copied once into the internals' own records here
             return new SageMakerTarget(new SageMakerSettings(
-                    Optional.ofNullable(region), Optional.ofNullable(credentialsProvider),
-                    Optional.ofNullable(sageMakerClient), Optional.ofNullable(runtimeClient),
-                    Optional.ofNullable(s3Client), Optional.ofNullable(autoScalingClient),
-                    Optional.ofNullable(endpointOverride), Optional.ofNullable(clientOverride),
-                    Optional.ofNullable(roleArn), Optional.ofNullable(bucket), prefix, createBucket,
-                    Optional.ofNullable(image), Optional.ofNullable(instanceType), instanceCount,
-                    Optional.ofNullable(serverless), variants, Optional.ofNullable(dataCapture),
-                    Optional.ofNullable(kmsKeyId), Optional.ofNullable(vpc), tags, pollInterval,
-                    Optional.ofNullable(timeout), Optional.ofNullable(callTimeout), Optional.ofNullable(autoscaling),
+                    region, credentialsProvider,
+                    sageMakerClient, runtimeClient,
+                    s3Client, autoScalingClient,
+                    endpointOverride, clientOverride,
+                    roleArn, bucket, prefix, createBucket,
+                    image, instanceType, instanceCount,
+                    serverless == null ? null : new SageMakerSettings.Serverless(serverless.memoryMb(),
+                            serverless.maxConcurrency()),
+                    variants.stream().map(v -> new SageMakerSettings.Variant(v.name(), v.weight(),
+                            v.instanceType(), v.instanceCount())).toList(),
+                    dataCapture == null ? null : new SageMakerSettings.DataCapture(dataCapture.destinationS3Uri(),
+                            dataCapture.samplingPercentage()),
+                    kmsKeyId, vpc == null ? null : new SageMakerSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
+                    tags, pollInterval,
+                    timeout, callTimeout, autoscaling == null ? null : new SageMakerSettings.Autoscaling(
+                            autoscaling.minInstances(), autoscaling.maxInstances(),
+                            autoscaling.targetInvocationsPerInstance()),
                     keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel));
         }
     }

@@ -1,32 +1,94 @@
 package dev.mldeploy.sagemaker;
 
+import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
-import dev.mldeploy.spi.EnvironmentConfiguredProvider;
+import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.placement.SageMakerRealTimeProfile;
+import dev.mldeploy.placement.SageMakerServerlessProfile;
+import dev.mldeploy.sagemaker.internal.SageMakerDeploymentTarget;
+import dev.mldeploy.sagemaker.internal.SageMakerPackager;
+import dev.mldeploy.spi.Packager;
+import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The {@code sagemaker} provider {@link java.util.ServiceLoader} finds: configures a {@link SageMakerTarget} from
- * the environment the deployer passes (the CLI maps its flags to these keys): {@code MLDEPLOY_ROLE_ARN},
- * {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_IMAGE},
- * {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
- * {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
- * {@code AWS_ENDPOINT_URL}, {@code AWS_REGION}. Thread-safe.
+ * The {@code sagemaker} provider, the backend's only {@link TargetProvider}. Two ways to get one:
+ * <ul>
+ *   <li>{@link java.util.ServiceLoader} calls the public no-argument constructor; {@link #create(TargetContext)}
+ *       then configures a {@link SageMakerTarget} from the environment the deployer passes (the CLI maps its flags
+ *       to these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
+ *       {@code MLDEPLOY_IMAGE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
+ *       {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
+ *       {@code AWS_ENDPOINT_URL}, {@code AWS_REGION};</li>
+ *   <li>{@link #of(SageMakerTarget)} serves a configuration built in code, as given (the environment then only
+ *       fills the region, endpoint and credentials the clients need).</li>
+ * </ul>
+ * Immutable and thread-safe.
  */
-public final class SageMakerTargetProvider extends EnvironmentConfiguredProvider {
+public final class SageMakerTargetProvider implements TargetProvider {
     static final String IMAGE = "MLDEPLOY_IMAGE";
     static final String INSTANCE_TYPE = "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE";
     static final String INSTANCE_COUNT = "MLDEPLOY_SAGEMAKER_INSTANCE_COUNT";
     static final String SERVERLESS_MEMORY_MB = "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB";
 
-    /** For {@link java.util.ServiceLoader}. */
+    /** The configuration given to {@link #of}, or null: configure from the environment at {@link #create}. */
+    private final SageMakerTarget target;
+
+    /** For {@link java.util.ServiceLoader}: configures the target from the environment when it is created. */
     public SageMakerTargetProvider() {
-        super(SageMakerTarget.builder().build());
+        this.target = null;
+    }
+
+    private SageMakerTargetProvider(SageMakerTarget target) {
+        this.target = Objects.requireNonNull(target, "target");
+    }
+
+    /** The provider that deploys with {@code target}; pass it to {@code ModelDeployer.builder().provider(...)}. */
+    public static SageMakerTargetProvider of(SageMakerTarget target) {
+        return new SageMakerTargetProvider(target);
     }
 
     @Override
-    protected TargetProvider fromEnvironment(TargetContext context) {
-        return targetFrom(context);
+    public String name() {
+        return SageMakerTarget.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Amazon SageMaker real-time and serverless endpoints (bring-your-own container serving the adapter)";
+    }
+
+    /** SageMaker's placement profiles: real-time, then serverless (orders 30 and 40). */
+    @Override
+    public List<PlacementProfile> placementProfiles() {
+        return List.of(SageMakerRealTimeProfile.create(), SageMakerServerlessProfile.create());
+    }
+
+    /** Writes {@code model.tar.gz} and a {@code Dockerfile} for the serving container; calls nothing remote. */
+    @Override
+    public Optional<Packager> packager() {
+        SageMakerTarget t = target != null ? target : SageMakerTarget.builder().build();
+        return Optional.of(new SageMakerPackager(t.compressionLevel()));
+    }
+
+    /**
+     * Builds the clients it was not given and returns the target. Fails with {@link InvalidConfigurationException}
+     * when a value in the environment is malformed, or when no region can be found (set {@code AWS_REGION} or
+     * {@link SageMakerTarget.Builder#region(String)}).
+     */
+    @Override
+    public Target create(TargetContext context) {
+        SageMakerTarget t = target != null ? target : targetFrom(context);
+        return SageMakerDeploymentTarget.create(t.settings(), context);
+    }
+
+    @Override
+    public String toString() {
+        return "SageMakerTargetProvider" + (target != null ? "[" + target + "]" : "[from the environment]");
     }
 
     /** A target configured from {@code context}'s environment. */

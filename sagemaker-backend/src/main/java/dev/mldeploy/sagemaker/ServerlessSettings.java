@@ -1,6 +1,6 @@
 package dev.mldeploy.sagemaker;
 
-import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 
 /**
  * Serverless inference: SageMaker provisions memory per request and bills per GB-second. No GPU, no VPC, one
@@ -10,20 +10,14 @@ import dev.mldeploy.InvalidConfigurationException;
  * @param maxConcurrency concurrent invocations, 1 to 200
  */
 public record ServerlessSettings(int memoryMb, int maxConcurrency) {
-    public static final int MIN_MEMORY_MB = 1024;
-    public static final int MAX_MEMORY_MB = 6144;
-    public static final int MAX_CONCURRENCY = 200;
-    public static final int DEFAULT_MAX_CONCURRENCY = 5;
+    public static final int MIN_MEMORY_MB = SageMakerSettings.Serverless.MIN_MEMORY_MB;
+    public static final int MAX_MEMORY_MB = SageMakerSettings.Serverless.MAX_MEMORY_MB;
+    public static final int MAX_CONCURRENCY = SageMakerSettings.Serverless.MAX_CONCURRENCY;
+    public static final int DEFAULT_MAX_CONCURRENCY = SageMakerSettings.Serverless.DEFAULT_MAX_CONCURRENCY;
 
+    /** Throws {@link dev.mldeploy.InvalidConfigurationException} saying which value to change. */
     public ServerlessSettings {
-        if (memoryMb < MIN_MEMORY_MB || memoryMb > MAX_MEMORY_MB || memoryMb % 1024 != 0) {
-            throw new InvalidConfigurationException("serverless memory " + memoryMb + " MB is invalid; use one of "
-                    + "1024, 2048, 3072, 4096, 5120 or 6144 MB");
-        }
-        if (maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
-            throw new InvalidConfigurationException("serverless max concurrency " + maxConcurrency
-                    + " is invalid; use 1 to " + MAX_CONCURRENCY);
-        }
+        new SageMakerSettings.Serverless(memoryMb, maxConcurrency); // the checks live with the internals' copy
     }
 
     /** {@code memoryMb} of memory, at most {@value #DEFAULT_MAX_CONCURRENCY} concurrent invocations. */

@@ -1,8 +1,7 @@
 package dev.mldeploy.sagemaker;
 
-import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One production variant of a real-time endpoint (A/B testing): SageMaker splits traffic between variants by the
@@ -14,26 +13,9 @@ import java.util.regex.Pattern;
  * @param instanceCount its instance count (at least 1), or 0 to use the target's
  */
 public record VariantSettings(String name, double weight, String instanceType, int instanceCount) {
-    private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
-
+    /** Throws {@link dev.mldeploy.InvalidConfigurationException} saying which value to change. */
     public VariantSettings {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
-            throw new InvalidConfigurationException("variant name '" + name + "' is invalid; use 1 to 63 letters, "
-                    + "digits and hyphens, starting and ending with a letter or digit");
-        }
-        if (!(weight > 0) || Double.isInfinite(weight)) {
-            throw new InvalidConfigurationException("variant '" + name + "' has weight " + weight
-                    + "; give a positive weight (traffic is split by the ratio of the weights)");
-        }
-        if (instanceType != null && !instanceType.startsWith("ml.")) {
-            throw new InvalidConfigurationException("variant '" + name + "' has instance type '" + instanceType
-                    + "'; SageMaker instance types start with 'ml.' (for example ml.m5.large)");
-        }
-        if (instanceCount < 0) {
-            throw new InvalidConfigurationException("variant '" + name + "' has instance count " + instanceCount
-                    + "; give at least 1 (or 0 to use the target's)");
-        }
+        new SageMakerSettings.Variant(name, weight, instanceType, instanceCount); // checks live with the copy
     }
 
     /** A variant with {@code weight}, on the target's instance type and count. */

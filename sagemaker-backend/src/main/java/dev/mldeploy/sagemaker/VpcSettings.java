@@ -1,6 +1,6 @@
 package dev.mldeploy.sagemaker;
 
-import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,17 +11,11 @@ import java.util.Objects;
  * @param securityGroupIds the security groups (1 to 5)
  */
 public record VpcSettings(List<String> subnetIds, List<String> securityGroupIds) {
+    /** Copies the lists; throws {@link dev.mldeploy.InvalidConfigurationException} saying what to change. */
     public VpcSettings {
-        subnetIds = List.copyOf(Objects.requireNonNull(subnetIds, "subnetIds"));
-        securityGroupIds = List.copyOf(Objects.requireNonNull(securityGroupIds, "securityGroupIds"));
-        if (subnetIds.isEmpty() || subnetIds.size() > 16) {
-            throw new InvalidConfigurationException("VPC config has " + subnetIds.size()
-                    + " subnets; give 1 to 16 subnet ids");
-        }
-        if (securityGroupIds.isEmpty() || securityGroupIds.size() > 5) {
-            throw new InvalidConfigurationException("VPC config has " + securityGroupIds.size()
-                    + " security groups; give 1 to 5 security group ids");
-        }
+        SageMakerSettings.Vpc checked = new SageMakerSettings.Vpc(subnetIds, securityGroupIds);
+        subnetIds = checked.subnetIds();
+        securityGroupIds = checked.securityGroupIds();
     }
 
     public static VpcSettings of(List<String> subnetIds, List<String> securityGroupIds) {

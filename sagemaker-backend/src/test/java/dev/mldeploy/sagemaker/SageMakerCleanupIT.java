@@ -55,7 +55,7 @@ class SageMakerCleanupIT {
     }
 
     private ModelDeployer deployer(SageMakerTarget target) {
-        deployer = ModelDeployer.builder().discoverProviders(false).provider(target).defaultTarget("sagemaker")
+        deployer = ModelDeployer.builder().discoverProviders(false).provider(SageMakerTargetProvider.of(target)).defaultTarget("sagemaker")
                 .environment(Map.of()).build();
         return deployer;
     }

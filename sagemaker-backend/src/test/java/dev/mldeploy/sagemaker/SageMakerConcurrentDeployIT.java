@@ -83,9 +83,9 @@ class SageMakerConcurrentDeployIT {
     void setUp(AwsEndpoint aws) {
         aws.assumeSupports("sagemaker");
         moto = new MotoResources(aws);
-        deployer = ModelDeployer.builder().discoverProviders(false).provider(moto.target()
+        deployer = ModelDeployer.builder().discoverProviders(false).provider(SageMakerTargetProvider.of(moto.target()
                         .clientOverride(o -> o.addExecutionInterceptor(moto.faults).addExecutionInterceptor(rule))
-                        .build())
+                        .build()))
                 .defaultTarget("sagemaker").environment(Map.of()).build();
     }
 

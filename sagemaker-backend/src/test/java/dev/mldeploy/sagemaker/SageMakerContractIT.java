@@ -70,9 +70,9 @@ class SageMakerContractIT extends TargetContractKit {
 
     @Override
     protected ModelDeployer newDeployer() {
-        return ModelDeployer.builder().discoverProviders(false).provider(moto.target()
+        return ModelDeployer.builder().discoverProviders(false).provider(SageMakerTargetProvider.of(moto.target()
                         .clientOverride(o -> o.addExecutionInterceptor(moto.faults).addExecutionInterceptor(duplicates))
-                        .build())
+                        .build()))
                 .defaultTarget("sagemaker").environment(Map.of()).build();
     }
 

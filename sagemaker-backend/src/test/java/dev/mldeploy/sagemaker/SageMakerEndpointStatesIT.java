@@ -40,9 +40,9 @@ class SageMakerEndpointStatesIT {
         aws.assumeSupports("sagemaker");
         moto = new MotoResources(aws);
         spec = ModelSpec.builder("busy").source(MotoResources.model(tmp.resolve("m"), "v1")).build();
-        deployer = ModelDeployer.builder().discoverProviders(false).provider(moto.target()
+        deployer = ModelDeployer.builder().discoverProviders(false).provider(SageMakerTargetProvider.of(moto.target()
                         .clientOverride(o -> o.addExecutionInterceptor(moto.faults).addExecutionInterceptor(states))
-                        .build())
+                        .build()))
                 .defaultTarget("sagemaker").environment(Map.of()).build();
     }
 

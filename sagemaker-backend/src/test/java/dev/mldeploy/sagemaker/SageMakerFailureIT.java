@@ -51,7 +51,7 @@ class SageMakerFailureIT {
     }
 
     private ModelDeployer deployer(SageMakerTarget target) {
-        deployer = ModelDeployer.builder().discoverProviders(false).provider(target).defaultTarget("sagemaker")
+        deployer = ModelDeployer.builder().discoverProviders(false).provider(SageMakerTargetProvider.of(target)).defaultTarget("sagemaker")
                 .environment(Map.of()).build();
         return deployer;
     }

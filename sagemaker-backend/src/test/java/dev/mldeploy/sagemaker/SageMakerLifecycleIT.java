@@ -53,7 +53,7 @@ class SageMakerLifecycleIT {
     }
 
     private ModelDeployer deployer(SageMakerTarget target) {
-        deployer = ModelDeployer.builder().discoverProviders(false).provider(target).defaultTarget("sagemaker")
+        deployer = ModelDeployer.builder().discoverProviders(false).provider(SageMakerTargetProvider.of(target)).defaultTarget("sagemaker")
                 .environment(Map.of()).build();
         return deployer;
     }

@@ -37,7 +37,7 @@ class SageMakerRollbackIT {
         aws.assumeSupports("sagemaker");
         moto = new MotoResources(aws);
         deployer = ModelDeployer.builder().discoverProviders(false).defaultTarget("sagemaker").environment(Map.of())
-                .provider(moto.target().sageMakerClient(UpdateEndpointEmulation.wrap(moto.sageMaker)).build())
+                .provider(SageMakerTargetProvider.of(moto.target().sageMakerClient(UpdateEndpointEmulation.wrap(moto.sageMaker)).build()))
                 .build();
     }
 

@@ -1,10 +1,13 @@
 package dev.mldeploy.sagemaker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.ModelDeployer;
+import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
 import java.util.Map;
@@ -22,6 +25,38 @@ class SageMakerTargetProviderTest {
         assertTrue(p.packager().isPresent());
         assertTrue(p.placementProfiles().stream().allMatch(x -> x.target().equals("sagemaker")));
         assertTrue(p.placementProfiles().stream().anyMatch(x -> x.variant().equals("realtime")));
+    }
+
+    @Test
+    void serviceLoader_andOf_areTheOneProviderClass_andTheTargetIsConfigurationOnly() {
+        TargetProvider found = ServiceLoader.load(TargetProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(x -> x.name().equals("sagemaker")).findFirst().orElseThrow();
+        TargetProvider explicit = SageMakerTargetProvider.of(SageMakerTarget.builder().build());
+        assertEquals(found.getClass(), explicit.getClass());
+        assertEquals(found.name(), explicit.name());
+        assertEquals(found.placementProfiles().toString(), explicit.placementProfiles().toString());
+        assertFalse(TargetProvider.class.isAssignableFrom(SageMakerTarget.class), "SageMakerTarget is configuration");
+    }
+
+    @Test
+    void of_createsWithTheGivenConfiguration_notTheEnvironmentsKeys() {
+        // the environment's role is malformed: the discovered provider reads it and refuses, the explicit one
+        // deploys with its own configuration and takes only the clients' region from the environment
+        TargetContext env = new TargetContext(Map.of("MLDEPLOY_ROLE_ARN", "my-role", "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s", "AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+        assertThrows(InvalidConfigurationException.class, () -> new SageMakerTargetProvider().create(env));
+        try (Target t = SageMakerTargetProvider.of(SageMakerTarget.builder().roleArn(ROLE).build()).create(env)) {
+            assertEquals("sagemaker", t.name());
+        }
+    }
+
+    @Test
+    void of_deployerTakesTheExplicitProvider_withoutDiscovery() {
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false)
+                .provider(SageMakerTargetProvider.of(SageMakerTarget.builder().region("us-east-1").build()))
+                .defaultTarget("sagemaker").environment(Map.of()).build()) {
+            assertTrue(d.targets().contains("sagemaker"), d.targets().toString());
+        }
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.mldeploy.benchmarks.sagemaker;
 
-import dev.mldeploy.bundle.SourceTree;
-import dev.mldeploy.sagemaker.internal.ArtifactStore;
-import dev.mldeploy.sagemaker.internal.ModelPackager;
+import dev.mldeploy.sagemaker.SageMakerArtifacts;
 import dev.mldeploy.testsupport.MotoServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +22,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Packaging and upload of a 1 GB model directory to S3 on a local moto server: mldeploy's {@link ArtifactStore}
+ * Packaging and upload of a 1 GB model directory to S3 on a local moto server: mldeploy's {@link SageMakerArtifacts}
  * (content hash, tar, gzip and a parallel multipart upload, streamed so compression and upload overlap) against
  * {@code tar czf} followed by {@code aws s3 cp}, in the same run; plus mldeploy's uncompressed mode.
  *
@@ -74,13 +72,13 @@ public final class PackageUploadBenchmark {
                                 Files.delete(archive);
                                 t.put(BASELINE, t.get(TAR) + t.get(CP));
                             }
-                            case DEFAULT -> t.put(what, time(() -> bytes[0] = upload(s3, new ModelPackager(1),
+                            case DEFAULT -> t.put(what, time(() -> bytes[0] = upload(s3, 1, true,
                                     model, "default", false)));
-                            case LEVEL6 -> t.put(what, time(() -> bytes[0] = upload(s3, new ModelPackager(6),
+                            case LEVEL6 -> t.put(what, time(() -> bytes[0] = upload(s3, 6, true,
                                     model, "level6", false)));
                             case FORCED -> t.put(what, time(() -> bytes[0] = upload(s3,
-                                    new ModelPackager(1, false), model, "forced", false)));
-                            default -> t.put(what, time(() -> bytes[0] = upload(s3, new ModelPackager(1), model,
+                                    1, false, model, "forced", false)));
+                            default -> t.put(what, time(() -> bytes[0] = upload(s3, 1, true, model,
                                     "flat", true)));
                         }
                         uploaded.put(what, bytes[0]);
@@ -121,10 +119,11 @@ public final class PackageUploadBenchmark {
     }
 
     /** One mldeploy upload from scratch: listing, content hash, packaging and upload, as a deploy does them. */
-    private static long upload(S3Client s3, ModelPackager packager, Path model, String prefix,
+    private static long upload(S3Client s3, int level, boolean storeIncompressible, Path model, String prefix,
                                boolean uncompressed) {
-        try (ArtifactStore store = new ArtifactStore(s3, packager)) {
-            return store.upload(SourceTree.of(model), BUCKET, prefix, "model", uncompressed).bytes();
+        try (SageMakerArtifacts store = SageMakerArtifacts.builder().s3Client(s3).compressionLevel(level)
+                .storeIncompressibleFiles(storeIncompressible).build()) {
+            return store.upload(model, BUCKET, prefix, "model", uncompressed).bytes();
         }
     }
 

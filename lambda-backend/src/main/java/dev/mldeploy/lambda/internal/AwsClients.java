@@ -29,9 +29,9 @@ public final class AwsClients implements AutoCloseable {
 
     private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
-        this.factory = new AwsClientFactory(AwsSettings.of(config.region(), config.endpointOverride(),
-                config.credentialsProvider(), Optional.empty(), BUILDER), context);
-        this.lambda = factory.clientOr(config.lambdaClient(), LambdaClient.builder().httpClientBuilder(
+        this.factory = new AwsClientFactory(new AwsSettings(config.region(), config.endpointOverride(),
+                config.credentialsProvider(), null, BUILDER), context);
+        this.lambda = factory.clientOr(Optional.ofNullable(config.lambdaClient()), LambdaClient.builder().httpClientBuilder(
                 ApacheHttpClient.builder().socketTimeout(LambdaLimits.MAX_TIMEOUT.plus(LambdaSettings.INVOKE_MARGIN))));
     }
 
@@ -50,14 +50,14 @@ public final class AwsClients implements AutoCloseable {
 
     public synchronized S3Client s3() {
         if (s3 == null) {
-            s3 = factory.s3(config.s3Client());
+            s3 = factory.s3(Optional.ofNullable(config.s3Client()));
         }
         return s3;
     }
 
     public synchronized IamClient iam() {
         if (iam == null) {
-            iam = config.iamClient().orElseGet(() -> factory.buildGlobal(IamClient.builder()));
+            iam = config.iamClient() != null ? config.iamClient() : factory.buildGlobal(IamClient.builder());
         }
         return iam;
     }

@@ -70,18 +70,18 @@ public final class FunctionDeployer {
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
         FunctionSettings settings = FunctionSettings.resolve(spec, config, ctx.candidate());
-        if (config.roleArn().isEmpty() && !config.createRole()) {
+        if (config.roleArn() == null && !config.createRole()) {
             throw new InvalidConfigurationException("the lambda target needs an execution role: give its ARN "
                     + "(--role-arn, MLDEPLOY_ROLE_ARN, LambdaTarget.builder().roleArn(...)) or let mldeploy create "
                     + "one (--create-role, MLDEPLOY_LAMBDA_CREATE_ROLE=true)");
         }
         SourceTree tree = SourceTree.of(spec);
-        String hash = SpecFingerprint.of(spec, tree, settings.fingerprintParts(config.roleArn().orElse("create")));
+        String hash = SpecFingerprint.of(spec, tree, settings.fingerprintParts(config.roleArn() != null ? config.roleArn() : "create"));
         LambdaPackager.Package pkg = null;
         if (!settings.isImage()) {
             ctx.progress("package", "", "zipping " + tree.entries().size() + " files and the adapter");
             pkg = LambdaPackager.buildTemporary(spec, tree);
-            if (pkg.zippedBytes() > config.directUploadLimitBytes() && config.bucket().isEmpty()) {
+            if (pkg.zippedBytes() > config.directUploadLimitBytes() && config.bucket() == null) {
                 pkg.delete();
                 throw new InvalidConfigurationException("the Lambda package of '" + spec.name() + "' is "
                         + pkg.zippedBytes() + " bytes zipped, over the " + config.directUploadLimitBytes()
@@ -90,11 +90,11 @@ public final class FunctionDeployer {
         }
         try {
             // the most tags mldeploy may add, checked before any call (AWS allows 50 per resource)
-            AwsRules.checkTags(FunctionRequests.functionTags(spec.name(), hash, true, config.bucket().orElse(null),
+            AwsRules.checkTags(FunctionRequests.functionTags(spec.name(), hash, true, config.bucket(),
                     settings.userTags()),
                     "function " + spec.name(), InvalidSpecException::new);
-            if (config.roleArn().isEmpty()) {
-                AwsRules.checkTags(RoleManager.tags(spec.name(), settings.userTags(), config.bucket().orElse(null)),
+            if (config.roleArn() == null) {
+                AwsRules.checkTags(RoleManager.tags(spec.name(), settings.userTags(), config.bucket()),
                         "IAM role " + RoleManager.roleName(spec.name()), InvalidSpecException::new);
             }
             CallBudget budget = CallBudget.of(ctx);
@@ -310,7 +310,7 @@ public final class FunctionDeployer {
                 throw new UncheckedIOException("cannot read the package " + pkg.zip(), e);
             }
         }
-        PackageStore store = new PackageStore(clients.s3(), config.bucket().orElseThrow(), config.createBucket(),
+        PackageStore store = new PackageStore(clients.s3(), Objects.requireNonNull(config.bucket(), "bucket"), config.createBucket(),
                 budget);
         created.store = store;
         store.ensureBucket(ctx);
@@ -322,11 +322,11 @@ public final class FunctionDeployer {
     }
 
     private String role(String name, FunctionSettings s, CreatedResources created, CallBudget budget, DeployContext ctx) {
-        if (config.roleArn().isPresent()) {
-            return config.roleArn().get();
+        if (config.roleArn() != null) {
+            return config.roleArn();
         }
         RoleManager.Resolved r = new RoleManager(clients.iam(), budget).ensure(name, s.userTags(),
-                config.bucket().orElse(null), ctx);
+                config.bucket(), ctx);
         created.role = r.created();
         return r.arn();
     }

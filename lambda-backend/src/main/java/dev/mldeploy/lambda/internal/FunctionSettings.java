@@ -72,7 +72,7 @@ public record FunctionSettings(String functionName, String runtime, Architecture
                     + "SageMaker (--target sagemaker)");
         }
         PlacedSettings placed = PlacedSettings.of(candidate);
-        String runtime = config.runtime().or(placed::runtime).orElse("python" + spec.pythonVersion());
+        String runtime = Optional.ofNullable(config.runtime()).or(placed::runtime).orElse("python" + spec.pythonVersion());
         var m = RUNTIME.matcher(runtime);
         int minor = m.matches() ? Integer.parseInt(m.group(1)) : -1;
         if (minor < LambdaLimits.MIN_PYTHON_MINOR || minor > LambdaLimits.MAX_PYTHON_MINOR) {
@@ -82,13 +82,13 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         }
         int memory = first(config.memoryMb(), placed.memoryMb()).orElse(spec.resources().memoryMb());
         LambdaLimits.checkMemory(memory, InvalidSpecException::new);
-        Duration timeout = config.functionTimeout().or(placed::timeout).orElse(spec.resources().maxInferenceTime());
+        Duration timeout = Optional.ofNullable(config.functionTimeout()).or(placed::timeout).orElse(spec.resources().maxInferenceTime());
         long seconds = (timeout.toMillis() + 999) / 1000;
         LambdaLimits.checkTimeout(Duration.ofSeconds(seconds), InvalidSpecException::new);
         int ephemeral = first(config.ephemeralStorageMb(), placed.ephemeralStorageMb())
                 .orElse(Math.max(LambdaLimits.MIN_EPHEMERAL_MB, spec.resources().ephemeralStorageMb()));
         LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
-        String imageUri = config.imageUri().orElse(null);
+        String imageUri = config.imageUri();
         if (imageUri == null && placed.image()) {
             // as for a zip over the limit without placement (LambdaPackager): the model does not fit a zip
             throw new InvalidSpecException("placement chose " + placed.candidate().orElse("lambda:image") + " for '"
@@ -99,10 +99,10 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         }
         int provisioned = config.provisionedConcurrency() > 0 ? config.provisionedConcurrency()
                 : placed.provisionedConcurrency().orElse(0);
-        if (config.reservedConcurrency().isPresent() && provisioned > config.reservedConcurrency().getAsInt()) {
+        if (config.reservedConcurrency() != null && provisioned > config.reservedConcurrency()) {
             throw new InvalidConfigurationException("placement priced provisioned concurrency " + provisioned
                     + " for '" + spec.name() + "', over the lambda target's reserved concurrency "
-                    + config.reservedConcurrency().getAsInt() + "; raise the reservation or lower "
+                    + config.reservedConcurrency() + "; raise the reservation or lower "
                     + "--provisioned-concurrency");
         }
         Map<String, String> env = new TreeMap<>(config.environment());
@@ -117,16 +117,17 @@ public record FunctionSettings(String functionName, String runtime, Architecture
             }
         });
         AwsRules.checkTags(tags, "model '" + spec.name() + "'", InvalidSpecException::new);
-        Architecture architecture = config.architecture().or(placed::architecture)
+        Architecture architecture = Optional.ofNullable(config.architecture()).or(placed::architecture)
                 .orElse(spec.resources().architecture());
         return new FunctionSettings(spec.name(), runtime, architecture, memory, (int) seconds, ephemeral, env,
                 imageUri, provisioned,
-                config.reservedConcurrency().isPresent() ? config.reservedConcurrency().getAsInt() : null,
-                config.vpc().orElse(null), tags);
+                config.reservedConcurrency(),
+                config.vpc(), tags);
     }
 
-    private static OptionalInt first(OptionalInt a, OptionalInt b) {
-        return a.isPresent() ? a : b;
+    /** {@code a} (the target's setting, null when not given), else {@code b} (placement's). */
+    private static OptionalInt first(Integer a, OptionalInt b) {
+        return a != null ? OptionalInt.of(a) : b;
     }
 
     public boolean isImage() {

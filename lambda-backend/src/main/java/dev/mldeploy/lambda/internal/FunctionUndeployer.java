@@ -41,7 +41,9 @@ final class FunctionUndeployer {
         CallBudget budget = CallBudget.of(ctx);
         List<String> removed = new ArrayList<>();
         Set<String> buckets = new LinkedHashSet<>();
-        config.bucket().ifPresent(buckets::add);
+        if (config.bucket() != null) {
+            buckets.add(config.bucket());
+        }
         try {
             Optional<GetFunctionResponse> f = reader.get(name, budget);
             if (f.isPresent() && !FunctionReader.isManaged(f.get())) {

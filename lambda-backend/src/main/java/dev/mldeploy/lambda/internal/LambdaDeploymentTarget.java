@@ -100,7 +100,7 @@ public final class LambdaDeploymentTarget implements Target {
         if (d.isEmpty()) {
             throw new DeploymentNotFoundException(name, "no Lambda deployment named '" + name + "'; deploy it first");
         }
-        Duration timeout = config.callTimeout().orElseGet(() -> {
+        Duration timeout = Optional.ofNullable(config.callTimeout()).orElseGet(() -> {
             String seconds = d.get().attributes().get("timeoutSeconds");
             Duration function = seconds == null ? LambdaLimits.MAX_TIMEOUT : Duration.ofSeconds(Long.parseLong(seconds));
             return function.plus(LambdaSettings.INVOKE_MARGIN);
@@ -109,7 +109,8 @@ public final class LambdaDeploymentTarget implements Target {
     }
 
     private CallBudget callBudget(String operation) {
-        return CallBudget.of(config.callTimeout().orElse(LambdaSettings.DEFAULT_CALL_TIMEOUT), operation);
+        return CallBudget.of(config.callTimeout() != null ? config.callTimeout()
+                : LambdaSettings.DEFAULT_CALL_TIMEOUT, operation);
     }
 
     @Override
@@ -118,11 +119,11 @@ public final class LambdaDeploymentTarget implements Target {
     }
 
     private DeployContext bounded(DeployContext context) {
-        Optional<Duration> bound = config.operationTimeout();
-        if (bound.isEmpty() || bound.get().compareTo(context.remaining()) >= 0) {
+        Duration bound = config.operationTimeout();
+        if (bound == null || bound.compareTo(context.remaining()) >= 0) {
             return context;
         }
-        return DeployContext.of(context.deploymentName(), context.target(), context.listener(), bound.get(),
+        return DeployContext.of(context.deploymentName(), context.target(), context.listener(), bound,
                 context.placement().orElse(null), context.candidate().orElse(null));
     }
 }

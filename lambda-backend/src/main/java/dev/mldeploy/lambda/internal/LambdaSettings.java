@@ -9,8 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -20,19 +18,21 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Every setting of the {@code lambda} target the internals read, checked once here when the public builder builds,
- * before any AWS call. The optional components mirror the public {@code LambdaTarget}'s getters, so the internals
- * read the same names the user set; unset is {@link Optional#empty()}, never null. Immutable.
+ * before any AWS call. The components mirror the public {@code LambdaTarget}'s getters, so the internals read the
+ * same names the user set. A null component is a setting not given (region, credentials, the three clients,
+ * endpoint, role, runtime, architecture, memory, function timeout, ephemeral storage, bucket, image, reserved
+ * concurrency, VPC, operation timeout, call timeout); the others are never null. Immutable.
  */
-public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,
-                             Optional<LambdaClient> lambdaClient, Optional<S3Client> s3Client,
-                             Optional<IamClient> iamClient, Optional<URI> endpointOverride, Optional<String> roleArn,
-                             boolean createRole, Optional<String> runtime, Optional<Architecture> architecture,
-                             OptionalInt memoryMb, Optional<Duration> functionTimeout, OptionalInt ephemeralStorageMb,
-                             Map<String, String> environment, Optional<String> bucket, boolean createBucket,
-                             Optional<String> imageUri, int provisionedConcurrency, OptionalInt reservedConcurrency,
-                             Optional<Vpc> vpc, Map<String, String> tags, Duration pollInterval,
-                             Optional<Duration> operationTimeout, Duration rolePropagationTimeout,
-                             Optional<Duration> callTimeout, boolean keepPackagesOnUndeploy,
+public record LambdaSettings(String region, AwsCredentialsProvider credentialsProvider,
+                             LambdaClient lambdaClient, S3Client s3Client,
+                             IamClient iamClient, URI endpointOverride, String roleArn,
+                             boolean createRole, String runtime, Architecture architecture,
+                             Integer memoryMb, Duration functionTimeout, Integer ephemeralStorageMb,
+                             Map<String, String> environment, String bucket, boolean createBucket,
+                             String imageUri, int provisionedConcurrency, Integer reservedConcurrency,
+                             Vpc vpc, Map<String, String> tags, Duration pollInterval,
+                             Duration operationTimeout, Duration rolePropagationTimeout,
+                             Duration callTimeout, boolean keepPackagesOnUndeploy,
                              long directUploadLimitBytes) {
     /** The target's name. */
     public static final String NAME = "lambda";
@@ -66,24 +66,19 @@ public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsPro
      * work.
      */
     public LambdaSettings {
-        List.of(region, credentialsProvider, lambdaClient, s3Client, iamClient, endpointOverride, roleArn, runtime,
-                architecture, memoryMb, functionTimeout, ephemeralStorageMb, bucket, imageUri, reservedConcurrency,
-                vpc, pollInterval, operationTimeout, rolePropagationTimeout, callTimeout)
-                .forEach(Objects::requireNonNull);
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(rolePropagationTimeout, "rolePropagationTimeout");
         environment = Collections.unmodifiableMap(new TreeMap<>(environment));
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
-        check(roleArn.orElse(null), createRole, runtime.orElse(null), memoryMb, functionTimeout.orElse(null),
-                ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri.orElse(null),
-                directUploadLimitBytes, bucket.orElse(null), environment, tags);
+        check(roleArn, createRole, runtime, memoryMb, functionTimeout,
+                ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri,
+                directUploadLimitBytes, bucket, environment, tags);
     }
 
-    private static void check(String roleArn, boolean createRole, String runtime, OptionalInt memory,
-                              Duration functionTimeout, OptionalInt ephemeral, int provisionedConcurrency,
-                              OptionalInt reserved, String imageUri, long directUploadLimitBytes, String bucket,
+    private static void check(String roleArn, boolean createRole, String runtime, Integer memoryMb,
+                              Duration functionTimeout, Integer ephemeralStorageMb, int provisionedConcurrency,
+                              Integer reservedConcurrency, String imageUri, long directUploadLimitBytes, String bucket,
                               Map<String, String> environment, Map<String, String> tags) {
-        Integer memoryMb = memory.isPresent() ? memory.getAsInt() : null;
-        Integer ephemeralStorageMb = ephemeral.isPresent() ? ephemeral.getAsInt() : null;
-        Integer reservedConcurrency = reserved.isPresent() ? reserved.getAsInt() : null;
         if (roleArn != null && !AwsNames.isRoleArn(roleArn)) {
             throw new InvalidConfigurationException("execution role ARN '" + roleArn + "' is malformed; expected "
                     + "arn:aws:iam::<12-digit account>:role/<name> (--role-arn, MLDEPLOY_ROLE_ARN), or let mldeploy "
@@ -146,9 +141,9 @@ public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsPro
     /** Leaves out clients and credentials: they are the caller's, and a credentials provider may print secrets. */
     @Override
     public String toString() {
-        return "LambdaSettings{region=" + region.orElse(null) + ", endpoint=" + endpointOverride.orElse(null)
-                + ", roleArn=" + roleArn.orElse(null) + ", createRole=" + createRole + ", runtime="
-                + runtime.orElse(null) + ", bucket=" + bucket.orElse(null) + ", imageUri=" + imageUri.orElse(null)
+        return "LambdaSettings{region=" + region + ", endpoint=" + endpointOverride
+                + ", roleArn=" + roleArn + ", createRole=" + createRole + ", runtime="
+                + runtime + ", bucket=" + bucket + ", imageUri=" + imageUri
                 + ", provisionedConcurrency=" + provisionedConcurrency + "}";
     }
 }

@@ -1,7 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.sagemaker.AutoscalingSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -43,7 +42,7 @@ public final class Autoscaler {
     }
 
     /** Registers {@code variants} of {@code endpoint} between min and max, with the target-tracking policy. */
-    public void apply(String endpoint, List<String> variants, AutoscalingSettings settings) {
+    public void apply(String endpoint, List<String> variants, SageMakerSettings.Autoscaling settings) {
         for (String variant : variants) {
             String resourceId = Naming.scalingResourceId(endpoint, variant);
             SageMakerApi.call("register " + resourceId + " with Application Auto Scaling", () ->

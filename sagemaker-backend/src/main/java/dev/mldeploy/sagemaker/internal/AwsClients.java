@@ -3,6 +3,7 @@ package dev.mldeploy.sagemaker.internal;
 import dev.mldeploy.aws.AwsClientFactory;
 import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.spi.TargetContext;
+import java.util.Optional;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -32,12 +33,13 @@ public final class AwsClients implements AutoCloseable {
     }
 
     private AwsClients(SageMakerSettings config, TargetContext context) {
-        this.factory = new AwsClientFactory(AwsSettings.of(config.region(), config.endpointOverride(),
+        this.factory = new AwsClientFactory(new AwsSettings(config.region(), config.endpointOverride(),
                 config.credentialsProvider(), config.clientOverride(), BUILDER), context);
-        this.sageMaker = factory.clientOr(config.sageMakerClient(), SageMakerClient.builder());
-        this.runtime = factory.clientOr(config.runtimeClient(), SageMakerRuntimeClient.builder());
-        this.s3 = factory.s3(config.s3Client());
-        this.autoScaling = factory.clientOr(config.autoScalingClient(), ApplicationAutoScalingClient.builder());
+        this.sageMaker = factory.clientOr(Optional.ofNullable(config.sageMakerClient()), SageMakerClient.builder());
+        this.runtime = factory.clientOr(Optional.ofNullable(config.runtimeClient()), SageMakerRuntimeClient.builder());
+        this.s3 = factory.s3(Optional.ofNullable(config.s3Client()));
+        this.autoScaling = factory.clientOr(Optional.ofNullable(config.autoScalingClient()),
+                ApplicationAutoScalingClient.builder());
     }
 
     /** The clients for {@code config}, building those it does not give. */

@@ -5,11 +5,11 @@ import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.CandidateEvaluation;
 import dev.mldeploy.placement.SageMakerLimits;
-import dev.mldeploy.sagemaker.AutoscalingSettings;
-import dev.mldeploy.sagemaker.DataCaptureSettings;
-import dev.mldeploy.sagemaker.ServerlessSettings;
-import dev.mldeploy.sagemaker.VariantSettings;
-import dev.mldeploy.sagemaker.VpcSettings;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings.Autoscaling;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings.DataCapture;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings.Serverless;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings.Variant;
+import dev.mldeploy.sagemaker.internal.SageMakerSettings.Vpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +34,9 @@ import java.util.TreeMap;
  * @param compressionLevel the gzip level of {@code model.tar.gz}
  * @param tags        user tags (the target's, then the spec's)
  */
-public record DeploymentPlan(String roleArn, String bucket, String prefix, String image, ServerlessSettings serverless,
-                             List<VariantSettings> variants, DataCaptureSettings dataCapture, String kmsKeyId,
-                             VpcSettings vpc, AutoscalingSettings autoscaling, boolean uncompressed,
+public record DeploymentPlan(String roleArn, String bucket, String prefix, String image, Serverless serverless,
+                             List<Variant> variants, DataCapture dataCapture, String kmsKeyId,
+                             Vpc vpc, Autoscaling autoscaling, boolean uncompressed,
                              int compressionLevel, Map<String, String> tags) {
     public static final String REALTIME = "realtime";
     public static final String SERVERLESS = "serverless";
@@ -66,14 +66,14 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
             throw new InvalidSpecException("the sagemaker target cannot deploy model '" + spec.name() + "': "
                     + problem);
         });
-        String role = config.roleArn().orElseThrow(() -> new InvalidConfigurationException(
+        String role = Optional.ofNullable(config.roleArn()).orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an execution role that SageMaker can assume; set "
                         + "SageMakerTarget.builder().roleArn(...), --role-arn or MLDEPLOY_ROLE_ARN ("
                         + SageMakerSettings.ROLE_ARN_FORM + ")"));
-        String bucket = config.bucket().orElseThrow(() -> new InvalidConfigurationException(
+        String bucket = Optional.ofNullable(config.bucket()).orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an S3 bucket for model artifacts; set "
                         + "SageMakerTarget.builder().bucket(...), --bucket or MLDEPLOY_BUCKET"));
-        String image = config.image().orElseThrow(() -> new InvalidConfigurationException(
+        String image = Optional.ofNullable(config.image()).orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs a container image that serves the model: write the Dockerfile with "
                         + "'mldeploy package --target sagemaker --model DIR --out OUT', build and push it "
                         + "('docker build -t IMAGE OUT && docker push IMAGE' to an ECR repository), then set "
@@ -84,41 +84,41 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                 .map(c -> SERVERLESS.equals(c.variant())).orElse(false);
         // settings only real-time endpoints take win over placement's serverless choice; uncompressed artifacts
         // are one (SageMaker refuses ModelDataSource on serverless endpoints)
-        boolean configRealtime = config.instanceType().isPresent() || config.instanceCount() > 0
-                || !config.variants().isEmpty() || config.autoscaling().isPresent()
-                || config.dataCapture().isPresent() || config.vpc().isPresent() || config.uncompressedArtifacts();
-        ServerlessSettings serverless = config.serverless().orElse(null);
+        boolean configRealtime = config.instanceType() != null || config.instanceCount() > 0
+                || !config.variants().isEmpty() || config.autoscaling() != null
+                || config.dataCapture() != null || config.vpc() != null || config.uncompressedArtifacts();
+        Serverless serverless = config.serverless();
         if (serverless == null && placementServerless && !configRealtime) {
             int memory = roundServerlessMemory(intSetting(settings, CandidateEvaluation.MEMORY_MB)
                     .orElse(spec.resources().memoryMb()));
-            serverless = new ServerlessSettings(memory, intSetting(settings, CandidateEvaluation.MAX_CONCURRENCY)
-                    .orElse(ServerlessSettings.DEFAULT_MAX_CONCURRENCY));
+            serverless = new Serverless(memory, intSetting(settings, CandidateEvaluation.MAX_CONCURRENCY)
+                    .orElse(Serverless.DEFAULT_MAX_CONCURRENCY));
         }
-        List<VariantSettings> variants = new ArrayList<>();
+        List<Variant> variants = new ArrayList<>();
         if (serverless != null) {
             checkServerlessSpec(spec);
-            variants.add(VariantSettings.of(DEFAULT_VARIANT, 1.0));
+            variants.add(defaultVariant(DEFAULT_VARIANT));
         } else {
-            String type = config.instanceType().orElse(settings.getOrDefault(CandidateEvaluation.INSTANCE_TYPE,
-                    SageMakerSettings.DEFAULT_INSTANCE_TYPE));
+            String type = config.instanceType() != null ? config.instanceType()
+                    : settings.getOrDefault(CandidateEvaluation.INSTANCE_TYPE, SageMakerSettings.DEFAULT_INSTANCE_TYPE);
             int count = config.instanceCount() > 0 ? config.instanceCount()
-                    : intSetting(settings, CandidateEvaluation.INSTANCE_COUNT).orElse(config.autoscaling()
-                    .map(AutoscalingSettings::minInstances).orElse(1));
-            List<VariantSettings> given = config.variants();
+                    : intSetting(settings, CandidateEvaluation.INSTANCE_COUNT).orElse(config.autoscaling() != null
+                    ? config.autoscaling().minInstances() : 1);
+            List<Variant> given = config.variants();
             if (given.isEmpty() && spec.features().variants() > 1) {
                 given = new ArrayList<>();
                 for (int i = 1; i <= spec.features().variants(); i++) {
-                    given.add(VariantSettings.of("variant-" + i, 1.0));
+                    given.add(defaultVariant("variant-" + i));
                 }
             } else if (given.isEmpty()) {
-                given = List.of(VariantSettings.of(DEFAULT_VARIANT, 1.0));
+                given = List.of(defaultVariant(DEFAULT_VARIANT));
             } else if (given.size() < spec.features().variants()) {
                 throw new InvalidConfigurationException("model '" + spec.name() + "' asks for "
                         + spec.features().variants() + " production variants but the sagemaker target gives "
                         + given.size() + "; add variants (SageMakerTarget.builder().addVariant(...))");
             }
-            for (VariantSettings v : given) {
-                variants.add(new VariantSettings(v.name(), v.weight(),
+            for (Variant v : given) {
+                variants.add(new Variant(v.name(), v.weight(),
                         v.instanceType() == null ? type : v.instanceType(),
                         v.instanceCount() == 0 ? count : v.instanceCount()));
             }
@@ -128,11 +128,11 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
                         + "or ml.g5.xlarge");
             }
         }
-        if (spec.features().dataCapture() && config.dataCapture().isEmpty()) {
+        if (spec.features().dataCapture() && config.dataCapture() == null) {
             throw new InvalidConfigurationException("model '" + spec.name() + "' asks for data capture; set "
                     + "SageMakerTarget.builder().dataCapture(DataCaptureSettings.of(\"s3://bucket/prefix\", 100))");
         }
-        if (config.kmsKeyId().isPresent() && serverless == null) {
+        if (config.kmsKeyId() != null && serverless == null) {
             variants.forEach(v -> SageMakerSettings.checkKmsInstanceType(v.instanceType()));
         }
         Map<String, String> tags = new TreeMap<>(config.tags());
@@ -140,8 +140,13 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         tags.putAll(spec.tags());
         checkTags(spec.name(), bucket, config.prefix(), serverless == null ? REALTIME : SERVERLESS, tags);
         return new DeploymentPlan(role, bucket, config.prefix(), image, serverless, variants,
-                config.dataCapture().orElse(null), config.kmsKeyId().orElse(null), config.vpc().orElse(null),
-                config.autoscaling().orElse(null), config.uncompressedArtifacts(), config.compressionLevel(), tags);
+                config.dataCapture(), config.kmsKeyId(), config.vpc(),
+                config.autoscaling(), config.uncompressedArtifacts(), config.compressionLevel(), tags);
+    }
+
+    /** A variant of weight 1 on the instance type and count resolved for the endpoint. */
+    private static Variant defaultVariant(String name) {
+        return new Variant(name, 1.0, null, 0);
     }
 
     /** Checks every tag a resource of this deployment will carry, mldeploy's own included, and their count. */
@@ -179,7 +184,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
 
     private static int roundServerlessMemory(int mb) {
         int rounded = (int) Math.ceil(mb / 1024.0) * 1024;
-        return Math.max(ServerlessSettings.MIN_MEMORY_MB, Math.min(ServerlessSettings.MAX_MEMORY_MB, rounded));
+        return Math.max(Serverless.MIN_MEMORY_MB, Math.min(Serverless.MAX_MEMORY_MB, rounded));
     }
 
     private static Optional<Integer> intSetting(Map<String, String> settings, String... keys) {
@@ -207,7 +212,7 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         if (serverless != null) {
             m.put("serverless", serverless.memoryMb() + "/" + serverless.maxConcurrency());
         }
-        for (VariantSettings v : variants) {
+        for (Variant v : variants) {
             m.put("variant." + v.name(), v.weight() + "/" + v.instanceType() + "/" + v.instanceCount());
         }
         if (dataCapture != null) {

@@ -10,7 +10,6 @@ import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
-import dev.mldeploy.sagemaker.VariantSettings;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Waiter;
 import java.time.Duration;
@@ -158,7 +157,7 @@ public final class EndpointDeployer {
         Duration interval = config.pollInterval().compareTo(Duration.ofSeconds(1)) < 0 ? config.pollInterval()
                 : Duration.ofSeconds(1);
         Waiter.<Optional<DescribeEndpointConfigResponse>>forPhase(
-                        Contexts.bounded(ctx, Optional.of(CONFIG_VISIBLE_WAIT)), "config",
+                        Contexts.bounded(ctx, CONFIG_VISIBLE_WAIT), "config",
                         "endpoint config " + configName + " to be readable")
                 .interval(interval)
                 .poll(EndpointWaiter.checked(ctx, "endpoint config " + configName + " to be readable",
@@ -419,6 +418,6 @@ public final class EndpointDeployer {
     }
 
     private static List<String> variantNames(DeploymentPlan plan) {
-        return plan.variants().stream().map(VariantSettings::name).toList();
+        return plan.variants().stream().map(SageMakerSettings.Variant::name).toList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.sagemaker.VariantSettings;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sagemaker.model.CaptureMode;
@@ -44,7 +43,7 @@ public final class EndpointRequests {
     public static CreateEndpointConfigRequest createEndpointConfig(String configName, String modelName,
                                                                    DeploymentPlan plan, List<Tag> tags) {
         List<ProductionVariant> variants = new ArrayList<>();
-        for (VariantSettings v : plan.variants()) {
+        for (SageMakerSettings.Variant v : plan.variants()) {
             ProductionVariant.Builder pv = ProductionVariant.builder().variantName(v.name()).modelName(modelName)
                     .initialVariantWeight((float) v.weight());
             if (plan.isServerless()) {

@@ -88,7 +88,9 @@ public final class EndpointUndeployer {
         }
         if (!config.keepArtifactsOnUndeploy()) {
             // the name's prefix in the target's bucket: artifacts of a deploy that never got to create a model
-            config.bucket().ifPresent(b -> artifactPrefixes.add(Naming.artifactsUri(b, config.prefix(), name)));
+            if (config.bucket() != null) {
+                artifactPrefixes.add(Naming.artifactsUri(config.bucket(), config.prefix(), name));
+            }
             for (String uri : artifactPrefixes) {
                 URI u = URI.create(uri);
                 String key = u.getPath().startsWith("/") ? u.getPath().substring(1) : u.getPath();

@@ -28,8 +28,9 @@ public final class SageMakerDeploymentTarget implements Target {
 
     SageMakerDeploymentTarget(SageMakerSettings config, AwsClients clients) {
         this.clients = clients;
-        this.callBudget = config.callTimeout().map(t -> CallBudget.perCall(t, "raise the call timeout "
-                + "(SageMakerTarget.builder().callTimeout, MLDEPLOY_CALL_TIMEOUT, --timeout)")).orElse(CallBudget.unbounded());
+        this.callBudget = config.callTimeout() == null ? CallBudget.unbounded() : CallBudget.perCall(
+                config.callTimeout(), "raise the call timeout (SageMakerTarget.builder().callTimeout, "
+                        + "MLDEPLOY_CALL_TIMEOUT, --timeout)");
         SageMakerApi api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());

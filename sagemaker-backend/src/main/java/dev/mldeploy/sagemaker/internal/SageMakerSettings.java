@@ -2,11 +2,6 @@ package dev.mldeploy.sagemaker.internal;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsNames;
-import dev.mldeploy.sagemaker.AutoscalingSettings;
-import dev.mldeploy.sagemaker.DataCaptureSettings;
-import dev.mldeploy.sagemaker.ServerlessSettings;
-import dev.mldeploy.sagemaker.VariantSettings;
-import dev.mldeploy.sagemaker.VpcSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
@@ -14,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -28,19 +22,22 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * Every setting of the {@code sagemaker} target the internals read, checked alone and together once, here, when
- * the public target's builder makes it: before anything is called. Empty optionals are settings not
- * given. Not API.
+ * the public target's builder makes it: before anything is called. A null component is a setting not given
+ * (region, credentials, the four clients, endpoint and client override, role, bucket, image, instance type,
+ * serverless, data capture, KMS key, VPC, timeout, call timeout, autoscaling); the others are never null. The
+ * nested values are the internals' own copies of the public settings records, so nothing here reads the public
+ * package. Not API.
  */
-public record SageMakerSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,
-        Optional<SageMakerClient> sageMakerClient, Optional<SageMakerRuntimeClient> runtimeClient,
-        Optional<S3Client> s3Client, Optional<ApplicationAutoScalingClient> autoScalingClient,
-        Optional<URI> endpointOverride, Optional<Consumer<ClientOverrideConfiguration.Builder>> clientOverride,
-        Optional<String> roleArn, Optional<String> bucket, String prefix, boolean createBucket,
-        Optional<String> image, Optional<String> instanceType, int instanceCount,
-        Optional<ServerlessSettings> serverless, List<VariantSettings> variants,
-        Optional<DataCaptureSettings> dataCapture, Optional<String> kmsKeyId, Optional<VpcSettings> vpc,
-        Map<String, String> tags, Duration pollInterval, Optional<Duration> timeout, Optional<Duration> callTimeout,
-        Optional<AutoscalingSettings> autoscaling, boolean keepArtifactsOnUndeploy, boolean uncompressedArtifacts,
+public record SageMakerSettings(String region, AwsCredentialsProvider credentialsProvider,
+        SageMakerClient sageMakerClient, SageMakerRuntimeClient runtimeClient,
+        S3Client s3Client, ApplicationAutoScalingClient autoScalingClient,
+        URI endpointOverride, Consumer<ClientOverrideConfiguration.Builder> clientOverride,
+        String roleArn, String bucket, String prefix, boolean createBucket,
+        String image, String instanceType, int instanceCount,
+        Serverless serverless, List<Variant> variants,
+        DataCapture dataCapture, String kmsKeyId, Vpc vpc,
+        Map<String, String> tags, Duration pollInterval, Duration timeout, Duration callTimeout,
+        Autoscaling autoscaling, boolean keepArtifactsOnUndeploy, boolean uncompressedArtifacts,
         int compressionLevel) {
     /** The target's name. */
     public static final String NAME = "sagemaker";
@@ -49,32 +46,153 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
     /** Characters safe in S3 keys and in SageMaker tag values (the prefix goes into mldeploy's artifacts tag). */
     private static final Pattern PREFIX = Pattern.compile("^[a-zA-Z0-9_.=+@/-]*$");
 
+    /**
+     * Serverless inference (the internals' copy of the public {@code ServerlessSettings}, checked the same way).
+     *
+     * @param memoryMb       memory, 1024 to 6144 MB in 1024 MB steps
+     * @param maxConcurrency concurrent invocations, 1 to 200
+     */
+    public record Serverless(int memoryMb, int maxConcurrency) {
+        public static final int MIN_MEMORY_MB = 1024;
+        public static final int MAX_MEMORY_MB = 6144;
+        public static final int MAX_CONCURRENCY = 200;
+        public static final int DEFAULT_MAX_CONCURRENCY = 5;
+
+        public Serverless {
+            if (memoryMb < MIN_MEMORY_MB || memoryMb > MAX_MEMORY_MB || memoryMb % 1024 != 0) {
+                throw new InvalidConfigurationException("serverless memory " + memoryMb + " MB is invalid; use one "
+                        + "of 1024, 2048, 3072, 4096, 5120 or 6144 MB");
+            }
+            if (maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
+                throw new InvalidConfigurationException("serverless max concurrency " + maxConcurrency
+                        + " is invalid; use 1 to " + MAX_CONCURRENCY);
+            }
+        }
+    }
+
+    /**
+     * One production variant (the internals' copy of the public {@code VariantSettings}, checked the same way).
+     *
+     * @param name          the variant's name (letters, digits and hyphens, at most 63 characters)
+     * @param weight        its share of traffic relative to the other variants' weights (positive)
+     * @param instanceType  its instance type, or null to use the target's
+     * @param instanceCount its instance count (at least 1), or 0 to use the target's
+     */
+    public record Variant(String name, double weight, String instanceType, int instanceCount) {
+        private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
+
+        public Variant {
+            Objects.requireNonNull(name, "name");
+            if (!NAME.matcher(name).matches()) {
+                throw new InvalidConfigurationException("variant name '" + name + "' is invalid; use 1 to 63 "
+                        + "letters, digits and hyphens, starting and ending with a letter or digit");
+            }
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new InvalidConfigurationException("variant '" + name + "' has weight " + weight
+                        + "; give a positive weight (traffic is split by the ratio of the weights)");
+            }
+            if (instanceType != null && !instanceType.startsWith("ml.")) {
+                throw new InvalidConfigurationException("variant '" + name + "' has instance type '"
+                        + instanceType + "'; SageMaker instance types start with 'ml.' (for example ml.m5.large)");
+            }
+            if (instanceCount < 0) {
+                throw new InvalidConfigurationException("variant '" + name + "' has instance count "
+                        + instanceCount + "; give at least 1 (or 0 to use the target's)");
+            }
+        }
+    }
+
+    /**
+     * Data capture to S3 (the internals' copy of the public {@code DataCaptureSettings}, checked the same way).
+     *
+     * @param destinationS3Uri   where captures go ({@code s3://bucket/prefix})
+     * @param samplingPercentage the percentage of requests captured, 1 to 100
+     */
+    public record DataCapture(String destinationS3Uri, int samplingPercentage) {
+        public DataCapture {
+            Objects.requireNonNull(destinationS3Uri, "destinationS3Uri");
+            if (!destinationS3Uri.startsWith("s3://") || destinationS3Uri.length() <= "s3://".length()) {
+                throw new InvalidConfigurationException("data capture destination '" + destinationS3Uri
+                        + "' is not an S3 URI; give s3://bucket/prefix");
+            }
+            if (samplingPercentage < 1 || samplingPercentage > 100) {
+                throw new InvalidConfigurationException("data capture sampling " + samplingPercentage
+                        + "% is invalid; use 1 to 100");
+            }
+        }
+    }
+
+    /**
+     * The model's VPC (the internals' copy of the public {@code VpcSettings}, checked the same way).
+     *
+     * @param subnetIds        the subnets (1 to 16)
+     * @param securityGroupIds the security groups (1 to 5)
+     */
+    public record Vpc(List<String> subnetIds, List<String> securityGroupIds) {
+        public Vpc {
+            subnetIds = List.copyOf(Objects.requireNonNull(subnetIds, "subnetIds"));
+            securityGroupIds = List.copyOf(Objects.requireNonNull(securityGroupIds, "securityGroupIds"));
+            if (subnetIds.isEmpty() || subnetIds.size() > 16) {
+                throw new InvalidConfigurationException("VPC config has " + subnetIds.size()
+                        + " subnets; give 1 to 16 subnet ids");
+            }
+            if (securityGroupIds.isEmpty() || securityGroupIds.size() > 5) {
+                throw new InvalidConfigurationException("VPC config has " + securityGroupIds.size()
+                        + " security groups; give 1 to 5 security group ids");
+            }
+        }
+    }
+
+    /**
+     * Instance autoscaling (the internals' copy of the public {@code AutoscalingSettings}, checked the same way).
+     *
+     * @param minInstances                 fewest instances per variant (at least 1)
+     * @param maxInstances                 most instances per variant (at least {@code minInstances})
+     * @param targetInvocationsPerInstance invocations per instance per minute the policy keeps the variant at
+     */
+    public record Autoscaling(int minInstances, int maxInstances, double targetInvocationsPerInstance) {
+        public Autoscaling {
+            if (minInstances < 1) {
+                throw new InvalidConfigurationException("autoscaling min instances " + minInstances
+                        + " is invalid; a real-time variant needs at least 1");
+            }
+            if (maxInstances < minInstances) {
+                throw new InvalidConfigurationException("autoscaling max instances " + maxInstances
+                        + " is below min instances " + minInstances + "; give max >= min");
+            }
+            if (!(targetInvocationsPerInstance > 0) || Double.isInfinite(targetInvocationsPerInstance)) {
+                throw new InvalidConfigurationException("autoscaling target " + targetInvocationsPerInstance
+                        + " invocations per instance is invalid; give a positive number (per minute)");
+            }
+        }
+    }
+
     /** Throws {@link InvalidConfigurationException} naming the first problem and how to fix it. */
     public SageMakerSettings {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(pollInterval, "pollInterval");
         variants = List.copyOf(variants);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
-        roleArn.ifPresent(SageMakerSettings::checkRoleArn);
-        bucket.ifPresent(SageMakerSettings::checkBucket);
+        if (roleArn != null) {
+            checkRoleArn(roleArn);
+        }
+        if (bucket != null) {
+            checkBucket(bucket);
+        }
         if (prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
                 || prefix.length() > Limits.MAX_ARTIFACT_PREFIX || !PREFIX.matcher(prefix).matches()) {
             throw new InvalidConfigurationException("artifact prefix '" + prefix + "' is invalid; use at most "
                     + Limits.MAX_ARTIFACT_PREFIX + " letters, digits and / . _ - = + @ without a leading, trailing "
                     + "or doubled slash");
         }
-        image.ifPresent(i -> {
-            if (i.isBlank() || i.chars().anyMatch(Character::isWhitespace)) {
-                throw new InvalidConfigurationException("container image '" + i + "' is invalid; give an image URI "
-                        + "such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/mldeploy-serve:latest");
-            }
-        });
-        instanceType.ifPresent(it -> {
-            if (!it.startsWith("ml.")) {
-                throw new InvalidConfigurationException("instance type '" + it + "' is invalid; SageMaker instance "
-                        + "types start with 'ml.' (for example ml.m5.large)");
-            }
-        });
+        if (image != null && (image.isBlank() || image.chars().anyMatch(Character::isWhitespace))) {
+            throw new InvalidConfigurationException("container image '" + image + "' is invalid; give an image URI "
+                    + "such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/mldeploy-serve:latest");
+        }
+        if (instanceType != null && !instanceType.startsWith("ml.")) {
+            throw new InvalidConfigurationException("instance type '" + instanceType + "' is invalid; SageMaker "
+                    + "instance types start with 'ml.' (for example ml.m5.large)");
+        }
         if (instanceCount < 0) {
             throw new InvalidConfigurationException("instance count " + instanceCount + " is invalid; give at "
                     + "least 1");
@@ -82,22 +200,18 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new InvalidConfigurationException("poll interval must be positive, was " + pollInterval);
         }
-        timeout.ifPresent(d -> {
-            if (d.isNegative() || d.isZero()) {
-                throw new InvalidConfigurationException("timeout must be positive, was " + d);
-            }
-        });
-        callTimeout.ifPresent(d -> {
-            if (d.isNegative() || d.isZero()) {
-                throw new InvalidConfigurationException("call timeout must be positive, was " + d);
-            }
-        });
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new InvalidConfigurationException("timeout must be positive, was " + timeout);
+        }
+        if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
+            throw new InvalidConfigurationException("call timeout must be positive, was " + callTimeout);
+        }
         if (compressionLevel < 0 || compressionLevel > 9) {
             throw new InvalidConfigurationException("compression level " + compressionLevel
                     + " is invalid; use 0 (store) to 9 (smallest)");
         }
         Set<String> names = new HashSet<>();
-        for (VariantSettings v : variants) {
+        for (Variant v : variants) {
             if (!names.add(v.name())) {
                 throw new InvalidConfigurationException("variant name '" + v.name() + "' is given twice; give each "
                         + "production variant its own name");
@@ -113,36 +227,38 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
                     + "mldeploy's " + Naming.MLDEPLOY_TAGS + " that is over SageMaker's " + TagRules.MAX_TAGS
                     + " per resource: give at most " + (TagRules.MAX_TAGS - Naming.MLDEPLOY_TAGS));
         }
-        if (kmsKeyId.isPresent()) {
-            instanceType.ifPresent(SageMakerSettings::checkKmsInstanceType);
+        if (kmsKeyId != null) {
+            if (instanceType != null) {
+                checkKmsInstanceType(instanceType);
+            }
             variants.forEach(v -> checkKmsInstanceType(v.instanceType()));
         }
-        if (autoscaling.isPresent() && instanceCount > 0
-                && (instanceCount < autoscaling.get().minInstances()
-                || instanceCount > autoscaling.get().maxInstances())) {
+        if (autoscaling != null && instanceCount > 0
+                && (instanceCount < autoscaling.minInstances()
+                || instanceCount > autoscaling.maxInstances())) {
             throw new InvalidConfigurationException("instance count " + instanceCount + " is outside the "
-                    + "autoscaling range " + autoscaling.get().minInstances() + ".."
-                    + autoscaling.get().maxInstances() + "; make them agree");
+                    + "autoscaling range " + autoscaling.minInstances() + ".."
+                    + autoscaling.maxInstances() + "; make them agree");
         }
-        if (serverless.isPresent()) {
+        if (serverless != null) {
             checkServerless(instanceType, instanceCount, variants, dataCapture, vpc, autoscaling,
                     uncompressedArtifacts);
         }
     }
 
-    private static void checkServerless(Optional<String> instanceType, int instanceCount,
-            List<VariantSettings> variants, Optional<DataCaptureSettings> dataCapture, Optional<VpcSettings> vpc,
-            Optional<AutoscalingSettings> autoscaling, boolean uncompressedArtifacts) {
+    private static void checkServerless(String instanceType, int instanceCount,
+            List<Variant> variants, DataCapture dataCapture, Vpc vpc,
+            Autoscaling autoscaling, boolean uncompressedArtifacts) {
         String why = null;
-        if (instanceType.isPresent() || instanceCount > 0) {
+        if (instanceType != null || instanceCount > 0) {
             why = "an instance type or count (serverless endpoints have no instances)";
         } else if (!variants.isEmpty()) {
             why = "production variants (serverless endpoints serve one variant)";
-        } else if (dataCapture.isPresent()) {
+        } else if (dataCapture != null) {
             why = "data capture (not supported on serverless endpoints)";
-        } else if (vpc.isPresent()) {
+        } else if (vpc != null) {
             why = "a VPC config (not supported on serverless endpoints)";
-        } else if (autoscaling.isPresent()) {
+        } else if (autoscaling != null) {
             why = "instance autoscaling (serverless endpoints scale by max concurrency)";
         } else if (uncompressedArtifacts) {
             why = "uncompressed artifacts (SageMaker refuses ModelDataSource on serverless endpoints; "
@@ -182,11 +298,11 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
     /** Names no client, credentials or override (they may print secrets). */
     @Override
     public String toString() {
-        return "{region=" + region.orElse(null) + ", endpointOverride=" + endpointOverride.orElse(null)
-                + ", roleArn=" + roleArn.orElse(null) + ", bucket=" + bucket.orElse(null) + ", prefix=" + prefix
-                + ", image=" + image.orElse(null) + ", instanceType=" + instanceType.orElse(null)
-                + ", instanceCount=" + instanceCount + ", serverless=" + serverless.orElse(null) + ", variants="
-                + variants + ", autoscaling=" + autoscaling.orElse(null) + ", timeout=" + timeout.orElse(null)
-                + ", callTimeout=" + callTimeout.orElse(null) + "}";
+        return "{region=" + region + ", endpointOverride=" + endpointOverride
+                + ", roleArn=" + roleArn + ", bucket=" + bucket + ", prefix=" + prefix
+                + ", image=" + image + ", instanceType=" + instanceType
+                + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants="
+                + variants + ", autoscaling=" + autoscaling + ", timeout=" + timeout
+                + ", callTimeout=" + callTimeout + "}";
     }
 }

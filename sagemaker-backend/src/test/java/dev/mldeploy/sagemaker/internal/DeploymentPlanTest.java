@@ -79,7 +79,7 @@ class DeploymentPlanTest {
     void resolve_whenPlacementChoseServerless_deploysServerlessWithItsMemory() {
         DeploymentPlan plan = DeploymentPlan.resolve(Fixtures.settings(base().build()), spec, candidate("serverless",
                 Map.of("memoryMb", "3072", "maxConcurrency", "20")));
-        assertEquals(new ServerlessSettings(3072, 20), plan.serverless());
+        assertEquals(new SageMakerSettings.Serverless(3072, 20), plan.serverless());
         assertEquals("serverless", plan.mode());
     }
 
@@ -111,7 +111,7 @@ class DeploymentPlanTest {
     void resolve_specAskingForTwoVariants_splitsTrafficEvenlyWhenNoneAreConfigured() {
         ModelSpec ab = spec.toBuilder().features(new Features(2, false)).build();
         DeploymentPlan plan = DeploymentPlan.resolve(Fixtures.settings(base().build()), ab, Optional.empty());
-        assertEquals(List.of("variant-1", "variant-2"), plan.variants().stream().map(VariantSettings::name).toList());
+        assertEquals(List.of("variant-1", "variant-2"), plan.variants().stream().map(SageMakerSettings.Variant::name).toList());
         assertEquals(plan.variants().get(0).weight(), plan.variants().get(1).weight());
     }
 
@@ -120,8 +120,8 @@ class DeploymentPlanTest {
         DeploymentPlan plan = DeploymentPlan.resolve(Fixtures.settings(base().instanceType("ml.c5.xlarge")
                 .addVariant(VariantSettings.of("a", 0.9)).addVariant(VariantSettings.of("b", 0.1, "ml.m5.large", 2))
                 .build()), spec, Optional.empty());
-        assertEquals(new VariantSettings("a", 0.9, "ml.c5.xlarge", 1), plan.variants().get(0));
-        assertEquals(new VariantSettings("b", 0.1, "ml.m5.large", 2), plan.variants().get(1));
+        assertEquals(new SageMakerSettings.Variant("a", 0.9, "ml.c5.xlarge", 1), plan.variants().get(0));
+        assertEquals(new SageMakerSettings.Variant("b", 0.1, "ml.m5.large", 2), plan.variants().get(1));
         assertNull(plan.serverless());
     }
 

@@ -708,7 +708,8 @@ class EndpointDeployerTest {
 
         InOrder order = inOrder(sm, autoscaler);
         order.verify(sm).createEndpoint(any(CreateEndpointRequest.class));
-        order.verify(autoscaler).apply(eq("m"), eq(List.of("AllTraffic")), eq(scaling));
+        order.verify(autoscaler).apply(eq("m"), eq(List.of("AllTraffic")),
+                eq(new SageMakerSettings.Autoscaling(1, 4, 100)));
     }
 
     @Test
