@@ -4,8 +4,8 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaPackager;
-import dev.mldeploy.placement.LambdaProfile;
 import dev.mldeploy.placement.PlacementProfile;
+import dev.mldeploy.placement.PlacementProfiles;
 import dev.mldeploy.spi.Packager;
 import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
@@ -67,7 +67,7 @@ public final class LambdaTargetProvider implements TargetProvider {
     /** Lambda's placement profiles: a .zip, then a container image (orders 10 and 20). */
     @Override
     public List<PlacementProfile> placementProfiles() {
-        return List.of(LambdaProfile.zip(), LambdaProfile.image());
+        return PlacementProfiles.lambda();
     }
 
     /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */

@@ -3,8 +3,7 @@ package dev.mldeploy.sagemaker;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.placement.PlacementProfile;
-import dev.mldeploy.placement.SageMakerRealTimeProfile;
-import dev.mldeploy.placement.SageMakerServerlessProfile;
+import dev.mldeploy.placement.PlacementProfiles;
 import dev.mldeploy.sagemaker.internal.SageMakerDeploymentTarget;
 import dev.mldeploy.sagemaker.internal.SageMakerPackager;
 import dev.mldeploy.spi.Packager;
@@ -65,7 +64,7 @@ public final class SageMakerTargetProvider implements TargetProvider {
     /** SageMaker's placement profiles: real-time, then serverless (orders 30 and 40). */
     @Override
     public List<PlacementProfile> placementProfiles() {
-        return List.of(SageMakerRealTimeProfile.create(), SageMakerServerlessProfile.create());
+        return PlacementProfiles.sagemaker();
     }
 
     /** Writes {@code model.tar.gz} and a {@code Dockerfile} for the serving container; calls nothing remote. */
