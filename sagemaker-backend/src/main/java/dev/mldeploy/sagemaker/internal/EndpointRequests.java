@@ -4,6 +4,8 @@ import dev.mldeploy.ModelSpec;
 import dev.mldeploy.sagemaker.VariantSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.sagemaker.model.CaptureMode;
 import software.amazon.awssdk.services.sagemaker.model.CaptureOption;
 import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
@@ -25,7 +27,7 @@ public final class EndpointRequests {
     public static CreateModelRequest createModel(String modelName, ModelSpec spec, DeploymentPlan plan,
                                                  ArtifactStore.Artifact artifact, List<Tag> tags) {
         ContainerDefinition.Builder container = ContainerDefinition.builder().image(plan.image())
-                .environment(spec.environment());
+                .environment(environment(spec, plan));
         if (artifact.uncompressed()) {
             container.modelDataSource(s -> s.s3DataSource(d -> d.s3Uri(artifact.s3Uri())
                     .s3DataType(S3ModelDataType.S3_PREFIX).compressionType(ModelCompressionType.NONE)));
@@ -39,6 +41,19 @@ public final class EndpointRequests {
                     .securityGroupIds(plan.vpc().securityGroupIds()).build());
         }
         return b.build();
+    }
+
+    /**
+     * The container's environment: the spec's, plus on a prebuilt framework image the two keys that make its
+     * inference toolkit load {@code code/inference.py} (they win over the spec's: the artifact's layout is mldeploy's).
+     */
+    static Map<String, String> environment(ModelSpec spec, DeploymentPlan plan) {
+        if (plan.prebuilt() == null) {
+            return spec.environment();
+        }
+        Map<String, String> env = new TreeMap<>(spec.environment());
+        env.putAll(PrebuiltImage.ENVIRONMENT);
+        return env;
     }
 
     public static CreateEndpointConfigRequest createEndpointConfig(String configName, String modelName,

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 /**
  * Every setting of the {@code sagemaker} target the internals read, checked alone and together once, here, when
  * the public target's builder makes it: before anything is called. Empty optionals are settings not
- * given. Not API.
+ * given; so are a null {@code framework} and {@code frameworkVersion} (the prebuilt image's). Not API.
  */
 public record SageMakerSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,
         Optional<SageMakerClient> sageMakerClient, Optional<SageMakerRuntimeClient> runtimeClient,
@@ -41,7 +41,7 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
         Optional<DataCaptureSettings> dataCapture, Optional<String> kmsKeyId, Optional<VpcSettings> vpc,
         Map<String, String> tags, Duration pollInterval, Optional<Duration> timeout, Optional<Duration> callTimeout,
         Optional<AutoscalingSettings> autoscaling, boolean keepArtifactsOnUndeploy, boolean uncompressedArtifacts,
-        int compressionLevel) {
+        int compressionLevel, String framework, String frameworkVersion) {
     /** The target's name. */
     public static final String NAME = "sagemaker";
     public static final String DEFAULT_INSTANCE_TYPE = "ml.m5.large";
@@ -124,6 +124,7 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
                     + "autoscaling range " + autoscaling.get().minInstances() + ".."
                     + autoscaling.get().maxInstances() + "; make them agree");
         }
+        checkFramework(image.isPresent(), framework, frameworkVersion);
         if (serverless.isPresent()) {
             checkServerless(instanceType, instanceCount, variants, dataCapture, vpc, autoscaling,
                     uncompressedArtifacts);
@@ -151,6 +152,23 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
         if (why != null) {
             throw new InvalidConfigurationException("serverless mode cannot be combined with " + why
                     + "; drop one of them");
+        }
+    }
+
+    /**
+     * The prebuilt framework image ({@code framework}, {@code frameworkVersion}: null when not given) is for
+     * deploys without an image of their own; a version given without a framework is checked when the deploy
+     * knows its default framework.
+     */
+    private static void checkFramework(boolean image, String framework, String frameworkVersion) {
+        if (image && (framework != null || frameworkVersion != null)) {
+            throw new InvalidConfigurationException("a container image and a prebuilt framework ("
+                    + (framework != null ? "framework " + framework : "framework version " + frameworkVersion)
+                    + ") are both given; give --image for your own container or --framework / --framework-version "
+                    + "for AWS's prebuilt one, not both");
+        }
+        if (framework != null) {
+            FrameworkImages.standard().check(framework, Optional.ofNullable(frameworkVersion));
         }
     }
 
@@ -184,7 +202,8 @@ public record SageMakerSettings(Optional<String> region, Optional<AwsCredentials
     public String toString() {
         return "{region=" + region.orElse(null) + ", endpointOverride=" + endpointOverride.orElse(null)
                 + ", roleArn=" + roleArn.orElse(null) + ", bucket=" + bucket.orElse(null) + ", prefix=" + prefix
-                + ", image=" + image.orElse(null) + ", instanceType=" + instanceType.orElse(null)
+                + ", image=" + image.orElse(null) + ", framework=" + framework + ", frameworkVersion="
+                + frameworkVersion + ", instanceType=" + instanceType.orElse(null)
                 + ", instanceCount=" + instanceCount + ", serverless=" + serverless.orElse(null) + ", variants="
                 + variants + ", autoscaling=" + autoscaling.orElse(null) + ", timeout=" + timeout.orElse(null)
                 + ", callTimeout=" + callTimeout.orElse(null) + "}";

@@ -96,7 +96,7 @@ class EndpointDeployerTest {
     @BeforeEach
     void setUp() throws Exception {
         spec = ModelSpec.builder("m").source(Fixtures.model(tmp.resolve("m"), "v1")).build();
-        when(store.upload(any(), any(), any(), any(), anyBoolean()))
+        when(store.upload(any(), any(), any(), any(), any(), anyBoolean()))
                 .thenReturn(new ArtifactStore.Artifact("s3://models/mldeploy/m/k/model.tar.gz", false, true, 10));
         when(autoscaler.snapshot(any())).thenReturn(new Autoscaler.Snapshot(List.of(), List.of()));
         when(sm.describeModel(any(DescribeModelRequest.class))).thenThrow(notFound("model"));
@@ -185,7 +185,7 @@ class EndpointDeployerTest {
 
         assertEquals(DeployResult.Change.UNCHANGED, result.change());
         assertEquals(List.of(), Fixtures.mutatingCalls(sm));
-        verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
+        verify(store, never()).upload(any(), any(), any(), any(), any(), anyBoolean());
     }
 
     /** Endpoint configs and models mldeploy made for "m": listed, described (with creation time) and tagged. */
@@ -436,7 +436,7 @@ class EndpointDeployerTest {
 
         assertTrue(e.getMessage().contains("another deploy of it is running"), e.getMessage());
         assertEquals(List.of(), Fixtures.mutatingCalls(sm));
-        verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
+        verify(store, never()).upload(any(), any(), any(), any(), any(), anyBoolean());
     }
 
     @Test
@@ -674,7 +674,7 @@ class EndpointDeployerTest {
                 () -> deployer(config).deploy(spec, Fixtures.context(events, Duration.ofMinutes(1))));
 
         assertEquals(List.of(), Fixtures.mutatingCalls(sm));
-        verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
+        verify(store, never()).upload(any(), any(), any(), any(), any(), anyBoolean());
     }
 
     @Test
