@@ -45,7 +45,7 @@ public final class EndpointRequests {
 
     /**
      * The container's environment: the spec's, plus on a prebuilt framework image the two keys that make its
-     * inference toolkit load {@code code/inference.py} (they win over the spec's: the artifact's layout is mldeploy's).
+     * inference toolkit load {@code code/inference.py} (a spec cannot set {@code SAGEMAKER_} keys itself).
      */
     static Map<String, String> environment(ModelSpec spec, DeploymentPlan plan) {
         if (plan.prebuilt() == null) {
