@@ -1,7 +1,5 @@
 package dev.mldeploy.sagemaker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mldeploy.InvalidConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +12,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
  * AWS's prebuilt SageMaker framework serving images (scikit-learn, PyTorch, XGBoost), as published in the SageMaker
  * Python SDK's tables and copied into {@value #RESOURCE} (its {@code source}, {@code retrieved} and {@code leftOut}
  * say from where, when and what is not there). Maps a framework, version, region, processor and optionally a Python
  * version to {@code <account>.dkr.ecr.<region>.<dnsSuffix>/<repository>:<tag>}; anything the table does not know is
- * refused with an {@link InvalidConfigurationException} listing what it knows, before any AWS call. Immutable and
- * thread-safe. Not API.
+ * refused with an {@link InvalidConfigurationException} listing what it knows, before any AWS call. Read with the
+ * AWS SDK's own JSON reader ({@code json-utils}, on every SDK client's class path): the architecture rules keep
+ * Jackson in the examples module. Immutable and thread-safe. Not API.
  */
 public final class FrameworkImages {
     public static final String RESOURCE = "/dev/mldeploy/sagemaker/framework-images.json";
@@ -68,7 +69,7 @@ public final class FrameworkImages {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the sagemaker backend's jar");
             }
-            return parse(new ObjectMapper().readTree(in));
+            return parse(JsonNodeParser.create().parse(in));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
@@ -76,33 +77,45 @@ public final class FrameworkImages {
 
     private static FrameworkImages parse(JsonNode root) {
         Map<String, Framework> frameworks = new LinkedHashMap<>();
-        root.path("frameworks").fields().forEachRemaining(f -> {
+        object(root, "frameworks").forEach((name, f) -> {
             List<Version> versions = new ArrayList<>();
-            for (JsonNode v : f.getValue().path("versions")) {
-                List<String> aliases = new ArrayList<>();
-                v.path("aliases").forEach(a -> aliases.add(a.asText()));
+            for (JsonNode v : array(f, "versions")) {
+                List<String> aliases = array(v, "aliases").stream().map(JsonNode::asString).toList();
                 List<Image> images = new ArrayList<>();
-                for (JsonNode i : v.path("images")) {
-                    images.add(new Image(i.path("processor").asText(), i.path("python").isNull() ? null
-                            : i.path("python").asText(), i.path("tag").asText()));
+                for (JsonNode i : array(v, "images")) {
+                    JsonNode python = i.field("python").orElse(null);
+                    images.add(new Image(text(i, "processor"), python == null || python.isNull() ? null
+                            : python.asString(), text(i, "tag")));
                 }
-                versions.add(new Version(v.path("version").asText(), List.copyOf(aliases),
-                        v.path("registries").asText(), List.copyOf(images)));
+                versions.add(new Version(text(v, "version"), aliases, text(v, "registries"), List.copyOf(images)));
             }
-            frameworks.put(f.getKey(), new Framework(f.getKey(), f.getValue().path("repository").asText(),
-                    List.copyOf(versions)));
+            frameworks.put(name, new Framework(name, text(f, "repository"), List.copyOf(versions)));
         });
         Map<String, Map<String, String>> registries = new LinkedHashMap<>();
-        root.path("registries").fields().forEachRemaining(r -> {
+        object(root, "registries").forEach((name, r) -> {
             Map<String, String> accounts = new TreeMap<>();
-            r.getValue().fields().forEachRemaining(a -> accounts.put(a.getKey(), a.getValue().asText()));
-            registries.put(r.getKey(), Collections.unmodifiableMap(accounts));
+            r.asObject().forEach((region, account) -> accounts.put(region, account.asString()));
+            registries.put(name, Collections.unmodifiableMap(accounts));
         });
         Map<String, String> suffixes = new LinkedHashMap<>();
-        root.path("dnsSuffixes").forEach(d -> suffixes.put(d.path("regionPrefix").asText(),
-                d.path("dnsSuffix").asText()));
-        return new FrameworkImages(root.path("source").asText(), root.path("retrieved").asText(), frameworks,
-                registries, suffixes);
+        array(root, "dnsSuffixes").forEach(d -> suffixes.put(text(d, "regionPrefix"), text(d, "dnsSuffix")));
+        return new FrameworkImages(text(root, "source"), text(root, "retrieved"), frameworks, registries, suffixes);
+    }
+
+    private static JsonNode field(JsonNode node, String name) {
+        return node.field(name).orElseThrow(() -> new IllegalStateException(RESOURCE + ": '" + name + "' missing"));
+    }
+
+    private static String text(JsonNode node, String name) {
+        return field(node, name).asString();
+    }
+
+    private static List<JsonNode> array(JsonNode node, String name) {
+        return field(node, name).asArray();
+    }
+
+    private static Map<String, JsonNode> object(JsonNode node, String name) {
+        return field(node, name).asObject();
     }
 
     /** Where the table's facts come from. */

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mldeploy.InvalidConfigurationException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
  * The table of AWS's prebuilt framework images: the URIs it gives are checked against AWS's published accounts
@@ -138,13 +139,17 @@ class FrameworkImagesTest {
         assertTrue(table.source().startsWith("aws/sagemaker-python-sdk"), table.source());
         assertEquals("2026-12-01", table.retrieved());
         try (InputStream in = FrameworkImages.class.getResourceAsStream(FrameworkImages.RESOURCE)) {
-            JsonNode root = new ObjectMapper().readTree(in);
-            assertTrue(root.path("leftOut").size() > 0);
+            JsonNode root = JsonNodeParser.create().parse(in);
+            assertFalse(root.field("leftOut").orElseThrow().asArray().isEmpty());
             // every version names a registry set the file has, and every image a processor and a tag
-            root.path("frameworks").forEach(f -> f.path("versions").forEach(v -> {
-                assertTrue(root.path("registries").has(v.path("registries").asText()), v.toString());
-                v.path("images").forEach(i -> assertFalse(i.path("tag").asText().isEmpty(), i.toString()));
-            }));
+            Map<String, JsonNode> registries = root.field("registries").orElseThrow().asObject();
+            root.field("frameworks").orElseThrow().asObject().values().forEach(f -> f.field("versions")
+                    .orElseThrow().asArray().forEach(v -> {
+                        assertTrue(registries.containsKey(v.field("registries").orElseThrow().asString()),
+                                v.toString());
+                        v.field("images").orElseThrow().asArray().forEach(i -> assertFalse(i.field("tag")
+                                .orElseThrow().asString().isEmpty(), i.toString()));
+                    }));
         }
     }
 }
