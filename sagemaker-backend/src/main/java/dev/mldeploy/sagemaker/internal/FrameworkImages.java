@@ -144,11 +144,6 @@ public final class FrameworkImages {
         return versions.get(versions.size() - 1).version();
     }
 
-    /** The processors {@code framework} has images for at its newest version ({@code cpu}, {@code gpu}). */
-    public List<String> processors(String framework, String version) {
-        return version(framework(framework), version).images().stream().map(Image::processor).distinct().toList();
-    }
-
     /** The regions a version has images in, sorted. */
     public List<String> regions(String framework, String version) {
         return List.copyOf(registry(version(framework(framework), version)).keySet());
