@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * }</pre>
  *
  * <p>Every setting is validated when built ({@link InvalidConfigurationException} saying what to change), before
- * any AWS call. What a deploy needs but the target does not have (role, bucket, image) fails the deploy before
- * any AWS call. Clients the caller gives are used as they are and never closed; clients the target builds use
+ * any AWS call. What a deploy needs but the target does not have (role, bucket) fails the deploy before any AWS
+ * call. Without an {@link Builder#image(String) image} the model runs on AWS's prebuilt framework serving image
+ * ({@link Builder#framework(String)}), so no Docker build is needed. Clients the caller gives are used as they are and never closed; clients the target builds use
  * the SDK's default region and credential chains (or the region and credentials given), the standard retry
  * mode, the endpoint override or {@code AWS_ENDPOINT_URL} (with S3 path-style access), and are closed with the
  * target. Immutable and thread-safe.
@@ -92,6 +93,8 @@ public final class SageMakerTarget {
         b.keepArtifactsOnUndeploy = settings.keepArtifactsOnUndeploy();
         b.uncompressedArtifacts = settings.uncompressedArtifacts();
         b.compressionLevel = settings.compressionLevel();
+        b.framework = settings.framework();
+        b.frameworkVersion = settings.frameworkVersion();
         return b;
     }
 
@@ -152,6 +155,16 @@ public final class SageMakerTarget {
 
     public Optional<String> image() {
         return Optional.ofNullable(settings.image());
+    }
+
+    /** The prebuilt framework image's framework when set (without an image: sklearn for CPU, pytorch for GPU). */
+    public Optional<String> framework() {
+        return Optional.ofNullable(settings.framework());
+    }
+
+    /** The prebuilt framework image's version when set (otherwise the newest mldeploy knows). */
+    public Optional<String> frameworkVersion() {
+        return Optional.ofNullable(settings.frameworkVersion());
     }
 
     /** The instance type when set; otherwise placement's choice, else {@value #DEFAULT_INSTANCE_TYPE}. */
@@ -263,6 +276,8 @@ public final class SageMakerTarget {
         private boolean keepArtifactsOnUndeploy;
         private boolean uncompressedArtifacts;
         private int compressionLevel = 1;
+        private String framework;
+        private String frameworkVersion;
 
         private Builder() {
         }
@@ -337,9 +352,29 @@ public final class SageMakerTarget {
             return this;
         }
 
-        /** The serving container image (build it from the Dockerfile the packager writes). Required to deploy. */
+        /**
+         * Your own serving container image (build it from the Dockerfile the packager writes). Without one, the
+         * model deploys onto AWS's prebuilt framework image ({@link #framework(String)}).
+         */
         public Builder image(String image) {
             this.image = Objects.requireNonNull(image, "image");
+            return this;
+        }
+
+        /**
+         * The prebuilt framework serving image to deploy onto when no {@link #image(String)} is given:
+         * {@code sklearn}, {@code pytorch} or {@code xgboost} (default: sklearn for a CPU model, pytorch for a GPU
+         * one). The image is resolved for the endpoint's region and processor from mldeploy's table of AWS's
+         * registries; an unknown framework fails {@link #build()}.
+         */
+        public Builder framework(String framework) {
+            this.framework = Objects.requireNonNull(framework, "framework");
+            return this;
+        }
+
+        /** The prebuilt framework image's version (default: the newest mldeploy knows), for example {@code 1.2-1}. */
+        public Builder frameworkVersion(String frameworkVersion) {
+            this.frameworkVersion = Objects.requireNonNull(frameworkVersion, "frameworkVersion");
             return this;
         }
 
@@ -466,7 +501,8 @@ public final class SageMakerTarget {
                     timeout, callTimeout, autoscaling == null ? null : new SageMakerSettings.Autoscaling(
                             autoscaling.minInstances(), autoscaling.maxInstances(),
                             autoscaling.targetInvocationsPerInstance()),
-                    keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel));
+                    keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel, framework,
+                    frameworkVersion));
         }
     }
 }

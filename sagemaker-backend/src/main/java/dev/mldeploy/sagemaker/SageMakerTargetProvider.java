@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <li>{@link java.util.ServiceLoader} calls the public no-argument constructor; {@link #create(TargetContext)}
  *       then configures a {@link SageMakerTarget} from the environment the deployer passes (the CLI maps its flags
  *       to these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
- *       {@code MLDEPLOY_IMAGE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
+ *       {@code MLDEPLOY_IMAGE}, {@code MLDEPLOY_SAGEMAKER_FRAMEWORK},
+ *       {@code MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
  *       {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
  *       {@code AWS_ENDPOINT_URL}, {@code AWS_REGION};</li>
  *   <li>{@link #of(SageMakerTarget)} serves a configuration built in code, as given (the environment then only
@@ -30,6 +31,8 @@ import java.util.Optional;
  */
 public final class SageMakerTargetProvider implements TargetProvider {
     static final String IMAGE = "MLDEPLOY_IMAGE";
+    static final String FRAMEWORK = "MLDEPLOY_SAGEMAKER_FRAMEWORK";
+    static final String FRAMEWORK_VERSION = "MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION";
     static final String INSTANCE_TYPE = "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE";
     static final String INSTANCE_COUNT = "MLDEPLOY_SAGEMAKER_INSTANCE_COUNT";
     static final String SERVERLESS_MEMORY_MB = "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB";
@@ -58,7 +61,8 @@ public final class SageMakerTargetProvider implements TargetProvider {
 
     @Override
     public String description() {
-        return "Amazon SageMaker real-time and serverless endpoints (bring-your-own container serving the adapter)";
+        return "Amazon SageMaker real-time and serverless endpoints (AWS's prebuilt framework images, or your own "
+                + "container serving the adapter)";
     }
 
     /** SageMaker's placement profiles: real-time, then serverless (orders 30 and 40). */
@@ -101,6 +105,8 @@ public final class SageMakerTargetProvider implements TargetProvider {
             b.createBucket(AwsEnvironment.flag(context, AwsEnvironment.CREATE_BUCKET));
         }
         context.env(IMAGE).ifPresent(b::image);
+        context.env(FRAMEWORK).ifPresent(b::framework);
+        context.env(FRAMEWORK_VERSION).ifPresent(b::frameworkVersion);
         context.env(INSTANCE_TYPE).ifPresent(b::instanceType);
         AwsEnvironment.integer(context, INSTANCE_COUNT).ifPresent(b::instanceCount);
         AwsEnvironment.integer(context, SERVERLESS_MEMORY_MB).ifPresent(v -> b.serverless(ServerlessSettings.of(v)));

@@ -155,17 +155,20 @@ class SageMakerFailureIT {
     }
 
     @Test
-    void deploy_withoutAnImage_failsBeforeAnyCallAndSaysHowToBuildOne() {
+    void deploy_withoutAnImageAndAnUnknownPrebuiltVersion_failsBeforeAnyCallListingTheKnownVersions() {
         SageMakerTarget.Builder b = moto.target();
+        // without an image the model goes onto AWS's prebuilt sklearn image (CPU model); 0.20.0 is not in the table
         SageMakerTarget noImage = SageMakerTarget.builder().endpointOverride(moto.aws.endpoint())
                 .region(moto.aws.region()).credentialsProvider(moto.aws.credentialsProvider())
                 .clientOverride(o -> o.addExecutionInterceptor(moto.faults)).roleArn(MotoResources.ROLE)
-                .bucket(MotoResources.BUCKET).createBucket(true).build();
+                .bucket(MotoResources.BUCKET).createBucket(true).frameworkVersion("0.20.0").build();
         ModelDeployer d = deployer(noImage);
 
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> d.deploy(spec));
 
-        assertTrue(e.getMessage().contains("Dockerfile"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("sklearn version '0.20.0' is not one mldeploy knows")
+                && e.getMessage().contains("known sklearn versions: 0.23-1, 1.0-1, 1.2-1, 1.4-2-py312"),
+                e.getMessage());
         assertEquals(List.of(), moto.faults.calls());
         assertFalse(moto.bucketExists());
         assertTrue(b.build().image().isPresent());

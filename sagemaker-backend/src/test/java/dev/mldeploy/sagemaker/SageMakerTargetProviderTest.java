@@ -77,6 +77,24 @@ class SageMakerTargetProviderTest {
     }
 
     @Test
+    void fromEnvironment_frameworkKeys_setThePrebuiltImagesFrameworkAndVersion() {
+        SageMakerTarget t = SageMakerTargetProvider.targetFrom(new TargetContext(Map.of(
+                "MLDEPLOY_SAGEMAKER_FRAMEWORK", "pytorch", "MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION", "2.5")));
+        assertEquals("pytorch", t.framework().orElseThrow());
+        assertEquals("2.5", t.frameworkVersion().orElseThrow());
+        assertEquals(t.framework(), t.toBuilder().build().framework());
+        assertEquals(t.frameworkVersion(), t.toBuilder().build().frameworkVersion());
+    }
+
+    @Test
+    void fromEnvironment_unknownFramework_isRefusedListingTheKnownOnes() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () ->
+                SageMakerTargetProvider.targetFrom(new TargetContext(Map.of("MLDEPLOY_SAGEMAKER_FRAMEWORK",
+                        "tensorflow"))));
+        assertTrue(e.getMessage().contains("known frameworks: sklearn, pytorch, xgboost"), e.getMessage());
+    }
+
+    @Test
     void fromEnvironment_serverlessMemory_selectsServerless() {
         SageMakerTarget t = SageMakerTargetProvider.targetFrom(new TargetContext(Map.of(
                 "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB", "2048")));

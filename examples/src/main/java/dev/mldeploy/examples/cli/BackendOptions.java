@@ -24,8 +24,17 @@ final class BackendOptions {
     boolean createBucket;
 
     // sagemaker
-    @Option(names = "--image", paramLabel = "URI", description = "[sagemaker] Container image URI (MLDEPLOY_IMAGE).")
+    @Option(names = "--image", paramLabel = "URI", description = "[sagemaker] Your own container image URI "
+            + "(MLDEPLOY_IMAGE); without it the model runs on AWS's prebuilt framework image (--framework).")
     String image;
+    @Option(names = "--framework", paramLabel = "sklearn|pytorch|xgboost", description = "[sagemaker] AWS's prebuilt "
+            + "serving image to run on when no --image is given; default sklearn for CPU models, pytorch for GPU "
+            + "(MLDEPLOY_SAGEMAKER_FRAMEWORK).")
+    String framework;
+    @Option(names = "--framework-version", paramLabel = "VERSION", description = "[sagemaker] The prebuilt image's "
+            + "framework version, e.g. 1.2-1 or 2.6; default the newest mldeploy knows "
+            + "(MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION).")
+    String frameworkVersion;
     @Option(names = "--instance-type", paramLabel = "TYPE", description = "[sagemaker] Instance type, e.g. "
             + "ml.m5.large (MLDEPLOY_SAGEMAKER_INSTANCE_TYPE).")
     String instanceType;
@@ -62,6 +71,8 @@ final class BackendOptions {
             Map.entry("--bucket", Set.of("sagemaker", "lambda")),
             Map.entry("--create-bucket", Set.of("sagemaker", "lambda")),
             Map.entry("--image", Set.of("sagemaker")),
+            Map.entry("--framework", Set.of("sagemaker")),
+            Map.entry("--framework-version", Set.of("sagemaker")),
             Map.entry("--instance-type", Set.of("sagemaker")),
             Map.entry("--instance-count", Set.of("sagemaker")),
             Map.entry("--serverless-memory-mb", Set.of("sagemaker")),
@@ -79,6 +90,8 @@ final class BackendOptions {
         set.put("--bucket", bucket != null);
         set.put("--create-bucket", createBucket);
         set.put("--image", image != null);
+        set.put("--framework", framework != null);
+        set.put("--framework-version", frameworkVersion != null);
         set.put("--instance-type", instanceType != null);
         set.put("--instance-count", instanceCount != null);
         set.put("--serverless-memory-mb", serverlessMemoryMb != null);
@@ -115,6 +128,10 @@ final class BackendOptions {
         if (roleArn != null && createRole) {
             throw new IllegalArgumentException("give --role-arn or --create-role, not both");
         }
+        if (image != null && (framework != null || frameworkVersion != null)) {
+            throw new IllegalArgumentException("give --image (your own container) or --framework / "
+                    + "--framework-version (AWS's prebuilt one), not both");
+        }
         if (contract != null && !contract.equals("sagemaker") && !contract.equals("lambda")) {
             throw new IllegalArgumentException("--contract must be sagemaker or lambda, was '" + contract + "'");
         }
@@ -131,6 +148,8 @@ final class BackendOptions {
             env.put(AwsEnvironment.CREATE_BUCKET, "true");
         }
         put(env, "MLDEPLOY_IMAGE", image);
+        put(env, "MLDEPLOY_SAGEMAKER_FRAMEWORK", framework);
+        put(env, "MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION", frameworkVersion);
         put(env, "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE", instanceType);
         put(env, "MLDEPLOY_SAGEMAKER_INSTANCE_COUNT", instanceCount);
         put(env, "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB", serverlessMemoryMb);

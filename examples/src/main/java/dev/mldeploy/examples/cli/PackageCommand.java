@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  * ({@link PackageOutput}); a failed package leaves a previous one as it was.
  */
 @Command(name = "package", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Writes what the target would deploy for the model in DIR (model.tar.gz and a Dockerfile for "
-                + "sagemaker, the function zip for lambda) into the output directory, and lists the model files it "
+        description = {"Writes what the target would deploy for the model in DIR (for sagemaker: model.tar.gz and "
+                + "a Dockerfile for your own image (--image), and prebuilt/model.tar.gz for AWS's prebuilt framework "
+                + "images; the function zip for lambda) into the output directory, and lists the model files it "
                 + "packaged and those it left out. Calls nothing remote.",
                 "Left out by default: .env and .env.*, .aws/, .ssh/, .netrc, .npmrc, .pypirc, .docker/, version "
                         + "control (.git, .hg, .svn, .bzr, CVS), .venv/ and venv/, __pycache__/ and *.pyc, editor "

@@ -564,6 +564,41 @@ class MlDeployCliTest {
     }
 
     @Test
+    void deploy_frameworkFlags_mapToTheSagemakerKeys_andAreRefusedOnLambda() {
+        Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString(), "--name", "fw",
+                "--framework", "xgboost", "--framework-version", "1.7-1");
+        assertEquals(0, r.status(), r::toString);
+        Map<String, String> env = cloud.environments.get(cloud.environments.size() - 1);
+        assertEquals("xgboost", env.get("MLDEPLOY_SAGEMAKER_FRAMEWORK"));
+        assertEquals("1.7-1", env.get("MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION"));
+
+        Cli.Result lambda = cli.run("deploy", "--target", "lambda", "--model", model.toString(), "--framework",
+                "sklearn", "--framework-version", "1.2-1");
+        assertEquals(2, lambda.status(), lambda::toString);
+        assertTrue(lambda.err().startsWith("mldeploy: --framework (sagemaker only), --framework-version (sagemaker "
+                + "only) do nothing on --target lambda; remove them"), lambda::toString);
+    }
+
+    @Test
+    void deploy_withImageAndFramework_exits2_andDeploysNothing() {
+        Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString(), "--image", "img:1",
+                "--framework", "sklearn");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("give --image (your own container) or --framework / --framework-version (AWS's "
+                + "prebuilt one), not both"), r::toString);
+        assertTrue(cloud.deployments.isEmpty());
+    }
+
+    @Test
+    void deploy_sagemakerWithAnUnknownFramework_exits2BeforeAnyCall_listingTheKnownOnes() {
+        Cli.Result r = cli.run("deploy", "--target", "sagemaker", "--model", model.toString(), "--framework",
+                "tensorflow", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("framework 'tensorflow' is not one mldeploy knows a prebuilt SageMaker serving "
+                + "image of; known frameworks: sklearn, pytorch, xgboost"), r::toString);
+    }
+
+    @Test
     void deploy_auto_withAnOptionOfAnotherTargetThanTheChosenOne_exits2() {
         // the tiny model's default traffic costs cents on Lambda, less than fakecloud's $1.51
         Cli.Result r = cli.run("deploy", "--target", "auto", "--model", model.toString(), "--instance-count", "2");

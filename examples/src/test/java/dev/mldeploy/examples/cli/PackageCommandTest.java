@@ -82,7 +82,7 @@ class PackageCommandTest {
         Cli.Result r = packageTo(out, "sagemaker");
 
         assertEquals(0, r.status(), r::toString);
-        assertTrue(r.out().contains("wrote 4 files for sagemaker to " + out), r.out());
+        assertTrue(r.out().contains("wrote 5 files for sagemaker to " + out), r.out());
         assertTrue(r.out().contains("packaged 2 model files (" + (1000 + Files.size(model.resolve("inference.py")))
                 + " bytes):\n  inference.py\n  weights.bin\n"), r.out());
         assertTrue(r.out().contains("left out by default: 4 entries\n"
@@ -100,6 +100,13 @@ class PackageCommandTest {
         assertFalse(tarText.contains(SECRET), "no secret reaches the archive");
         assertTrue(tarText.contains("code/inference.py"));
         assertFalse(Files.exists(out.resolve("requirements.txt")));
+        // the artifact a deploy without --image ships: code under code/, data at the root, no adapter
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(out.resolve("prebuilt/model.tar.gz")))) {
+            String prebuilt = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(prebuilt.contains("code/inference.py") && prebuilt.contains("weights.bin")
+                    && !prebuilt.contains("code/weights.bin") && !prebuilt.contains("mldeploy_serve.py"), prebuilt);
+            assertFalse(prebuilt.contains(SECRET), "no secret reaches the prebuilt image's archive");
+        }
         assertEquals(List.of(), siblingsOf(out), "no staging directory is left next to the output");
     }
 

@@ -75,11 +75,17 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** Uploads the artifact for {@code tree} under {@code <prefix>/<name>/}, unless it is there already. */
     public Artifact upload(SourceTree tree, String bucket, String prefix, String name, boolean uncompressed) {
-        String base = Naming.artifactPrefix(prefix, name) + packager.contentKey(tree, uncompressed) + "/";
-        return uncompressed ? uploadPrefix(tree, bucket, base) : uploadArchive(tree, bucket, base);
+        return upload(tree, ArtifactLayout.CONTAINER, bucket, prefix, name, uncompressed);
     }
 
-    private Artifact uploadArchive(SourceTree tree, String bucket, String base) {
+    /** Uploads the artifact for {@code tree} laid out as {@code layout}, unless it is there already. */
+    public Artifact upload(SourceTree tree, ArtifactLayout layout, String bucket, String prefix, String name,
+                           boolean uncompressed) {
+        String base = Naming.artifactPrefix(prefix, name) + packager.contentKey(tree, uncompressed, layout) + "/";
+        return uncompressed ? uploadPrefix(tree, layout, bucket, base) : uploadArchive(tree, layout, bucket, base);
+    }
+
+    private Artifact uploadArchive(SourceTree tree, ArtifactLayout layout, String bucket, String base) {
         String key = base + ModelPackager.ARCHIVE_NAME;
         String uri = "s3://" + bucket + "/" + key;
         if (store.exists(bucket, key)) {
@@ -89,7 +95,7 @@ public final class ArtifactStore implements AutoCloseable {
         CallBudget budget = CallBudget.current();
         MultipartUploadStream out = store.openUpload(bucket, key, partSize, budget);
         try {
-            packager.writeTarGz(tree, out);
+            packager.writeTarGz(tree, layout, out);
             out.close();
         } catch (IOException | RuntimeException e) {
             boolean clean;
@@ -102,7 +108,7 @@ public final class ArtifactStore implements AutoCloseable {
         return new Artifact(uri, false, true, out.size());
     }
 
-    private Artifact uploadPrefix(SourceTree tree, String bucket, String base) {
+    private Artifact uploadPrefix(SourceTree tree, ArtifactLayout layout, String bucket, String base) {
         String dir = base + "model/";
         String uri = "s3://" + bucket + "/" + dir;
         if (store.exists(bucket, base + MARKER)) {
@@ -115,7 +121,7 @@ public final class ArtifactStore implements AutoCloseable {
         MultipartUploadStream[] large = new MultipartUploadStream[1];
         long bytes = 0;
         try {
-            for (ModelBundle.Entry e : packager.entries(tree)) {
+            for (ModelBundle.Entry e : packager.entries(tree, layout)) {
                 String key = dir + e.path();
                 if (e.size() > partSize) {
                     // large files: parts in parallel on the executor, streamed from this thread

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * What one deploy will create, resolved from the target's settings, the spec and placement's choice (the
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * @param roleArn     the execution role
  * @param bucket      the artifact bucket
  * @param prefix      the artifact key prefix
- * @param image       the serving image
+ * @param image       the serving image: the one configured, else {@code prebuilt}'s
  * @param serverless  serverless settings, or null for a real-time endpoint
  * @param variants    the production variants, each with its instance type and count (real-time) resolved
  * @param dataCapture data capture, or null
@@ -33,11 +34,12 @@ import java.util.TreeMap;
  * @param uncompressed whether the artifact is an uncompressed S3 prefix
  * @param compressionLevel the gzip level of {@code model.tar.gz}
  * @param tags        user tags (the target's, then the spec's)
+ * @param prebuilt    the prebuilt framework image chosen and why, or null when an image was configured
  */
 public record DeploymentPlan(String roleArn, String bucket, String prefix, String image, Serverless serverless,
                              List<Variant> variants, DataCapture dataCapture, String kmsKeyId,
                              Vpc vpc, Autoscaling autoscaling, boolean uncompressed,
-                             int compressionLevel, Map<String, String> tags) {
+                             int compressionLevel, Map<String, String> tags, PrebuiltImage prebuilt) {
     public static final String REALTIME = "realtime";
     public static final String SERVERLESS = "serverless";
     public static final String DEFAULT_VARIANT = "AllTraffic";
@@ -56,12 +58,29 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         return serverless != null;
     }
 
+    /** How the artifact is laid out: for the prebuilt framework image, or for the configured container. */
+    public ArtifactLayout layout() {
+        return prebuilt == null ? ArtifactLayout.CONTAINER : ArtifactLayout.FRAMEWORK;
+    }
+
     /**
-     * Resolves the plan, or throws {@link InvalidConfigurationException} saying what to set; a model name SageMaker
-     * cannot take is an {@link InvalidSpecException}.
+     * Resolves the plan with the region from the settings (for callers without a client); see
+     * {@link #resolve(SageMakerSettings, ModelSpec, Optional, Supplier)}.
      */
     public static DeploymentPlan resolve(SageMakerSettings config, ModelSpec spec,
                                          Optional<CandidateEvaluation> candidate) {
+        return resolve(config, spec, candidate, () -> Optional.ofNullable(config.region()).orElseThrow(() ->
+                new InvalidConfigurationException("the sagemaker target needs a region to choose a prebuilt "
+                        + "serving image; set AWS_REGION, --region or SageMakerTarget.builder().region(...)")));
+    }
+
+    /**
+     * Resolves the plan, or throws {@link InvalidConfigurationException} saying what to set; a model name SageMaker
+     * cannot take is an {@link InvalidSpecException}. Without a configured image, the prebuilt framework image for
+     * {@code region} (asked only then; no AWS call) is chosen.
+     */
+    public static DeploymentPlan resolve(SageMakerSettings config, ModelSpec spec,
+                                         Optional<CandidateEvaluation> candidate, Supplier<String> region) {
         SageMakerLimits.nameProblem(spec.name()).ifPresent(problem -> {
             throw new InvalidSpecException("the sagemaker target cannot deploy model '" + spec.name() + "': "
                     + problem);
@@ -73,11 +92,6 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         String bucket = Optional.ofNullable(config.bucket()).orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an S3 bucket for model artifacts; set "
                         + "SageMakerTarget.builder().bucket(...), --bucket or MLDEPLOY_BUCKET"));
-        String image = Optional.ofNullable(config.image()).orElseThrow(() -> new InvalidConfigurationException(
-                "the sagemaker target needs a container image that serves the model: write the Dockerfile with "
-                        + "'mldeploy package --target sagemaker --model DIR --out OUT', build and push it "
-                        + "('docker build -t IMAGE OUT && docker push IMAGE' to an ECR repository), then set "
-                        + "SageMakerTarget.builder().image(IMAGE), --image or MLDEPLOY_IMAGE"));
         Map<String, String> settings = candidate.filter(c -> SageMakerSettings.NAME.equals(c.target()))
                 .map(CandidateEvaluation::settings).orElse(Map.of());
         boolean placementServerless = candidate.filter(c -> SageMakerSettings.NAME.equals(c.target()))
@@ -139,9 +153,13 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         spec.tags().forEach((k, v) -> TagRules.checkUserTag(k, v, "model '" + spec.name() + "'"));
         tags.putAll(spec.tags());
         checkTags(spec.name(), bucket, config.prefix(), serverless == null ? REALTIME : SERVERLESS, tags);
+        PrebuiltImage prebuilt = config.image() != null ? null : PrebuiltImage.choose(FrameworkImages.standard(),
+                config.framework(), config.frameworkVersion(), spec, variants, serverless != null, region.get());
+        String image = prebuilt == null ? config.image() : prebuilt.image().uri();
         return new DeploymentPlan(role, bucket, config.prefix(), image, serverless, variants,
                 config.dataCapture(), config.kmsKeyId(), config.vpc(),
-                config.autoscaling(), config.uncompressedArtifacts(), config.compressionLevel(), tags);
+                config.autoscaling(), config.uncompressedArtifacts(), config.compressionLevel(), tags,
+                prebuilt);
     }
 
     /** A variant of weight 1 on the instance type and count resolved for the endpoint. */
@@ -208,6 +226,9 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         m.put("artifact", "s3://" + bucket + "/" + prefix + (uncompressed ? " uncompressed" : " gzip"
                 + compressionLevel));
         m.put("image", image);
+        if (prebuilt != null) {
+            m.put("layout", layout().name());
+        }
         m.put("mode", mode());
         if (serverless != null) {
             m.put("serverless", serverless.memoryMb() + "/" + serverless.maxConcurrency());

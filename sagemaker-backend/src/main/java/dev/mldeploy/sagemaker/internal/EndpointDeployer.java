@@ -65,7 +65,7 @@ public final class EndpointDeployer {
     static final Duration CONFIG_VISIBLE_WAIT = Duration.ofSeconds(30);
 
     public DeployResult deploy(ModelSpec spec, DeployContext callerContext) {
-        DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate());
+        DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate(), api::region);
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
         try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return deploy(spec, plan, ctx);
@@ -119,9 +119,13 @@ public final class EndpointDeployer {
 
         List<Tag> tags = plan.tagsFor(name, hash);
         Created created = new Created();
+        if (plan.prebuilt() != null) {
+            ctx.progress("image", "Prebuilt", plan.prebuilt().reason());
+        }
         try {
             ctx.progress("upload", "", "packaging and uploading the model to s3://" + plan.bucket());
-            created.artifact = store.upload(tree, plan.bucket(), plan.prefix(), name, plan.uncompressed());
+            created.artifact = store.upload(tree, plan.layout(), plan.bucket(), plan.prefix(), name,
+                    plan.uncompressed());
             ctx.progress("upload", created.artifact.uploaded() ? "Uploaded" : "Reused", created.artifact.s3Uri());
             ensureModel(versioned, spec, plan, created.artifact, tags, created, ctx);
             ensureConfig(versioned, plan, tags, created, ctx);
@@ -228,7 +232,7 @@ public final class EndpointDeployer {
             }
             Deployment d = reader.toDeployment(ready, api.tags(ready.endpointArn()));
             return new DeployResult(d, DeployResult.Change.CREATED, "created sagemaker endpoint " + endpoint + " ("
-                    + plan.mode() + ", config " + versioned + ")", null);
+                    + plan.mode() + ", config " + versioned + ")" + imageNote(plan), null);
         } catch (RuntimeException e) {
             if (created.endpointRequested && (e instanceof OperationTimeoutException
                     || Thread.currentThread().isInterrupted())) {
@@ -321,8 +325,13 @@ public final class EndpointDeployer {
         ctx.progress("done", "InService", "endpoint " + endpoint + " now runs config " + versioned);
         Deployment d = reader.toDeployment(after, api.tags(after.endpointArn()));
         return new DeployResult(d, DeployResult.Change.UPDATED, "updated sagemaker endpoint " + endpoint
-                + " from config " + oldConfig + " to " + versioned + " (spec " + SpecFingerprint.shortForm(hash) + ")",
-                null);
+                + " from config " + oldConfig + " to " + versioned + " (spec " + SpecFingerprint.shortForm(hash) + ")"
+                + imageNote(plan), null);
+    }
+
+    /** For the deploy result: which prebuilt image runs the model and why ({@code ""} with the caller's image). */
+    private static String imageNote(DeploymentPlan plan) {
+        return plan.prebuilt() == null ? "" : " on " + plan.prebuilt().reason();
     }
 
     private String restoreAutoscaling(String endpoint, Autoscaler.Snapshot scaling) {

@@ -3,6 +3,8 @@ package dev.mldeploy.sagemaker.internal;
 import dev.mldeploy.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.sagemaker.model.CaptureMode;
 import software.amazon.awssdk.services.sagemaker.model.CaptureOption;
 import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
@@ -24,7 +26,7 @@ public final class EndpointRequests {
     public static CreateModelRequest createModel(String modelName, ModelSpec spec, DeploymentPlan plan,
                                                  ArtifactStore.Artifact artifact, List<Tag> tags) {
         ContainerDefinition.Builder container = ContainerDefinition.builder().image(plan.image())
-                .environment(spec.environment());
+                .environment(environment(spec, plan));
         if (artifact.uncompressed()) {
             container.modelDataSource(s -> s.s3DataSource(d -> d.s3Uri(artifact.s3Uri())
                     .s3DataType(S3ModelDataType.S3_PREFIX).compressionType(ModelCompressionType.NONE)));
@@ -38,6 +40,19 @@ public final class EndpointRequests {
                     .securityGroupIds(plan.vpc().securityGroupIds()).build());
         }
         return b.build();
+    }
+
+    /**
+     * The container's environment: the spec's, plus on a prebuilt framework image the two keys that make its
+     * inference toolkit load {@code code/inference.py} (a spec cannot set {@code SAGEMAKER_} keys itself).
+     */
+    static Map<String, String> environment(ModelSpec spec, DeploymentPlan plan) {
+        if (plan.prebuilt() == null) {
+            return spec.environment();
+        }
+        Map<String, String> env = new TreeMap<>(spec.environment());
+        env.putAll(PrebuiltImage.ENVIRONMENT);
+        return env;
     }
 
     public static CreateEndpointConfigRequest createEndpointConfig(String configName, String modelName,

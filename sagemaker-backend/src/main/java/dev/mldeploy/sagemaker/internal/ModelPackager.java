@@ -66,6 +66,11 @@ public final class ModelPackager {
         return bundle(tree).entries();
     }
 
+    /** The artifact's files laid out as {@code layout}, sorted by path. */
+    public List<ModelBundle.Entry> entries(SourceTree tree, ArtifactLayout layout) {
+        return layout.entries(tree);
+    }
+
     /** {@code tree} laid out as SageMaker's artifact ({@link ModelBundle.Layout#SAGEMAKER_ARCHIVE}). */
     public static ModelBundle bundle(SourceTree tree) {
         return ModelBundle.of(tree, ModelBundle.Layout.SAGEMAKER_ARCHIVE);
@@ -76,13 +81,21 @@ public final class ModelPackager {
      * so an upload can be skipped when an object under it exists. 32 hex characters.
      */
     public String contentKey(SourceTree tree, boolean uncompressed) {
+        return contentKey(tree, uncompressed, ArtifactLayout.CONTAINER);
+    }
+
+    /** {@link #contentKey(SourceTree, boolean)} for {@code layout} (the layouts never share a key). */
+    public String contentKey(SourceTree tree, boolean uncompressed, ArtifactLayout layout) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        String parts = FORMAT + "\0" + tree.sha256() + "\0" + AdapterFiles.sha256() + "\0"
+        // the container layout keeps its key of before; the framework layout has no adapter but its own name
+        String format = layout == ArtifactLayout.CONTAINER ? FORMAT : FORMAT + "+" + layout.name().toLowerCase(
+                java.util.Locale.ROOT);
+        String parts = format + "\0" + tree.sha256() + "\0" + AdapterFiles.sha256() + "\0"
                 + (uncompressed ? "none" : "gzip" + compressionLevel + (adaptive ? "a" : ""));
         return HexFormat.of().formatHex(md.digest(parts.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
     }
@@ -94,11 +107,21 @@ public final class ModelPackager {
 
     /** Writes {@code model.tar.gz} for {@code bundle} (laid out for SageMaker) to {@code out} (not closed). */
     public void writeTarGz(ModelBundle bundle, OutputStream out) throws IOException {
+        writeTarGz(bundle.entries(), out);
+    }
+
+    /** Writes {@code model.tar.gz} for {@code tree} laid out as {@code layout} to {@code out} (not closed). */
+    public void writeTarGz(SourceTree tree, ArtifactLayout layout, OutputStream out) throws IOException {
+        writeTarGz(layout.entries(tree), out);
+    }
+
+    /** Writes {@code model.tar.gz} of {@code entries} (sorted by path) to {@code out} (not closed). */
+    public void writeTarGz(List<ModelBundle.Entry> entries, OutputStream out) throws IOException {
         ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(out, compressionLevel, threads);
         BufferedOutputStream buffered = new BufferedOutputStream(gzip, 1 << 18);
         TarWriter tar = new TarWriter(buffered);
         int level = compressionLevel;
-        for (ModelBundle.Entry e : bundle.entries()) {
+        for (ModelBundle.Entry e : entries) {
             int wanted = levelFor(e);
             if (wanted != level) {
                 buffered.flush(); // the new level starts at this entry, whatever the buffer held
@@ -124,9 +147,14 @@ public final class ModelPackager {
 
     /** Writes {@code model.tar.gz} for {@code bundle} into {@code dir}; returns its path. */
     public Path writeTarGz(ModelBundle bundle, Path dir) {
+        return writeTarGz(bundle.entries(), dir);
+    }
+
+    /** Writes {@code model.tar.gz} of {@code entries} into {@code dir}; returns its path. */
+    public Path writeTarGz(List<ModelBundle.Entry> entries, Path dir) {
         Path file = dir.resolve(ARCHIVE_NAME);
         try (OutputStream out = Files.newOutputStream(file)) {
-            writeTarGz(bundle, out);
+            writeTarGz(entries, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -39,6 +39,16 @@ public final class SageMakerApi {
         return client;
     }
 
+    /** The client's region (its configuration; no call), for choosing a prebuilt image. */
+    public String region() {
+        var configuration = client.serviceClientConfiguration();
+        if (configuration == null || configuration.region() == null) {
+            throw new dev.mldeploy.InvalidConfigurationException("the SageMaker client has no region, which a "
+                    + "prebuilt serving image needs; build it with a region or set AWS_REGION");
+        }
+        return configuration.region().id();
+    }
+
     private static CallBudget budget() {
         return CallBudget.current();
     }

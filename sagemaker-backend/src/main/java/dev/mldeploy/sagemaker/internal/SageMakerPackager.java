@@ -16,10 +16,15 @@ import java.util.List;
 
 /**
  * {@code mldeploy package --target sagemaker}: writes {@code model.tar.gz} and the serving container's build
- * context ({@code Dockerfile}, the adapter's serving files, and {@code requirements.txt} when the model has one).
+ * context ({@code Dockerfile}, the adapter's serving files, and {@code requirements.txt} when the model has one) for
+ * a deploy with {@code --image}, and {@value #PREBUILT_DIR}{@code /model.tar.gz}, the artifact a deploy without an
+ * image ships to AWS's prebuilt framework images ({@link ArtifactLayout#FRAMEWORK}; the same for every framework).
  * Calls nothing remote. Thread-safe. Not API.
  */
 public final class SageMakerPackager implements Packager {
+    /** The directory of the prebuilt framework image's artifact inside the package output. */
+    public static final String PREBUILT_DIR = "prebuilt";
+
     private final ModelPackager packager;
 
     public SageMakerPackager(int compressionLevel) {
@@ -42,6 +47,8 @@ public final class SageMakerPackager implements Packager {
             written.add(write(outDir.resolve("mldeploy_hooks.py"), AdapterFiles.file("mldeploy_hooks.py")));
             written.add(write(outDir.resolve(AdapterFiles.SERVE_MODULE), AdapterFiles.file(AdapterFiles.SERVE_MODULE)));
             written.add(packager.writeTarGz(bundle, outDir));
+            written.add(packager.writeTarGz(ArtifactLayout.FRAMEWORK.entries(tree),
+                    Files.createDirectories(outDir.resolve(PREBUILT_DIR))));
             if (withRequirements) {
                 Path target = outDir.resolve("requirements.txt");
                 Files.copy(requirements, target, StandardCopyOption.REPLACE_EXISTING);

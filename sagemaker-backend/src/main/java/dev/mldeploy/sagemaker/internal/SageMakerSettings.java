@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -26,7 +27,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * (region, credentials, the four clients, endpoint and client override, role, bucket, image, instance type,
  * serverless, data capture, KMS key, VPC, timeout, call timeout, autoscaling); the others are never null. The
  * nested values are the internals' own copies of the public settings records, so nothing here reads the public
- * package. Not API.
+ * package. A null {@code framework} and {@code frameworkVersion} (the prebuilt image's) are not given either.
+ * Not API.
  */
 public record SageMakerSettings(String region, AwsCredentialsProvider credentialsProvider,
         SageMakerClient sageMakerClient, SageMakerRuntimeClient runtimeClient,
@@ -38,7 +40,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         DataCapture dataCapture, String kmsKeyId, Vpc vpc,
         Map<String, String> tags, Duration pollInterval, Duration timeout, Duration callTimeout,
         Autoscaling autoscaling, boolean keepArtifactsOnUndeploy, boolean uncompressedArtifacts,
-        int compressionLevel) {
+        int compressionLevel, String framework, String frameworkVersion) {
     /** The target's name. */
     public static final String NAME = "sagemaker";
     public static final String DEFAULT_INSTANCE_TYPE = "ml.m5.large";
@@ -240,6 +242,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
                     + "autoscaling range " + autoscaling.minInstances() + ".."
                     + autoscaling.maxInstances() + "; make them agree");
         }
+        checkFramework(image != null, framework, frameworkVersion);
         if (serverless != null) {
             checkServerless(instanceType, instanceCount, variants, dataCapture, vpc, autoscaling,
                     uncompressedArtifacts);
@@ -267,6 +270,23 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         if (why != null) {
             throw new InvalidConfigurationException("serverless mode cannot be combined with " + why
                     + "; drop one of them");
+        }
+    }
+
+    /**
+     * The prebuilt framework image ({@code framework}, {@code frameworkVersion}: null when not given) is for
+     * deploys without an image of their own; a version given without a framework is checked when the deploy
+     * knows its default framework.
+     */
+    private static void checkFramework(boolean image, String framework, String frameworkVersion) {
+        if (image && (framework != null || frameworkVersion != null)) {
+            throw new InvalidConfigurationException("a container image and a prebuilt framework ("
+                    + (framework != null ? "framework " + framework : "framework version " + frameworkVersion)
+                    + ") are both given; give --image for your own container or --framework / --framework-version "
+                    + "for AWS's prebuilt one, not both");
+        }
+        if (framework != null) {
+            FrameworkImages.standard().check(framework, Optional.ofNullable(frameworkVersion));
         }
     }
 
@@ -300,7 +320,8 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
     public String toString() {
         return "{region=" + region + ", endpointOverride=" + endpointOverride
                 + ", roleArn=" + roleArn + ", bucket=" + bucket + ", prefix=" + prefix
-                + ", image=" + image + ", instanceType=" + instanceType
+                + ", image=" + image + ", framework=" + framework + ", frameworkVersion=" + frameworkVersion
+                + ", instanceType=" + instanceType
                 + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants="
                 + variants + ", autoscaling=" + autoscaling + ", timeout=" + timeout
                 + ", callTimeout=" + callTimeout + "}";

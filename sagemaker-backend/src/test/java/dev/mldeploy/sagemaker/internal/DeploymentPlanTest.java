@@ -43,12 +43,35 @@ class DeploymentPlanTest {
     }
 
     @Test
-    void resolve_withoutImage_saysHowToBuildOneWithTheDockerfile() {
+    void resolve_withoutImage_choosesThePrebuiltImageOfTheRegionAndTheFrameworkLayout() {
+        DeploymentPlan plan = DeploymentPlan.resolve(Fixtures.settings(SageMakerTarget.builder().roleArn(ROLE)
+                .bucket("b12").build()), spec, Optional.empty(), () -> "eu-west-1");
+        assertEquals("141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3",
+                plan.image());
+        assertEquals(ArtifactLayout.FRAMEWORK, plan.layout());
+        assertTrue(plan.prebuilt().reason().contains("default for a CPU model"), plan.prebuilt().reason());
+        assertEquals("FRAMEWORK", plan.fingerprintSettings().get("layout"));
+    }
+
+    @Test
+    void resolve_withImage_keepsTheContainerLayoutAndAsksNoRegion() {
+        DeploymentPlan plan = DeploymentPlan.resolve(Fixtures.settings(base().build()), spec, Optional.empty(),
+                () -> {
+                    throw new AssertionError("a configured image needs no region");
+                });
+        assertEquals("img:1", plan.image());
+        assertEquals(ArtifactLayout.CONTAINER, plan.layout());
+        assertNull(plan.prebuilt());
+        assertNull(plan.fingerprintSettings().get("layout"));
+    }
+
+    @Test
+    void resolve_withoutImageInARegionTheTableLacks_refusesListingTheKnownRegions() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () ->
-                DeploymentPlan.resolve(Fixtures.settings(SageMakerTarget.builder().roleArn(ROLE).bucket("b12").build()), spec,
-                        Optional.empty()));
-        assertTrue(e.getMessage().contains("Dockerfile") && e.getMessage().contains("MLDEPLOY_IMAGE"),
-                e.getMessage());
+                DeploymentPlan.resolve(Fixtures.settings(SageMakerTarget.builder().roleArn(ROLE).bucket("b12")
+                        .build()), spec, Optional.empty(), () -> "xx-nowhere-1"));
+        assertTrue(e.getMessage().contains("'xx-nowhere-1'") && e.getMessage().contains("us-east-1, us-east-2")
+                && e.getMessage().contains("--image"), e.getMessage());
     }
 
     @Test

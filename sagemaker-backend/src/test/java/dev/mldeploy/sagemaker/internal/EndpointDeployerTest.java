@@ -52,6 +52,8 @@ import org.mockito.Mockito;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerServiceClientConfiguration;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.model.AddTagsRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigResponse;
@@ -96,7 +98,7 @@ class EndpointDeployerTest {
     @BeforeEach
     void setUp() throws Exception {
         spec = ModelSpec.builder("m").source(Fixtures.model(tmp.resolve("m"), "v1")).build();
-        when(store.upload(any(), any(), any(), any(), anyBoolean()))
+        when(store.upload(any(), any(), any(), any(), any(), anyBoolean()))
                 .thenReturn(new ArtifactStore.Artifact("s3://models/mldeploy/m/k/model.tar.gz", false, true, 10));
         when(autoscaler.snapshot(any())).thenReturn(new Autoscaler.Snapshot(List.of(), List.of()));
         when(sm.describeModel(any(DescribeModelRequest.class))).thenThrow(notFound("model"));
@@ -174,6 +176,36 @@ class EndpointDeployerTest {
     }
 
     @Test
+    void deploy_withoutImage_createsTheModelOnThePrebuiltImageOfTheClientsRegionWithTheToolkitKeys()
+            throws Exception {
+        when(sm.serviceClientConfiguration()).thenReturn(SageMakerServiceClientConfiguration.builder()
+                .region(Region.EU_WEST_1).build());
+        spec = ModelSpec.builder("m").source(spec.requireSource()).environment(Map.of("MODE", "fast")).build();
+        SageMakerTarget config = SageMakerTarget.builder().roleArn(ROLE).bucket("models").sageMakerClient(sm)
+                .pollInterval(Duration.ofMillis(1)).build();
+        String hash = SpecFingerprint.of(spec, SourceTree.of(spec.requireSource()), DeploymentPlan.resolve(
+                Fixtures.settings(config), spec, Optional.empty(), () -> "eu-west-1").fingerprintSettings());
+        String versioned = Naming.versionedName("m", hash);
+        when(sm.describeEndpoint(any(DescribeEndpointRequest.class))).thenThrow(notFound("endpoint"))
+                .thenReturn(endpoint(versioned, EndpointStatus.IN_SERVICE, null));
+        ourEndpointWithHash(hash);
+
+        DeployResult result = deployer(config).deploy(spec, Fixtures.context(events, Duration.ofMinutes(1)));
+
+        String image = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-py312-cpu-py3";
+        ArgumentCaptor<CreateModelRequest> model = ArgumentCaptor.forClass(CreateModelRequest.class);
+        verify(sm).createModel(model.capture());
+        assertEquals(image, model.getValue().primaryContainer().image());
+        assertEquals(Map.of("MODE", "fast", "SAGEMAKER_PROGRAM", "inference.py", "SAGEMAKER_SUBMIT_DIRECTORY",
+                "/opt/ml/model/code"), model.getValue().primaryContainer().environment());
+        verify(store).upload(any(), eq(ArtifactLayout.FRAMEWORK), eq("models"), any(), eq("m"), eq(false));
+        assertTrue(events.stream().anyMatch(e -> e.phase().equals("image") && e.status().equals("Prebuilt")
+                && e.message().contains(image)), events.toString());
+        assertTrue(result.message().contains("on prebuilt sklearn 1.4-2-py312 cpu serving image " + image),
+                result.message());
+    }
+
+    @Test
     void deploy_whenSpecUnchanged_makesNoMutatingCallAndSaysUnchanged() {
         SageMakerTarget config = config().build();
         String hash = hash(config);
@@ -185,7 +217,7 @@ class EndpointDeployerTest {
 
         assertEquals(DeployResult.Change.UNCHANGED, result.change());
         assertEquals(List.of(), Fixtures.mutatingCalls(sm));
-        verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
+        verify(store, never()).upload(any(), any(), any(), any(), any(), anyBoolean());
     }
 
     /** Endpoint configs and models mldeploy made for "m": listed, described (with creation time) and tagged. */
@@ -436,7 +468,7 @@ class EndpointDeployerTest {
 
         assertTrue(e.getMessage().contains("another deploy of it is running"), e.getMessage());
         assertEquals(List.of(), Fixtures.mutatingCalls(sm));
-        verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
+        verify(store, never()).upload(any(), any(), any(), any(), any(), anyBoolean());
     }
 
     @Test
@@ -674,7 +706,7 @@ class EndpointDeployerTest {
                 () -> deployer(config).deploy(spec, Fixtures.context(events, Duration.ofMinutes(1))));
 
         assertEquals(List.of(), Fixtures.mutatingCalls(sm));
-        verify(store, never()).upload(any(), any(), any(), any(), anyBoolean());
+        verify(store, never()).upload(any(), any(), any(), any(), any(), anyBoolean());
     }
 
     @Test

@@ -137,9 +137,9 @@ class ModelPackagerTest {
         ModelSpec spec = ModelSpec.builder("m").source(model).pythonVersion("3.11").build();
         List<Path> written = new SageMakerPackager(6).write(spec, tmp.resolve("out"));
 
-        List<String> names = written.stream().map(p -> p.getFileName().toString()).toList();
+        List<String> names = written.stream().map(p -> tmp.resolve("out").relativize(p).toString()).toList();
         assertEquals(List.of("Dockerfile", "mldeploy_hooks.py", "mldeploy_serve.py", "model.tar.gz",
-                "requirements.txt"), names);
+                "prebuilt/model.tar.gz", "requirements.txt"), names);
         String dockerfile = Files.readString(tmp.resolve("out/Dockerfile"));
         assertTrue(dockerfile.contains("FROM public.ecr.aws/docker/library/python:3.11-slim"), dockerfile);
         assertTrue(dockerfile.contains("ENTRYPOINT [\"python3\", \"/opt/program/mldeploy_serve.py\"]"), dockerfile);

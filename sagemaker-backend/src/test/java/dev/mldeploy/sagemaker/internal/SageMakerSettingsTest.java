@@ -1,6 +1,7 @@
 package dev.mldeploy.sagemaker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,28 @@ class SageMakerSettingsTest {
         assertThrows(InvalidConfigurationException.class, () -> DataCaptureSettings.of("s3://b/x", 0));
         assertThrows(InvalidConfigurationException.class, () -> VariantSettings.of("a", 0));
         assertThrows(InvalidConfigurationException.class, () -> VariantSettings.of("a", 1, "m5.large", 1));
+    }
+
+    @Test
+    void build_withImageAndFramework_isRefusedSayingToGiveOne() {
+        InvalidConfigurationException e = invalid(b -> b.image("img:1").framework("sklearn"));
+        assertTrue(e.getMessage().contains("give --image for your own container or --framework"), e.getMessage());
+        invalid(b -> b.image("img:1").frameworkVersion("1.2-1"));
+    }
+
+    @Test
+    void build_withUnknownFrameworkOrVersion_isRefusedListingTheKnownOnes() {
+        assertTrue(invalid(b -> b.framework("mxnet")).getMessage().contains("known frameworks: sklearn, pytorch, "
+                + "xgboost"));
+        assertTrue(invalid(b -> b.framework("xgboost").frameworkVersion("0.90-1")).getMessage()
+                .contains("known xgboost versions: 1.3-1, 1.5-1, 1.7-1, 3.0-5, 3.2-0"));
+    }
+
+    @Test
+    void build_withKnownFrameworkAndAlias_keepsThemAsGiven() {
+        SageMakerTarget t = SageMakerTarget.builder().framework("pytorch").frameworkVersion("2.6").build();
+        assertEquals("pytorch", Fixtures.settings(t).framework());
+        assertEquals("2.6", Fixtures.settings(t).frameworkVersion());
     }
 
     @Test
