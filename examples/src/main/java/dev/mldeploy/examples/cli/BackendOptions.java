@@ -60,6 +60,9 @@ final class BackendOptions {
     @Option(names = "--contract", paramLabel = "sagemaker|lambda", description = "[local] Serve the model through "
             + "the SageMaker serving adapter (default) or the Lambda handler (MLDEPLOY_LOCAL_CONTRACT).")
     String contract;
+    @Option(names = "--interpreter", paramLabel = "PATH", description = "[local] The Python executable that runs "
+            + "the model, e.g. /usr/bin/python3 (MLDEPLOY_PYTHON; --python is the model's Python version).")
+    String interpreter;
     @Option(names = "--interpreter-packages", description = "[local] Run the model with the Python interpreter's own "
             + "packages instead of a virtual environment built from its requirements.txt "
             + "(MLDEPLOY_LOCAL_INTERPRETER_PACKAGES).")
@@ -80,6 +83,7 @@ final class BackendOptions {
             Map.entry("--provisioned-concurrency", Set.of("lambda")),
             Map.entry("--runtime", Set.of("lambda")),
             Map.entry("--contract", Set.of("local")),
+            Map.entry("--interpreter", Set.of("local")),
             Map.entry("--interpreter-packages", Set.of("local")));
     private static final Set<String> KNOWN_TARGETS = Set.of("sagemaker", "lambda", "local");
 
@@ -99,6 +103,7 @@ final class BackendOptions {
         set.put("--provisioned-concurrency", provisionedConcurrency != null);
         set.put("--runtime", runtime != null);
         set.put("--contract", contract != null);
+        set.put("--interpreter", interpreter != null);
         set.put("--interpreter-packages", interpreterPackages);
         return set.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
@@ -159,6 +164,11 @@ final class BackendOptions {
         put(env, "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", provisionedConcurrency);
         put(env, "MLDEPLOY_LAMBDA_RUNTIME", runtime);
         put(env, "MLDEPLOY_LOCAL_CONTRACT", contract);
+        if (interpreter != null && interpreter.isBlank()) {
+            throw new IllegalArgumentException("--interpreter is blank; name a Python executable such as "
+                    + "/usr/bin/python3");
+        }
+        put(env, "MLDEPLOY_PYTHON", interpreter);
         if (interpreterPackages) {
             env.put("MLDEPLOY_LOCAL_INTERPRETER_PACKAGES", "true");
         }

@@ -549,6 +549,20 @@ class MlDeployCliTest {
     }
 
     @Test
+    void deploy_withInterpreter_setsTheLocalPythonKey_andIsRefusedOnACloudTarget() {
+        Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString(),
+                "--interpreter", "/usr/bin/python3");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("/usr/bin/python3", cloud.environments.get(cloud.environments.size() - 1).get("MLDEPLOY_PYTHON"));
+
+        Cli.Result lambda = cli.run("deploy", "--target", "lambda", "--model", model.toString(),
+                "--interpreter", "/usr/bin/python3");
+        assertEquals(2, lambda.status(), lambda::toString);
+        assertTrue(lambda.err().contains("--interpreter (local only) does nothing on --target lambda"),
+                lambda::toString);
+    }
+
+    @Test
     void deploy_withInterpreterPackages_setsTheLocalKey_andIsRefusedOnACloudTarget() {
         Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString(),
                 "--interpreter-packages");
