@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Cost options placement uses: the Lambda free tier, provisioned concurrency, and a SageMaker instance type and
- * count to price instead of the cheapest fitting one. Immutable and thread-safe; the builder is not, and refuses an
+ * count to price instead of the cheapest fitting one; and what the caller measured of the model's Python
+ * dependencies ({@link DependencySizes}), which Lambda's package limits count. Immutable and thread-safe; the builder is not, and refuses an
  * impossible value (a negative concurrency, an instance count below 1, more hours than a month has) with an
  * {@link InvalidConfigurationException} that names the option.
  */
@@ -16,6 +17,7 @@ public final class PlacementOptions {
     private final double provisionedHoursPerMonth;
     private final String instanceType;
     private final int instanceCount;
+    private final DependencySizes dependencies;
 
     private PlacementOptions(Builder b) {
         this.freeTier = b.freeTier;
@@ -23,6 +25,7 @@ public final class PlacementOptions {
         this.provisionedHoursPerMonth = b.provisionedHoursPerMonth;
         this.instanceType = b.instanceType;
         this.instanceCount = b.instanceCount;
+        this.dependencies = b.dependencies;
     }
 
     /** No free tier, no provisioned concurrency, instance type and count chosen by placement. */
@@ -41,6 +44,7 @@ public final class PlacementOptions {
         b.provisionedHoursPerMonth = provisionedHoursPerMonth;
         b.instanceType = instanceType;
         b.instanceCount = instanceCount;
+        b.dependencies = dependencies;
         return b;
     }
 
@@ -69,11 +73,22 @@ public final class PlacementOptions {
         return instanceCount;
     }
 
+    /**
+     * The model's Python dependencies as the caller measured (or failed to measure) them for the Lambda platform;
+     * empty when nobody looked, and then a model with a {@code requirements.txt} gets a note that its dependencies
+     * were not counted.
+     */
+    public Optional<DependencySizes> dependencies() {
+        return Optional.ofNullable(dependencies);
+    }
+
     @Override
     public String toString() {
         return "PlacementOptions{freeTier=" + freeTier + ", provisionedConcurrency=" + provisionedConcurrency
                 + ", provisionedHoursPerMonth=" + provisionedHoursPerMonth + ", instanceType=" + instanceType
-                + ", instanceCount=" + instanceCount + "}";
+                + ", instanceCount=" + instanceCount
+                + (dependencies == null ? "" : ", dependencies=" + dependencies.basis().word() + " "
+                + dependencies.bytes()) + "}";
     }
 
     /** Builds {@link PlacementOptions}. */
@@ -83,6 +98,7 @@ public final class PlacementOptions {
         private double provisionedHoursPerMonth = PriceTables.HOURS_PER_MONTH;
         private String instanceType;
         private int instanceCount;
+        private DependencySizes dependencies;
 
         private Builder() {
         }
@@ -122,6 +138,12 @@ public final class PlacementOptions {
                         + " (leave it out to size it from traffic)");
             }
             this.instanceCount = count;
+            return this;
+        }
+
+        /** The model's dependencies, measured or not (see {@link PlacementOptions#dependencies()}). */
+        public Builder dependencies(DependencySizes dependencies) {
+            this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
             return this;
         }
 

@@ -1,0 +1,110 @@
+package dev.mldeploy.placement;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * How much the model's Python dependencies add to a Lambda package, and how that is known: measured after resolving
+ * them for the function's platform ({@link dev.mldeploy.python.PlatformResolver}), estimated some other way, or
+ * unknown (with why). Given to placement through {@link PlacementOptions.Builder#dependencies(DependencySizes)};
+ * {@link LambdaProfile} checks code plus dependencies against Lambda's package limits and names the largest
+ * packages when they do not fit.
+ *
+ * @param basis    how the size is known
+ * @param bytes    the dependencies' unpacked bytes (0 when {@link Basis#UNKNOWN})
+ * @param packages each distribution's bytes, largest first; may be empty
+ * @param detail   for people: what was measured ({@code resolved for python3.12 x86_64}) or why it is not known
+ *                 ({@code pip could not reach an index})
+ *
+ * <p>Immutable; thread-safe.
+ */
+public record DependencySizes(Basis basis, long bytes, List<Entry> packages, String detail) {
+    /** How many packages a reason names. */
+    public static final int NAMED_IN_REASONS = 5;
+
+    /** How the size is known. */
+    public enum Basis {
+        /** Resolved for the target's platform and measured on disk. */
+        MEASURED("measured"),
+        /** Not resolved for the platform; estimated (for example from the host's installed packages). */
+        ESTIMATED("estimated"),
+        /** Not known at all. */
+        UNKNOWN("unknown");
+
+        private final String word;
+
+        Basis(String word) {
+            this.word = word;
+        }
+
+        /** {@code measured}, {@code estimated}, {@code unknown}: how plan's output and reasons say it. */
+        public String word() {
+            return word;
+        }
+    }
+
+    /**
+     * One distribution's share.
+     *
+     * @param name    as its metadata spells it
+     * @param version its version
+     * @param bytes   its installed bytes
+     */
+    public record Entry(String name, String version, long bytes) {
+        public Entry {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(version, "version");
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes must be at least 0, was " + bytes);
+            }
+        }
+    }
+
+    public DependencySizes {
+        Objects.requireNonNull(basis, "basis");
+        Objects.requireNonNull(detail, "detail");
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be at least 0, was " + bytes);
+        }
+        if (basis == Basis.UNKNOWN && bytes != 0) {
+            throw new IllegalArgumentException("an unknown size has no bytes, was " + bytes);
+        }
+        packages = packages.stream().sorted(Comparator.comparingLong(Entry::bytes).reversed()
+                .thenComparing(Entry::name, String.CASE_INSENSITIVE_ORDER)).toList();
+    }
+
+    /** Sizes measured after resolving for the platform {@code detail} names. */
+    public static DependencySizes measured(long bytes, List<Entry> packages, String detail) {
+        return new DependencySizes(Basis.MEASURED, bytes, packages, detail);
+    }
+
+    /** Sizes estimated as {@code detail} says. */
+    public static DependencySizes estimated(long bytes, List<Entry> packages, String detail) {
+        return new DependencySizes(Basis.ESTIMATED, bytes, packages, detail);
+    }
+
+    /** No size: {@code why} says why it could not be measured. */
+    public static DependencySizes unknown(String why) {
+        return new DependencySizes(Basis.UNKNOWN, 0, List.of(), why);
+    }
+
+    /** The bytes, or empty when unknown. */
+    public OptionalLong knownBytes() {
+        return basis == Basis.UNKNOWN ? OptionalLong.empty() : OptionalLong.of(bytes);
+    }
+
+    /** The {@code n} largest packages. */
+    public List<Entry> largest(int n) {
+        return packages.subList(0, Math.min(Math.max(0, n), packages.size()));
+    }
+
+    /** {@code torch 1.9 GB, numpy 38 MB, ...}: the {@code n} largest, with {@code ...} when there are more. */
+    public String describeLargest(int n) {
+        String listed = largest(n).stream().map(e -> e.name() + " " + Fmt.approx(e.bytes()))
+                .collect(Collectors.joining(", "));
+        return packages.size() > n ? listed + ", ..." : listed;
+    }
+}
