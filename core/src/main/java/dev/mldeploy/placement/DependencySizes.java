@@ -32,7 +32,12 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
         /** Not resolved for the platform; estimated (for example from the host's installed packages). */
         ESTIMATED("estimated"),
         /** Not known at all. */
-        UNKNOWN("unknown");
+        UNKNOWN("unknown"),
+        /**
+         * A requirement has no build for the platform and none can be made (a C extension available only as
+         * source): a .zip package cannot hold the dependencies at all, a container image can.
+         */
+        REFUSED("refused");
 
         private final String word;
 
@@ -69,8 +74,8 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must be at least 0, was " + bytes);
         }
-        if (basis == Basis.UNKNOWN && bytes != 0) {
-            throw new IllegalArgumentException("an unknown size has no bytes, was " + bytes);
+        if ((basis == Basis.UNKNOWN || basis == Basis.REFUSED) && bytes != 0) {
+            throw new IllegalArgumentException("an " + basis.word() + " size has no bytes, was " + bytes);
         }
         packages = packages.stream().sorted(Comparator.comparingLong(Entry::bytes).reversed()
                 .thenComparing(Entry::name, String.CASE_INSENSITIVE_ORDER)).toList();
@@ -91,9 +96,17 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
         return new DependencySizes(Basis.UNKNOWN, 0, List.of(), why);
     }
 
-    /** The bytes, or empty when unknown. */
+    /**
+     * The dependencies cannot be built for the platform: {@code why} names the package and what it needs
+     * ({@link dev.mldeploy.python.NoPlatformBuildException}'s message).
+     */
+    public static DependencySizes refused(String why) {
+        return new DependencySizes(Basis.REFUSED, 0, List.of(), why);
+    }
+
+    /** The bytes, or empty when unknown or refused. */
     public OptionalLong knownBytes() {
-        return basis == Basis.UNKNOWN ? OptionalLong.empty() : OptionalLong.of(bytes);
+        return basis == Basis.MEASURED || basis == Basis.ESTIMATED ? OptionalLong.of(bytes) : OptionalLong.empty();
     }
 
     /** The {@code n} largest packages. */

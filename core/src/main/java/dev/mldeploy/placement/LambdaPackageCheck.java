@@ -27,6 +27,10 @@ final class LambdaPackageCheck {
                       List<String> reasons, List<String> notes, Map<String, String> settings) {
         OptionalLong deps = dependencies.map(DependencySizes::knownBytes).orElse(OptionalLong.empty());
         dependencyNote(spec, dependencies, notes);
+        if (packaging == Packaging.ZIP && dependencies.map(d -> d.basis() == DependencySizes.Basis.REFUSED)
+                .orElse(false)) {
+            reasons.add("the dependencies cannot be built for a .zip package: " + dependencies.get().detail());
+        }
         if (code.isEmpty() && deps.isEmpty()) {
             notes.add("package size unknown (no model directory, no declared size): Lambda's "
                     + Fmt.limit(packaging.maxBytes()) + " " + packaging.what() + " limit not checked");
@@ -76,6 +80,8 @@ final class LambdaPackageCheck {
         switch (d.basis()) {
             case UNKNOWN -> notes.add("dependency size unknown (" + d.detail() + "): the package size counts the "
                     + "code alone");
+            case REFUSED -> notes.add("dependency size unknown: they could not be resolved for Lambda's platform "
+                    + "(a container image installs them on the platform itself)");
             case ESTIMATED -> notes.add("dependencies " + Fmt.approx(d.bytes()) + ", estimated (" + d.detail()
                     + ")" + (d.packages().isEmpty() ? "" : ": " + d.describeLargest(DependencySizes.NAMED_IN_REASONS)));
             case MEASURED -> notes.add("dependencies " + Fmt.approx(d.bytes()) + ", measured (" + d.detail() + ")"

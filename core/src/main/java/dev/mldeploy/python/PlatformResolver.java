@@ -43,6 +43,10 @@ import java.util.stream.Stream;
 public final class PlatformResolver {
     /** pip's line for a requirement nothing satisfies (unchanged since pip 10). */
     private static final Pattern NO_MATCH = Pattern.compile("No matching distribution found for (\\S+)");
+    /** What pip prints when it cannot reach an index (urllib3's retries, socket errors). */
+    private static final Pattern UNREACHABLE = Pattern.compile("Retrying \\(Retry\\(|NewConnectionError|Failed to "
+            + "establish a new connection|Temporary failure in name resolution|Could not fetch URL|"
+            + "ConnectTimeoutError|ProxyError");
 
     private final Pip pip;
     private final Map<String, String> environment;
@@ -69,7 +73,8 @@ public final class PlatformResolver {
      * @param targetDirectory where the packages go (created if absent; must be empty)
      * @param timeout         how long all pip runs together may take
      * @param progress        receives what is happening and pip's output lines (redacted)
-     * @throws DependencyInstallException a requirement has no build for the platform, or pip failed
+     * @throws NoPlatformBuildException  a requirement has no build for the platform and none can be made here
+     * @throws DependencyInstallException pip failed otherwise (an index it cannot reach, a version conflict)
      * @throws OperationTimeoutException  the runs took longer than {@code timeout}
      */
     public ResolvedDependencies resolve(Requirements requirements, PythonPlatform platform, Path targetDirectory,
@@ -96,6 +101,12 @@ public final class PlatformResolver {
                         environment, left(deadline, timeout), progress);
                 if (r.succeeded()) {
                     break;
+                }
+                if (r.tail().stream().anyMatch(l -> UNREACHABLE.matcher(l).find())) {
+                    throw new DependencyInstallException("pip could not reach a package index to install "
+                            + requirements.file() + " for " + platform.describe() + "; check the network or point "
+                            + "pip at an index or wheelhouse it can reach (PIP_INDEX_URL, PIP_FIND_LINKS, pip.conf)",
+                            r.tail());
                 }
                 Optional<String> unmatched = unmatched(r.tail());
                 if (unmatched.isEmpty() || !built.add(unmatched.get())) {
@@ -187,10 +198,11 @@ public final class PlatformResolver {
                 "--dest", sdists.toString(), requirement), environment, left(deadline, timeout), progress);
         List<Path> sources = list(sdists);
         if (!download.succeeded() || sources.isEmpty()) {
-            throw new DependencyInstallException("'" + name + "' (" + requirement + ") has no wheel for "
-                    + platform.describe() + " (" + platform.abi() + ", " + String.join(" / ",
-                    platform.platformTags().get(0), last(platform.platformTags())) + " or pure Python) and no "
-                    + "source distribution to build one from. " + waysOut(platform), installTail);
+            throw new NoPlatformBuildException(name, "'" + name + "'" + (name.equals(requirement) ? "" : " ("
+                    + requirement + ")") + " has no wheel for " + platform.describe() + " (" + platform.abi() + ", "
+                    + platform.platformTags().get(0) + " to " + last(platform.platformTags()) + ", or pure Python) "
+                    + "and no source distribution to build one from on the indexes pip reaches. "
+                    + waysOut(platform), installTail);
         }
         List<Path> before = list(wheels);
         progress.accept("building " + sources.get(0).getFileName() + " into a wheel on this machine");
@@ -199,7 +211,7 @@ public final class PlatformResolver {
         List<Path> made = new ArrayList<>(list(wheels));
         made.removeAll(before);
         if (!build.succeeded() || made.isEmpty()) {
-            throw new DependencyInstallException("'" + name + "' is available only as a source distribution ("
+            throw new NoPlatformBuildException(name, "'" + name + "' is available only as a source distribution ("
                     + sources.get(0).getFileName() + ") and it does not build into a pure-Python wheel here (the "
                     + "build failed), so mldeploy cannot install it for " + platform.describe() + ". "
                     + (build.tail().stream().anyMatch(l -> l.contains("invalid command 'bdist_wheel'"))
@@ -210,7 +222,7 @@ public final class PlatformResolver {
         for (Path wheel : made) {
             if (!isPurePython(wheel.getFileName().toString())) {
                 Files.deleteIfExists(wheel);
-                throw new DependencyInstallException("'" + name + "' is available only as a source distribution ("
+                throw new NoPlatformBuildException(name, "'" + name + "' is available only as a source distribution ("
                         + sources.get(0).getFileName() + ") and builds machine code (" + wheel.getFileName()
                         + " for this machine, not " + platform.describe() + "), so mldeploy cannot build it for "
                         + "Lambda. " + waysOut(platform), List.of());

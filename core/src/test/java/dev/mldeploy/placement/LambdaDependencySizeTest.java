@@ -109,6 +109,18 @@ class LambdaDependencySizeTest {
     }
 
     @Test
+    void zip_whenADependencyCannotBeBuiltForThePlatform_isInfeasible_butImageFits() {
+        DependencySizes refused = DependencySizes.refused("'c-ext' is available only as a source distribution");
+        CandidateEvaluation zip = evaluate(LambdaProfile.Packaging.ZIP, ModelSpec.builder("m").build(), with(refused));
+        assertFalse(zip.feasible());
+        assertEquals(List.of("the dependencies cannot be built for a .zip package: 'c-ext' is available only as a "
+                + "source distribution"), zip.reasons());
+        CandidateEvaluation image = evaluate(LambdaProfile.Packaging.IMAGE, ModelSpec.builder("m").build(),
+                with(refused));
+        assertTrue(image.feasible(), image.reasons().toString());
+    }
+
+    @Test
     void describeLargest_listsTheLargestFirst_withAnEllipsisWhenMoreRemain() {
         assertEquals("torch 1.9 GB, numpy 38 MB, ...", torch().describeLargest(2));
         assertEquals("torch 1.9 GB, numpy 38 MB, filelock 5 MB", torch().describeLargest(3));

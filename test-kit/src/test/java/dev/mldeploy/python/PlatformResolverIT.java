@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * builds pure-Python source distributions, refuses ones with C extensions and measures what it installed.
  */
 class PlatformResolverIT {
-    private static final Path PYTHON = BuildingPython.find();
+    private static final Path PYTHON = Wheelhouse.wheelBuildingPython();
 
     @TempDir
     Path tmp;

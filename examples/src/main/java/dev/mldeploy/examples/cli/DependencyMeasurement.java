@@ -1,0 +1,107 @@
+package dev.mldeploy.examples.cli;
+
+import dev.mldeploy.MlDeployException;
+import dev.mldeploy.ModelSpec;
+import dev.mldeploy.local.LocalTarget;
+import dev.mldeploy.placement.DependencySizes;
+import dev.mldeploy.python.DependencyInstallException;
+import dev.mldeploy.python.NoPlatformBuildException;
+import dev.mldeploy.python.PackageSize;
+import dev.mldeploy.python.Pip;
+import dev.mldeploy.python.PlatformResolver;
+import dev.mldeploy.python.PythonPlatform;
+import dev.mldeploy.python.Requirements;
+import dev.mldeploy.python.ResolvedDependencies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * {@code plan}'s measurement of a model's dependencies for Lambda: resolves its {@code requirements.txt} for the
+ * function's platform into a temporary directory (removed afterwards) and turns the result, or the reason there is
+ * none, into the {@link DependencySizes} placement counts.
+ */
+final class DependencyMeasurement {
+    private final Map<String, String> environment;
+    private final Duration timeout;
+
+    /** @param environment the CLI's environment: its {@code PIP_*} keys and {@code MLDEPLOY_PYTHON} are used */
+    DependencyMeasurement(Map<String, String> environment, Duration timeout) {
+        this.environment = Map.copyOf(environment);
+        this.timeout = timeout;
+    }
+
+    /** The interpreter whose pip resolves: {@code MLDEPLOY_PYTHON}, else {@code python3}, as the local target. */
+    Path python() {
+        String p = environment.get(LocalTarget.ENV_PYTHON);
+        return Path.of(p == null || p.isBlank() ? LocalTarget.DEFAULT_PYTHON : p);
+    }
+
+    /** The model's dependencies for Lambda, or empty when it has no requirements.txt. */
+    Optional<DependencySizes> measure(ModelSpec spec) {
+        Optional<Requirements> requirements = spec.source().flatMap(Requirements::find);
+        if (requirements.isEmpty()) {
+            return Optional.empty();
+        }
+        PythonPlatform platform;
+        try {
+            platform = PythonPlatform.lambda(spec.pythonVersion(), spec.resources().architecture());
+        } catch (MlDeployException e) {
+            return Optional.of(DependencySizes.unknown("not resolved: " + e.getMessage()));
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("mldeploy-plan-deps-");
+        } catch (IOException e) {
+            return Optional.of(DependencySizes.unknown("not resolved: no temporary directory: " + e.getMessage()));
+        }
+        try {
+            ResolvedDependencies r = new PlatformResolver(new Pip(python()), pipEnvironment())
+                    .resolve(requirements.get(), platform, dir.resolve("python"), timeout, line -> { });
+            return Optional.of(DependencySizes.measured(r.totalBytes(), r.packages().stream()
+                    .map(DependencyMeasurement::entry).toList(), "resolved for Lambda " + platform.describe()));
+        } catch (NoPlatformBuildException e) {
+            return Optional.of(DependencySizes.refused(firstLine(e.getMessage())));
+        } catch (DependencyInstallException | dev.mldeploy.OperationTimeoutException e) {
+            return Optional.of(DependencySizes.unknown("not resolved: " + firstLine(e.getMessage())));
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private Map<String, String> pipEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        environment.forEach((k, v) -> {
+            if (k.startsWith("PIP_")) {
+                env.put(k, v);
+            }
+        });
+        return env;
+    }
+
+    private static DependencySizes.Entry entry(PackageSize p) {
+        return new DependencySizes.Entry(p.name(), p.version(), p.bytes());
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove " + dir, e);
+        }
+    }
+}
