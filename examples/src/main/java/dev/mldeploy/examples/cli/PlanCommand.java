@@ -93,7 +93,8 @@ final class PlanCommand implements Callable<Integer> {
             + "(default: sized from peak traffic).")
     Integer instanceCount;
     @Option(names = "--no-resolve", description = "Do not install the model's requirements.txt for Lambda's "
-            + "platform to measure it; the dependencies' size is then reported unknown.")
+            + "platform to measure it; the dependencies' size is then estimated from the packages installed for "
+            + "the interpreter (MLDEPLOY_PYTHON, else python3), or reported unknown.")
     boolean noResolve;
     @Option(names = "--resolve-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest the dependency resolution may take (default 5m).")
@@ -204,20 +205,22 @@ final class PlanCommand implements Callable<Integer> {
 
     /**
      * The model's dependencies for Lambda: measured by resolving requirements.txt (when Lambda is considered and
-     * {@code --no-resolve} is absent), unknown when not resolved, empty without a requirements.txt.
+     * {@code --no-resolve} is absent), else estimated from the interpreter's installed packages or unknown; empty
+     * without a requirements.txt.
      */
     private Optional<DependencySizes> dependencies(ModelSpec model) {
         boolean lambdaConsidered = target == null || isAll(target) || "lambda".equals(target);
         if (model.source().flatMap(Requirements::find).isEmpty()) {
             return Optional.empty();
         }
+        DependencyMeasurement measurement = new DependencyMeasurement(cli.environment(Map.of()), resolveTimeout);
         if (noResolve) {
-            return Optional.of(DependencySizes.unknown("not resolved: --no-resolve"));
+            return measurement.estimate(model, "not resolved: --no-resolve");
         }
         if (!lambdaConsidered) {
             return Optional.of(DependencySizes.unknown("not resolved: only " + target + " is planned"));
         }
-        return new DependencyMeasurement(cli.environment(Map.of()), resolveTimeout).measure(model);
+        return measurement.measure(model);
     }
 
     static String dependenciesText(DependencySizes d) {

@@ -139,4 +139,20 @@ class PlanDependenciesIT {
         assertTrue(r.out().contains("the dependencies cannot be built for a .zip package: 'c-ext-sdist'"), r::toString);
         assertTrue(r.out().contains("lambda:image"), r::toString);
     }
+
+    @Test
+    void plan_withNoResolve_estimatesFromTheInterpretersInstalledPackages() throws IOException {
+        Files.writeString(model.resolve("requirements.txt"), "pip\nno-such-dist-anywhere\n");  // every Python has pip
+        Cli.Result r = cli(Map.of()).run("plan", "--model", model.toString(), "--target", "lambda", "--no-resolve",
+                "--output", "json");
+        assertEquals(0, r.status(), r::toString);
+        Map<String, Object> deps = obj(Json.parseObject(r.out().trim()).get("dependencies"));
+        assertEquals("estimated", deps.get("basis"), deps::toString);
+        assertTrue(((Number) deps.get("bytes")).longValue() > 100_000, deps::toString);
+        assertEquals("pip", obj(((List<?>) deps.get("packages")).get(0)).get("name"), deps::toString);
+        String detail = (String) deps.get("detail");
+        assertTrue(detail.startsWith("not resolved: --no-resolve; estimated from the packages installed for "
+                + PYTHON), detail);
+        assertTrue(detail.endsWith("which lacks no-such-dist-anywhere"), detail);
+    }
 }
