@@ -204,23 +204,17 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /**
-     * The model's dependencies for Lambda: measured by resolving requirements.txt (when Lambda is considered and
-     * {@code --no-resolve} is absent), else estimated from the interpreter's installed packages or unknown; empty
-     * without a requirements.txt.
+     * The model's dependencies for Lambda: measured by resolving requirements.txt (unless {@code --no-resolve}),
+     * else estimated from the interpreter's installed packages or unknown; empty without a requirements.txt or
+     * when Lambda is not planned.
      */
     private Optional<DependencySizes> dependencies(ModelSpec model) {
         boolean lambdaConsidered = target == null || isAll(target) || "lambda".equals(target);
-        if (model.source().flatMap(Requirements::find).isEmpty()) {
-            return Optional.empty();
+        if (!lambdaConsidered || model.source().flatMap(Requirements::find).isEmpty()) {
+            return Optional.empty();  // only Lambda's package limits count them; SageMaker installs them at start
         }
         DependencyMeasurement measurement = new DependencyMeasurement(cli.environment(Map.of()), resolveTimeout);
-        if (noResolve) {
-            return measurement.estimate(model, "not resolved: --no-resolve");
-        }
-        if (!lambdaConsidered) {
-            return Optional.of(DependencySizes.unknown("not resolved: only " + target + " is planned"));
-        }
-        return measurement.measure(model);
+        return noResolve ? measurement.estimate(model, "not resolved: --no-resolve") : measurement.measure(model);
     }
 
     static String dependenciesText(DependencySizes d) {

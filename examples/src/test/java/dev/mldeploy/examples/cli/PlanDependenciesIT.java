@@ -155,4 +155,13 @@ class PlanDependenciesIT {
                 + PYTHON), detail);
         assertTrue(detail.endsWith("which lacks no-such-dist-anywhere"), detail);
     }
+
+    @Test
+    void plan_forSageMakerOnly_leavesTheDependenciesAlone() {
+        Cli.Result r = new Cli(Map.of("MLDEPLOY_PYTHON", tmp.resolve("no-such-python").toString(),
+                "MLDEPLOY_HOME", tmp.resolve("home").toString())).run("plan", "--model", model.toString(),
+                "--target", "sagemaker", "--output", "json");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals(null, Json.parseObject(r.out().trim()).get("dependencies"), r::toString);
+    }
 }
