@@ -1,6 +1,6 @@
 package dev.mldeploy.python;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.mldeploy.examples.cli;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.local.LocalTarget;
-import dev.mldeploy.placement.DependencySizes;
+import dev.mldeploy.DependencySizes;
 import dev.mldeploy.python.DependencyInstallException;
 import dev.mldeploy.python.InstalledEstimate;
 import dev.mldeploy.python.NoPlatformBuildException;
