@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * An estimate of a model's dependencies when they cannot be resolved for the platform: the sizes of the same
  * distributions as installed for an interpreter on this machine ({@code importlib.metadata}: each distribution's
  * recorded files, byte code left out), following their {@code Requires-Dist} (extras left out). The host's builds
- * are not the platform's, so this is an estimate; distributions the interpreter lacks are listed as missing.
+ * are not the platform's, so this is an estimate; distributions the interpreter lacks, or whose files it cannot
+ * list (neither a RECORD nor a top_level.txt naming files beside it), are listed as missing, never counted as 0.
  * Hand-written: a short script run by the interpreter, since only it knows its packages.
  */
 public final class InstalledEstimate {
@@ -24,10 +25,22 @@ public final class InstalledEstimate {
             "import sys, json, re, importlib.metadata as md",
             "def norm(n): return re.sub(r'[-_.]+', '-', n).lower()",
             "stack = [norm(n) for n in json.loads(sys.argv[1])]",
-            "seen = {}; missing = []",
+            "seen = {}; missing = []; unmeasured = []",
+            "def tree(p):",
+            "    if p.is_file(): return p.stat().st_size",
+            "    return sum(f.stat().st_size for f in p.rglob('*') if f.is_file() and '__pycache__' not in f.parts)",
+            "def tops(d):",
+            "    # no file list (Debian's egg-info): the top-level modules it names, next to its metadata",
+            "    names = (d.read_text('top_level.txt') or '').split()",
+            "    base = d.locate_file('')",
+            "    total = 0",
+            "    for t in names:",
+            "        for p in [base / t, base / (t + '.py')] + list(base.glob(t + '.*.so')):",
+            "            if p.exists(): total += tree(p)",
+            "    return total",
             "while stack:",
             "    n = stack.pop()",
-            "    if n in seen or n in missing: continue",
+            "    if n in seen or n in missing or n in unmeasured: continue",
             "    try: d = md.distribution(n)",
             "    except md.PackageNotFoundError: missing.append(n); continue",
             "    size = 0",
@@ -36,12 +49,16 @@ public final class InstalledEstimate {
             "        if '__pycache__' in s or s.endswith('.pyc'): continue",
             "        try: size += f.locate().stat().st_size",
             "        except OSError: pass",
-            "    seen[n] = {'name': d.metadata['Name'] or n, 'version': d.version or '', 'bytes': size}",
+            "    if size == 0:",
+            "        size = tops(d)",
+            "    if size == 0: unmeasured.append(n)",
+            "    else: seen[n] = {'name': d.metadata['Name'] or n, 'version': d.version or '', 'bytes': size}",
             "    for r in d.requires or []:",
             "        if 'extra ==' in r: continue",
             "        m = re.match(r'\\s*([A-Za-z0-9][A-Za-z0-9._-]*)', r)",
             "        if m: stack.append(norm(m.group(1)))",
-            "print('MLDEPLOY-ESTIMATE ' + json.dumps({'packages': list(seen.values()), 'missing': sorted(missing)}))");
+            "print('MLDEPLOY-ESTIMATE ' + json.dumps({'packages': list(seen.values()),",
+            "      'missing': sorted(missing + unmeasured)}))");
 
     /**
      * The estimate.
@@ -49,7 +66,7 @@ public final class InstalledEstimate {
      * @param interpreter what was asked
      * @param totalBytes  the bytes of {@code packages}
      * @param packages    the distributions found, largest first
-     * @param missing     requirement names the interpreter does not have (normalized), sorted
+     * @param missing     names the interpreter does not have or cannot measure (normalized), sorted
      */
     public record Estimate(String interpreter, long totalBytes, List<PackageSize> packages, List<String> missing) {
         public Estimate {
