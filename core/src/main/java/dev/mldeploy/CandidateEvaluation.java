@@ -34,6 +34,8 @@ public record CandidateEvaluation(String target, String variant, boolean feasibl
     public static final String PACKAGING = "packaging";
     /** Setting: the unpacked package size in bytes, when known. */
     public static final String PACKAGE_BYTES = "packageBytes";
+    /** Setting: the bytes of the model's Python dependencies counted in {@link #PACKAGE_BYTES}, when known. */
+    public static final String DEPENDENCY_BYTES = "dependencyBytes";
     /** Setting: Lambda provisioned concurrency priced (absent for none). */
     public static final String PROVISIONED_CONCURRENCY = "provisionedConcurrency";
     /** Setting: SageMaker real-time instance type ({@code ml.m5.large}). */

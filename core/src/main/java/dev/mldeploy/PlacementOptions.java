@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * Cost options placement uses: the Lambda free tier, provisioned concurrency, and a SageMaker instance type and
- * count to price instead of the cheapest fitting one. Immutable and thread-safe; the builder is not, and refuses an
- * impossible value (a negative concurrency, an instance count below 1, more hours than a month has) with an
+ * count to price instead of the cheapest fitting one; and what the caller measured of the model's Python
+ * dependencies ({@link DependencySizes}), which Lambda's package limits count. Immutable and thread-safe; the
+ * builder is not, and refuses an impossible value (a negative concurrency, an instance count below 1, more hours than a month has) with an
  * {@link InvalidConfigurationException} that names the option.
  */
 public final class PlacementOptions {
@@ -19,6 +20,7 @@ public final class PlacementOptions {
     private final double provisionedHoursPerMonth;
     private final String instanceType;
     private final int instanceCount;
+    private final DependencySizes dependencies;
 
     private PlacementOptions(Builder b) {
         this.freeTier = b.freeTier;
@@ -26,6 +28,7 @@ public final class PlacementOptions {
         this.provisionedHoursPerMonth = b.provisionedHoursPerMonth;
         this.instanceType = b.instanceType;
         this.instanceCount = b.instanceCount;
+        this.dependencies = b.dependencies;
     }
 
     /** No free tier, no provisioned concurrency, instance type and count chosen by placement. */
@@ -44,6 +47,7 @@ public final class PlacementOptions {
         b.provisionedHoursPerMonth = provisionedHoursPerMonth;
         b.instanceType = instanceType;
         b.instanceCount = instanceCount;
+        b.dependencies = dependencies;
         return b;
     }
 
@@ -72,11 +76,22 @@ public final class PlacementOptions {
         return instanceCount;
     }
 
+    /**
+     * The model's Python dependencies as the caller measured (or failed to measure) them for the Lambda platform;
+     * empty when nobody looked, and then a model with a {@code requirements.txt} gets a note that its dependencies
+     * were not counted.
+     */
+    public Optional<DependencySizes> dependencies() {
+        return Optional.ofNullable(dependencies);
+    }
+
     @Override
     public String toString() {
         return "PlacementOptions{freeTier=" + freeTier + ", provisionedConcurrency=" + provisionedConcurrency
                 + ", provisionedHoursPerMonth=" + provisionedHoursPerMonth + ", instanceType=" + instanceType
-                + ", instanceCount=" + instanceCount + "}";
+                + ", instanceCount=" + instanceCount
+                + (dependencies == null ? "" : ", dependencies=" + dependencies.basis().word() + " "
+                + dependencies.bytes()) + "}";
     }
 
     /** Builds {@link PlacementOptions}. */
@@ -86,6 +101,7 @@ public final class PlacementOptions {
         private double provisionedHoursPerMonth = HOURS_PER_MONTH;
         private String instanceType;
         private int instanceCount;
+        private DependencySizes dependencies;
 
         private Builder() {
         }
@@ -125,6 +141,12 @@ public final class PlacementOptions {
                         + " (leave it out to size it from traffic)");
             }
             this.instanceCount = count;
+            return this;
+        }
+
+        /** The model's dependencies, measured or not (see {@link PlacementOptions#dependencies()}). */
+        public Builder dependencies(DependencySizes dependencies) {
+            this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
             return this;
         }
 

@@ -73,4 +73,9 @@ final class Fmt {
     static BigDecimal seconds(Duration d) {
         return BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros();
     }
+
+    /** A size for people: {@link dev.mldeploy.DependencySizes#approximate(long)}. */
+    static String approx(long bytes) {
+        return dev.mldeploy.DependencySizes.approximate(bytes);
+    }
 }

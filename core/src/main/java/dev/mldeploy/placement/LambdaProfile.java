@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 
 /**
  * AWS Lambda as a placement candidate, packaged as a .zip ({@code lambda:zip}) or a container image
@@ -22,7 +21,8 @@ import java.util.OptionalLong;
  *
  * <p>Settings it fills: {@code memoryMb} (the spec's, at least 128), {@code ephemeralStorageMb} (at least 512),
  * {@code timeoutSeconds} (the maximum inference time rounded up to a second), {@code architecture},
- * {@code runtime} ({@code python3.12}), {@code packaging}, {@code packageBytes} when known and
+ * {@code runtime} ({@code python3.12}), {@code packaging}, {@code packageBytes} when known (code plus the
+ * dependencies of {@link PlacementOptions#dependencies()}), {@code dependencyBytes} when those are known, and
  * {@code provisionedConcurrency} when priced. Immutable; thread-safe.
  */
 public final class LambdaProfile implements PlacementProfile {
@@ -37,6 +37,11 @@ public final class LambdaProfile implements PlacementProfile {
         private final String variant;
         private final long maxBytes;
         private final String what;
+
+        /** {@code unzipped .zip package}, {@code container image}: the limit's name in reasons. */
+        String what() {
+            return what;
+        }
 
         Packaging(String variant, long maxBytes, String what) {
             this.variant = variant;
@@ -128,24 +133,8 @@ public final class LambdaProfile implements PlacementProfile {
             reasons.add("Python " + spec.pythonVersion() + " has no Lambda runtime; Lambda runs python3."
                     + LambdaLimits.MIN_PYTHON_MINOR + " to python3." + LambdaLimits.MAX_PYTHON_MINOR);
         }
-        OptionalLong size = sizer.packageBytes(spec);
-        if (size.isEmpty()) {
-            notes.add("package size unknown (no model directory, no declared size): Lambda's "
-                    + Fmt.limit(packaging.maxBytes) + " " + packaging.what + " limit not checked");
-        } else {
-            long bytes = size.getAsLong();
-            settings.put(CandidateEvaluation.PACKAGE_BYTES, Long.toString(bytes));
-            if (bytes > packaging.maxBytes) {
-                reasons.add("package " + Fmt.bytes(bytes) + " is over Lambda's " + Fmt.limit(packaging.maxBytes)
-                        + " " + packaging.what + " limit"
-                        + (packaging == Packaging.ZIP ? " (a container image takes up to "
-                        + Fmt.limit(LambdaLimits.MAX_IMAGE_BYTES) + ")" : ""));
-            } else if (packaging == Packaging.ZIP && bytes > LambdaLimits.MAX_ZIP_DIRECT_UPLOAD_BYTES) {
-                notes.add("package " + Fmt.bytes(bytes) + " unzipped: if its zip is over the "
-                        + Fmt.limit(LambdaLimits.MAX_ZIP_DIRECT_UPLOAD_BYTES) + " direct-upload limit, the deploy "
-                        + "uploads it through S3 (a deploy detail, not a placement limit)");
-            }
-        }
+        LambdaPackageCheck.check(spec, sizer.packageBytes(spec), options.dependencies(), packaging, reasons, notes,
+                settings);
 
         int memoryMb = Math.max(LambdaLimits.MIN_MEMORY_MB, res.memoryMb());
         int ephemeralMb = Math.max(LambdaLimits.MIN_EPHEMERAL_STORAGE_MB, res.ephemeralStorageMb());

@@ -108,6 +108,34 @@ public final class Wheelhouse {
         return out.strip();
     }
 
+    /**
+     * An interpreter that can build wheels from source distributions with no index: it has setuptools and the
+     * {@code wheel} package that setuptools before 70.1 needs for {@code bdist_wheel} (this machine's pyenv Python
+     * lacks it; Debian's {@code /usr/bin/python3} has it). Tries {@code MLDEPLOY_PYTHON}, {@code python3}, then
+     * {@code /usr/bin/python3}.
+     *
+     * @throws IllegalStateException when none can
+     */
+    public static Path wheelBuildingPython() {
+        List<String> candidates = new ArrayList<>();
+        String env = System.getenv("MLDEPLOY_PYTHON");
+        if (env != null && !env.isBlank()) {
+            candidates.add(env);
+        }
+        candidates.add("python3");
+        candidates.add("/usr/bin/python3");
+        for (String c : candidates) {
+            try {
+                runPython(Path.of(c), "import setuptools, wheel, pip");
+                return Path.of(c);
+            } catch (IllegalStateException | UncheckedIOException e) {
+                // not this one: try the next
+            }
+        }
+        throw new IllegalStateException("no interpreter among " + candidates + " has pip, setuptools and wheel; "
+                + "install the 'wheel' package into one or set MLDEPLOY_PYTHON");
+    }
+
     private static String runPython(Path python, String code) {
         try {
             Process p = new ProcessBuilder(python.toString(), "-c", code).redirectErrorStream(true).start();

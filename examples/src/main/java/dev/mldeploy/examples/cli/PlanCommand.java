@@ -6,8 +6,10 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.DependencySizes;
 import dev.mldeploy.PlacementDecision;
 import dev.mldeploy.PlacementOptions;
+import dev.mldeploy.python.Requirements;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +40,8 @@ final class PlanCommand implements Callable<Integer> {
 
     static final class Size {
         @Option(names = "--model", paramLabel = "DIR",
-                description = "The model directory (with inference.py); its size is the package size.")
+                description = "The model directory (with inference.py); its files, plus its requirements.txt "
+                        + "resolved for Lambda's platform, are the package size.")
         Path model;
         @Option(names = "--model-size-mb", paramLabel = "N", description = "The unpacked package size, in MB.")
         Double sizeMb;
@@ -89,11 +92,19 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--instance-count", paramLabel = "N", description = "SageMaker instance count to price "
             + "(default: sized from peak traffic).")
     Integer instanceCount;
+    @Option(names = "--no-resolve", description = "Do not install the model's requirements.txt for Lambda's "
+            + "platform to measure it; the dependencies' size is then estimated from the packages installed for "
+            + "the interpreter (MLDEPLOY_PYTHON, else python3), or reported unknown.")
+    boolean noResolve;
+    @Option(names = "--resolve-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest the dependency resolution may take (default 5m).")
+    Duration resolveTimeout = Duration.ofMinutes(5);
 
     @Override
     public Integer call() {
         ModelSpec model = spec();
-        PlacementOptions options = placementOptions();
+        Optional<DependencySizes> dependencies = dependencies(model);
+        PlacementOptions options = placementOptions(dependencies);
         PlacementDecision shown;
         // the deployer builds placement from its providers' profiles; local (no profiles) means every cloud target
         try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
@@ -107,6 +118,7 @@ final class PlanCommand implements Callable<Integer> {
             Map<String, Object> json = Formats.placement(shown, chosen);
             json.put("model", model.name());
             json.put("packageSizeBytes", packageBytes(model));
+            json.put("dependencies", dependencies.map(PlanCommand::dependenciesJson).orElse(null));
             if (chosen.isEmpty()) {
                 // the plan is the one JSON object; it carries the failure as every other command's error does
                 Map<String, Object> error = new java.util.LinkedHashMap<>();
@@ -123,6 +135,7 @@ final class PlanCommand implements Callable<Integer> {
                     + model.resources().maxInferenceTime().toMillis() + " ms a request, "
                     + model.traffic().requestsPerMonth() + " requests a month, peak "
                     + model.traffic().peakRequestsPerSecond() + " requests a second");
+            dependencies.ifPresent(d -> cl.getOut().println(dependenciesText(d)));
             cl.getOut().println();
             cl.getOut().println(Formats.placementText(shown, chosen));
         }
@@ -190,9 +203,54 @@ final class PlanCommand implements Callable<Integer> {
         return kb * 1024;
     }
 
+    /**
+     * The model's dependencies for Lambda: measured by resolving requirements.txt (unless {@code --no-resolve}),
+     * else estimated from the interpreter's installed packages or unknown; empty without a requirements.txt or
+     * when Lambda is not planned.
+     */
+    private Optional<DependencySizes> dependencies(ModelSpec model) {
+        boolean lambdaConsidered = target == null || isAll(target) || "lambda".equals(target);
+        if (!lambdaConsidered || model.source().flatMap(Requirements::find).isEmpty()) {
+            return Optional.empty();  // only Lambda's package limits count them; SageMaker installs them at start
+        }
+        DependencyMeasurement measurement = new DependencyMeasurement(cli.environment(Map.of()), resolveTimeout);
+        return noResolve ? measurement.estimate(model, "not resolved: --no-resolve") : measurement.measure(model);
+    }
+
+    static String dependenciesText(DependencySizes d) {
+        return switch (d.basis()) {
+            case MEASURED, ESTIMATED -> "dependencies: " + megabytes(d.bytes()) + " " + d.basis().word() + " ("
+                    + d.detail() + ")" + (d.packages().isEmpty() ? "" : "; largest: "
+                    + d.describeLargest(DependencySizes.NAMED_IN_REASONS));
+            case UNKNOWN -> "dependencies: size unknown (" + d.detail() + "); Lambda's package size counts the code "
+                    + "alone";
+            case REFUSED -> "dependencies: cannot be built for Lambda's platform: " + d.detail();
+        };
+    }
+
+    static Map<String, Object> dependenciesJson(DependencySizes d) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("basis", d.basis().word());
+        m.put("bytes", d.knownBytes().isPresent() ? d.bytes() : null);
+        m.put("detail", d.detail());
+        m.put("packages", d.packages().stream().map(e -> {
+            Map<String, Object> p = new java.util.LinkedHashMap<>();
+            p.put("name", e.name());
+            p.put("version", e.version());
+            p.put("bytes", e.bytes());
+            return p;
+        }).toList());
+        return m;
+    }
+
     PlacementOptions placementOptions() {
+        return placementOptions(Optional.empty());
+    }
+
+    PlacementOptions placementOptions(Optional<DependencySizes> dependencies) {
         try {
             PlacementOptions.Builder b = PlacementOptions.builder().freeTier(freeTier);
+            dependencies.ifPresent(b::dependencies);
             if (provisionedConcurrency != null) {
                 b.provisionedConcurrency(provisionedConcurrency);
             }
