@@ -160,7 +160,8 @@ final class VenvCache {
         int count = requirements.lines().size();
         ctx.progress(PHASE, "", "installing " + count + " requirement" + (count == 1 ? "" : "s") + " from "
                 + requirements.file() + " with pip");
-        Pip.Result pip = new Pip(pythonOf(dir)).pip(List.of("install", "--no-input", "-r",
+        Pip.Result pip = new Pip(pythonOf(dir)).in(requirements.file().toAbsolutePath().getParent())
+                .pip(List.of("install", "--no-input", "-r",
                         requirements.file().toString()), pipEnvironment, ctx.remaining(), reporter(ctx));
         if (!pip.succeeded()) {
             throw new DependencyInstallException("local model '" + model + "': pip could not install "

@@ -35,10 +35,24 @@ public final class Pip {
     private static final Pattern URL_CREDENTIALS = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
 
     private final Path python;
+    private final Path workingDirectory;
 
     /** @param python the interpreter whose pip runs (an absolute path or a name on the PATH) */
     public Pip(Path python) {
+        this(python, null);
+    }
+
+    private Pip(Path python, Path workingDirectory) {
         this.python = Objects.requireNonNull(python, "python");
+        this.workingDirectory = workingDirectory;
+    }
+
+    /**
+     * The same runner, with the child's working directory {@code directory}: pip resolves relative paths in a
+     * requirements file ({@code ./vendor/pkg.whl}, {@code -e .}) against it, so callers pass the model's directory.
+     */
+    public Pip in(Path directory) {
+        return new Pip(python, Objects.requireNonNull(directory, "directory"));
     }
 
     /** The interpreter this runs. */
@@ -73,6 +87,9 @@ public final class Pip {
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+        if (workingDirectory != null) {
+            pb.directory(workingDirectory.toFile());
+        }
         pb.environment().putAll(env);
         pb.environment().putIfAbsent("PIP_DISABLE_PIP_VERSION_CHECK", "1");  // no network call to check pip itself
         long deadline = System.nanoTime() + timeout.toNanos();

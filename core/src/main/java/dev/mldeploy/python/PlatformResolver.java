@@ -97,7 +97,8 @@ public final class PlatformResolver {
                     + platform.platformTags().get(platform.platformTags().size() - 1) + ")");
             Set<String> built = new HashSet<>();
             while (true) {
-                Pip.Result r = pip.pip(installArgs(requirements, platform, targetDirectory, scratch),
+                Pip.Result r = pip.in(requirements.file().toAbsolutePath().getParent())
+                        .pip(installArgs(requirements, platform, targetDirectory, scratch),
                         environment, left(deadline, timeout), progress);
                 if (r.succeeded()) {
                     break;

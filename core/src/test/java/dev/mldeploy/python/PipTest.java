@@ -41,6 +41,15 @@ class PipTest {
     }
 
     @Test
+    void in_runsTheChildInThatDirectory() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("pip-cwd").toRealPath();
+        List<String> lines = new ArrayList<>();
+        new Pip(PYTHON).in(dir).run(List.of("-c", "import os; print(os.getcwd())"), Map.of(), Duration.ofMinutes(1),
+                lines::add).orThrow("printing the working directory");
+        assertEquals(List.of(dir.toString()), lines);
+    }
+
+    @Test
     void run_overTheTimeout_killsTheProcessAndSaysSo() {
         OperationTimeoutException e = assertThrows(OperationTimeoutException.class, () -> new Pip(PYTHON)
                 .run(List.of("-c", "import time; time.sleep(60)"), Map.of(), Duration.ofMillis(300), l -> { }));

@@ -58,6 +58,21 @@ class WheelhouseIT {
     }
 
     @Test
+    void pipInDirectory_resolvesARelativeWheelPathInRequirementsAgainstIt() throws Exception {
+        Path model = tmp.resolve("model");
+        Wheelhouse vendor = Wheelhouse.at(model.resolve("vendor"));
+        vendor.wheel("vendored", "1.0").file("vendored.py", "WHERE = 'vendor'\n").build();
+        Files.writeString(model.resolve("requirements.txt"), "./vendor/vendored-1.0-py3-none-any.whl\n");
+        Path target = tmp.resolve("installed");
+        List<String> out = new ArrayList<>();
+        Pip.Result r = new Pip(PYTHON).in(model).pip(List.of("install", "--target", target.toString(), "-r",
+                model.resolve("requirements.txt").toString()), vendor.pipEnvironment(), Duration.ofMinutes(2),
+                out::add);
+        assertEquals(0, r.exitCode(), String.join("\n", out));
+        assertTrue(Files.isRegularFile(target.resolve("vendored.py")));
+    }
+
+    @Test
     void sameCall_writesTheSameBytes() throws Exception {
         Path a = Wheelhouse.at(tmp.resolve("a")).wheel("p", "1").file("p.py", "x = 1\n").build();
         Path b = Wheelhouse.at(tmp.resolve("b")).wheel("p", "1").file("p.py", "x = 1\n").build();
