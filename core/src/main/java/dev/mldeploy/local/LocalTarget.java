@@ -52,6 +52,8 @@ public final class LocalTarget implements TargetProvider {
      * inherit although they are withheld by default ({@link Builder#passEnvironment(java.util.Collection)}).
      */
     public static final String ENV_PASS_ENV = "MLDEPLOY_LOCAL_PASS_ENV";
+    /** Environment variable setting the worker processes of the SageMaker-contract server ({@link Builder#workers}). */
+    public static final String ENV_WORKERS = "MLDEPLOY_LOCAL_WORKERS";
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
     public static final String DEFAULT_PYTHON = "python3";
@@ -97,8 +99,10 @@ public final class LocalTarget implements TargetProvider {
     private final Duration stopGracePeriod;
     private final Contract contract;
     private final java.util.SortedSet<String> passEnvironment;
+    private final int workers;
 
     private LocalTarget(Builder b) {
+        this.workers = b.workers;
         this.passEnvironment = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(b.passEnvironment));
         this.home = b.home.toAbsolutePath().normalize();
         this.python = b.python;
@@ -118,7 +122,7 @@ public final class LocalTarget implements TargetProvider {
 
     /**
      * The configuration {@code environment} asks for: {@value #ENV_HOME}, {@value #ENV_PYTHON},
-     * {@value #ENV_CONTRACT}; defaults for what it does not set.
+     * {@value #ENV_CONTRACT}, {@value #ENV_WORKERS}; defaults for what it does not set.
      *
      * @throws InvalidConfigurationException a value is malformed
      */
@@ -135,6 +139,16 @@ public final class LocalTarget implements TargetProvider {
         });
         ctx.env(ENV_PYTHON).ifPresent(b::python);
         ctx.env(ENV_CONTRACT).ifPresent(c -> b.contract(Contract.of(c)));
+        ctx.env(ENV_WORKERS).ifPresent(w -> {
+            int n;
+            try {
+                n = Integer.parseInt(w.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException(ENV_WORKERS + "='" + w + "' is not a number of worker "
+                        + "processes; give a whole number of at least 1, like " + defaultWorkers(), e);
+            }
+            b.workers(n);
+        });
         ctx.env(ENV_PASS_ENV).ifPresent(names -> b.passEnvironment(Arrays.stream(names.split(","))
                 .map(String::trim).filter(n -> !n.isEmpty()).toList()));
         return b.build();
@@ -142,7 +156,7 @@ public final class LocalTarget implements TargetProvider {
 
     public Builder toBuilder() {
         return new Builder().home(home).python(python).startupTimeout(startupTimeout)
-                .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment);
+                .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment).workers(workers);
     }
 
     /** A copy with {@code change} applied to a builder of this configuration. */
@@ -179,6 +193,20 @@ public final class LocalTarget implements TargetProvider {
 
     public Contract contract() {
         return contract;
+    }
+
+    /**
+     * How many worker processes the SageMaker-contract server runs (each loads the model once), as
+     * {@code SAGEMAKER_MODEL_SERVER_WORKERS} does on an endpoint; default the CPUs this JVM may use. The Lambda
+     * contract serves in one worker whatever this says: Lambda runs one request per execution environment.
+     */
+    public int workers() {
+        return workers;
+    }
+
+    /** The default worker count: the processors available to this JVM (its CPU affinity and container limit). */
+    public static int defaultWorkers() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /**
@@ -225,6 +253,7 @@ public final class LocalTarget implements TargetProvider {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
         private Contract contract = Contract.SAGEMAKER;
+        private int workers = defaultWorkers();
         private final java.util.Set<String> passEnvironment = new java.util.TreeSet<>();
 
         private Builder() {
@@ -282,6 +311,19 @@ public final class LocalTarget implements TargetProvider {
 
         public Builder contract(Contract contract) {
             this.contract = Objects.requireNonNull(contract, "contract");
+            return this;
+        }
+
+        /**
+         * Worker processes of the SageMaker-contract server ({@value LocalTarget#ENV_WORKERS}), at least 1; default
+         * {@link LocalTarget#defaultWorkers()}. The model process gets it as {@code SAGEMAKER_MODEL_SERVER_WORKERS}.
+         */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new InvalidConfigurationException("workers must be at least 1, was " + workers + " ("
+                        + ENV_WORKERS + ", --workers)");
+            }
+            this.workers = workers;
             return this;
         }
 

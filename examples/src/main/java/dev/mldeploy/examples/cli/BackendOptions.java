@@ -51,6 +51,9 @@ final class BackendOptions {
     @Option(names = "--contract", paramLabel = "sagemaker|lambda", description = "[local] Serve the model through "
             + "the SageMaker serving adapter (default) or the Lambda handler (MLDEPLOY_LOCAL_CONTRACT).")
     String contract;
+    @Option(names = "--workers", paramLabel = "N", description = "[local] Worker processes of the SageMaker-contract "
+            + "server, default the CPUs this process may use (MLDEPLOY_LOCAL_WORKERS).")
+    Integer workers;
 
     /** The targets each backend option is for; a target mldeploy does not know (a third party's) gets them all. */
     private static final Map<String, Set<String>> USED_BY = Map.ofEntries(
@@ -64,7 +67,8 @@ final class BackendOptions {
             Map.entry("--create-role", Set.of("lambda")),
             Map.entry("--provisioned-concurrency", Set.of("lambda")),
             Map.entry("--runtime", Set.of("lambda")),
-            Map.entry("--contract", Set.of("local")));
+            Map.entry("--contract", Set.of("local")),
+            Map.entry("--workers", Set.of("local")));
     private static final Set<String> KNOWN_TARGETS = Set.of("sagemaker", "lambda", "local");
 
     /** The options given, in declaration order. */
@@ -81,6 +85,7 @@ final class BackendOptions {
         set.put("--provisioned-concurrency", provisionedConcurrency != null);
         set.put("--runtime", runtime != null);
         set.put("--contract", contract != null);
+        set.put("--workers", workers != null);
         return set.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
 
@@ -113,6 +118,7 @@ final class BackendOptions {
             throw new IllegalArgumentException("--contract must be sagemaker or lambda, was '" + contract + "'");
         }
         positive("--instance-count", instanceCount);
+        positive("--workers", workers);
         positive("--serverless-memory-mb", serverlessMemoryMb);
         if (provisionedConcurrency != null && provisionedConcurrency < 0) {
             throw new IllegalArgumentException("--provisioned-concurrency must be at least 0, was "
@@ -134,6 +140,7 @@ final class BackendOptions {
         put(env, "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", provisionedConcurrency);
         put(env, "MLDEPLOY_LAMBDA_RUNTIME", runtime);
         put(env, "MLDEPLOY_LOCAL_CONTRACT", contract);
+        put(env, "MLDEPLOY_LOCAL_WORKERS", workers);
         return env;
     }
 
