@@ -190,29 +190,28 @@ class ServeTest(ServerCase, unittest.TestCase):
         self.assertEqual((200, b"x" * 10), (r.status, r.read()))
         c.close()
 
-    def test_ping_is_answered_200_only_once_a_worker_has_loaded_the_model(self):
-        marker = os.path.join(tempfile.mkdtemp(), "loaded")
-        d = write_model("""
-            import time
-            def model_fn(model_dir):
-                time.sleep(1.5)
-                open(%r, "w").close()
-            def predict_fn(data, model):
-                return data
-        """ % marker)
-        p, port = self.start(None, model_dir=d, env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1"})
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                c.request("GET", "/ping")  # connects while model_fn runs: waits for a worker
-                status = c.getresponse().status
-                c.close()
-                break
-            except OSError:
-                time.sleep(0.02)
-        self.assertEqual(200, status)
-        self.assertTrue(os.path.exists(marker), "the answer came after model_fn returned")
+    def test_ping_answers_503_until_a_worker_has_loaded_the_model(self):
+        for env in ({}, {"MLDEPLOY_PRELOAD_MODEL": "true"}):
+            p, port = self.start("slow-load", dict(env, SLOW_LOAD_SECONDS="1.5", SAGEMAKER_MODEL_SERVER_WORKERS="2"))
+            statuses = set()
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                    c.request("GET", "/ping")
+                    status = c.getresponse().status
+                    c.close()
+                    statuses.add(status)
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            self.assertEqual({503, 200}, statuses, env)
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("POST", "/invocations", body=b'{"text": "x"}', headers={"Content-Type": "application/json"})
+            self.assertEqual(200, c.getresponse().status, env)
+            c.close()
 
     def test_sigterm_stops_cleanly(self):
         p, port = self.start("echo")

@@ -42,6 +42,20 @@ class TransformFnTest(unittest.TestCase):
             load(write_model("def model_fn(model_dir):\n    return None\n"))
 
 
+class WildcardAcceptTest(unittest.TestCase):
+    def test_bytes_from_output_fn_under_a_wildcard_accept_are_octet_stream_and_it_sees_the_default(self):
+        h = load(write_model("""
+            def model_fn(model_dir):
+                return None
+            def predict_fn(data, model):
+                return data
+            def output_fn(prediction, accept):
+                return accept.encode()
+        """))
+        self.assertEqual((b"application/json", "application/octet-stream"), h.invoke(b"{}", "application/json", "*/*"))
+        self.assertEqual((b"application/json", "application/octet-stream"), h.invoke(b"{}", "application/json", None))
+
+
 class ContextTest(unittest.TestCase):
     def test_hooks_taking_a_context_get_it_and_the_others_do_not(self):
         h = load(write_model("""

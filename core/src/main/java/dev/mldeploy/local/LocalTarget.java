@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * and it proves it holds the token (HMAC of a nonce) before the first one and in every answer; the token reaches it
  * on stdin, never through the environment. The process is recorded before it loads the model, so a deploy killed at
  * any point leaves nothing {@code list} and {@code undeploy} cannot see. {@code undeploy} removes only the files
- * mldeploy wrote. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
+ * mldeploy wrote. The SageMaker contract serves with {@link #workers()} worker processes behind that one process
+ * (each loads the model; the process mldeploy started and recorded is their parent, and every answer proves that
+ * parent's identity), as an endpoint does. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
  * Its {@code server.log} is kept under about 5 MB by the adapter, which rotates it
  * into {@code server.log.1}.
  *

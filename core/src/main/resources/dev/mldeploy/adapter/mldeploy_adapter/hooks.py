@@ -122,5 +122,6 @@ class ModelHooks(object):
         prediction = self._predict(ctx, data, self.model)
         if self._output is not None:
             resolved = content.accepted(accept)[0] if content.is_wildcard(accept) else accept
-            return content.normalize_output(self._output(ctx, prediction, resolved), resolved)
+            # a body returned without its type under a wildcard accept is octet-stream (or text), never "*/*"
+            return content.normalize_output(self._output(ctx, prediction, resolved), accept)
         return content.encode(prediction, accept)

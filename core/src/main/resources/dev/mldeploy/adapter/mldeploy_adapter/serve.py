@@ -56,7 +56,7 @@ PROOF_HEADER = "X-Mldeploy-Proof"
 PID_HEADER = "X-Mldeploy-Pid"
 WORKER_HEADER = "X-Mldeploy-Worker"
 MODEL_ERROR_HEADER = errors.ERROR_HEADER
-LOG_CHECK_SECONDS = 0.5
+LOG_CHECK_SECONDS = 0.1  # every worker writes to the log: check often, a burst of N of them overshoots less
 DEFAULT_MAX_REQUEST_BYTES = 6 * 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DRAIN_SECONDS = 30.0
@@ -287,7 +287,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         path = self.path.split("?", 1)[0]
         if path == "/ping":
-            self._send(200)  # a worker accepts connections only once its model is loaded
+            if self.server.state.hooks is not None:
+                self._send(200)
+            else:
+                self._send_json(503, {"error": "model is loading"})
         else:
             self._send_json(404, {"error": "no such path: GET " + path})
 
@@ -309,6 +312,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(404, {"error": "no such path: POST " + path})
             return
         hooks = self.server.state.hooks
+        if hooks is None:
+            self._send_json(503, {"error": "model is loading"})
+            return
         timeout = self.server.state.timeout_seconds
         future = self.server.executor.submit(hooks.invoke, body, self.headers.get("Content-Type"),
                                              self.headers.get("Accept"), hooks.context(self.headers))
@@ -439,6 +445,58 @@ class Worker(object):
         return EXIT_WORKER_RETIRED if self.retired else 0
 
 
+class LoadingResponder(object):
+    """The parent's answers until a worker serves (503 "model is loading"), one connection at a time, closing each
+    so that the client's next connection reaches a worker."""
+
+    draining = True  # every answer closes its connection
+    executor = None
+
+    def __init__(self, listener, state):
+        import copy
+        self.listener = listener
+        self.state = copy.copy(state)  # the identity and limits, never a model: it only ever answers "loading"
+        self.state.hooks = None
+        self.pid = os.getpid()
+
+    def begin(self):
+        pass
+
+    def end(self):
+        pass
+
+    def answer_one(self, timeout, serving_fd=None):
+        """Waits up to timeout for a connection and answers it, unless serving_fd (a worker serves) is readable
+        first; returns whether it is."""
+        watched = [self.listener] + ([serving_fd] if serving_fd is not None else [])
+        try:
+            ready, _, _ = select.select(watched, [], [], timeout)
+        except InterruptedError:
+            return False
+        if serving_fd is not None and serving_fd in ready:
+            return True  # a worker serves: the connection is its (the client got 200 from a worker already)
+        if not ready:
+            return False
+        try:
+            conn, address = self.listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return False
+        try:
+            conn.setblocking(True)
+            conn.settimeout(1.0)  # a silent client must not stall the parent
+            Handler(conn, address, self, threading.Event())
+        except (OSError, ValueError):
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+        return True
+
+
 def _die_with_parent():
     """Linux: the kernel kills this worker when the parent dies (even by SIGKILL), so the port is freed."""
     try:
@@ -448,7 +506,7 @@ def _die_with_parent():
         pass
 
 
-def _run_worker(listener, state, loader, model_dir, parent_pid):
+def _run_worker(listener, state, loader, model_dir, parent_pid, ready_fd):
     """The body of a forked worker; never returns."""
     status = 1
     try:
@@ -466,7 +524,14 @@ def _run_worker(listener, state, loader, model_dir, parent_pid):
                 sys.stderr.flush()
                 os._exit(EXIT_WORKER_LOAD_FAILED)
         worker = Worker(listener, state, parent_pid)
-        signal.signal(signal.SIGTERM, lambda signum, frame: setattr(worker, "draining", True))
+        try:
+            os.write(ready_fd, b"r")  # the parent stops answering "loading"
+        except OSError:
+            pass
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, lambda signum, frame: setattr(worker, "draining", True))
+        else:  # model_fn chose how SIGTERM is handled (ignored, say): its choice stands, the parent SIGKILLs later
+            log("model_fn changed how SIGTERM is handled; this worker keeps its handling")
         status = worker.serve()
     except BaseException:  # noqa: BLE001
         traceback.print_exc()
@@ -532,12 +597,25 @@ class Supervisor(object):
         self.workers = {}  # pid -> start time
         self.stop = threading.Event()
         self.failed = False
+        self.serving = False
+        self.ready_r, self.ready_w = os.pipe()
+        os.set_blocking(self.ready_r, False)
+        self.loading = LoadingResponder(listener, state)
 
     def spawn(self):
         pid = os.fork()
         if pid == 0:
-            _run_worker(self.listener, self.state, self.loader, self.model_dir, self.state.pid)
+            os.close(self.ready_r)
+            _run_worker(self.listener, self.state, self.loader, self.model_dir, self.state.pid, self.ready_w)
         self.workers[pid] = time.time()
+
+    def _check_serving(self):
+        try:
+            if os.read(self.ready_r, 64):
+                self.serving = True
+                log("a worker is serving")
+        except BlockingIOError:
+            pass
 
     def _reap(self):
         while self.workers:
@@ -579,7 +657,12 @@ class Supervisor(object):
             if bound and time.time() >= next_rotation:
                 rotate_if_large(bound[0], bound[1])
                 next_rotation = time.time() + LOG_CHECK_SECONDS
-            self.stop.wait(_MONITOR_SECONDS)
+            if not self.serving:
+                self._check_serving()
+            if self.serving:
+                self.stop.wait(_MONITOR_SECONDS)
+            elif self.loading.answer_one(_MONITOR_SECONDS, self.ready_r):  # ping answers 503 until a worker serves
+                self._check_serving()
         return self._shutdown()
 
     def _shutdown(self):
@@ -646,14 +729,31 @@ def serve(model_dir, host, port, max_request_bytes=None, hooks_loader=None, work
         % (host, listener.getsockname()[1], settings.workers, model_dir,
            " before forking" if settings.preload else " in each worker"))
     if settings.preload:
-        try:
-            state.hooks = loader(model_dir)
-        except BaseException:  # noqa: BLE001 - any failure to load ends the process
-            traceback.print_exc()
+        if not _preload(loader, model_dir, state, supervisor.loading):
             log("model_fn failed; exiting")
             listener.close()
             return EXIT_MODEL_LOAD_FAILED
     return supervisor.run()
+
+
+def _preload(loader, model_dir, state, loading):
+    """Loads the model in this process, answering "loading" meanwhile; the thread has ended when this returns, so
+    that the fork that follows copies no running thread. Returns whether model_fn succeeded."""
+    result = {}
+
+    def load():
+        try:
+            result["hooks"] = loader(model_dir)
+        except BaseException:  # noqa: BLE001 - any failure to load ends the process
+            traceback.print_exc()
+
+    thread = threading.Thread(target=load, name="mldeploy-preload")
+    thread.start()
+    while thread.is_alive():
+        loading.answer_one(_MONITOR_SECONDS)
+    thread.join()
+    state.hooks = result.get("hooks")
+    return state.hooks is not None
 
 
 def default_model_dir():

@@ -102,7 +102,6 @@ class SageMakerInvokerTest {
         assertEquals(400, e.statusCode().orElseThrow());
         assertEquals("MalformedRequest", e.errorType());
         assertEquals("sagemaker", e.target());
-        assertFalse(e instanceof dev.mldeploy.ModelErrorException);
         assertInstanceOf(software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.class, e.getCause());
     }
 
