@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link #close()} releases its connections and threads.
  *
  * <p>A body over the target's limit is rejected with {@link PayloadTooLargeException} before anything is sent.
- * An exception raised by the model's Python code arrives as {@link ModelErrorException}; any other failure as
- * {@link InvocationException}.
+ * An exception raised by the model's Python code arrives as {@link ModelErrorException}; a request the model's
+ * server refused before the model ran (malformed body, unsupported content type or accept: HTTP 400, 415, 406) as
+ * {@link BadRequestException}; any other failure as {@link InvocationException}.
  */
 public interface InferenceClient extends AutoCloseable {
 

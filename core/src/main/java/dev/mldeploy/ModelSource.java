@@ -11,7 +11,8 @@ import org.eclipse.jgit.ignore.FastIgnoreRule;
 
 /**
  * Where a model comes from: its directory (absolute, normalized), the hooks file in it ({@value #ENTRY_POINT}, which
- * defines {@code model_fn} and {@code predict_fn}), and the excludes that decide which of its files are packaged.
+ * defines {@code model_fn} and {@code predict_fn}, or {@code transform_fn} instead, as the SageMaker inference
+ * toolkit allows), and the excludes that decide which of its files are packaged.
  * Checked when made. The directory's files are listed only when {@code SourceTree.of(source)} is asked (package
  * {@code dev.mldeploy.bundle}), and afresh each time, so a spec kept while the model is edited packages what is on
  * disk at that moment.
@@ -23,6 +24,8 @@ public record ModelSource(Path directory, List<String> excludes) {
     /** The file in the model directory that defines the hooks. */
     public static final String ENTRY_POINT = "inference.py";
     private static final List<String> REQUIRED_HOOKS = List.of("model_fn", "predict_fn");
+    /** The inference toolkit's alternative to input_fn, predict_fn and output_fn. */
+    private static final String TRANSFORM_HOOK = "transform_fn";
 
     /**
      * @throws InvalidSpecException when {@code directory} is not a directory, has no {@value #ENTRY_POINT}, or that
@@ -88,6 +91,10 @@ public record ModelSource(Path directory, List<String> excludes) {
         return sb.append('"').toString();
     }
 
+    private static boolean defines(String code, String hook) {
+        return Pattern.compile("(?m)^(async\\s+)?def\\s+" + hook + "\\s*\\(").matcher(code).find();
+    }
+
     private static Path validate(Path source) {
         Path dir = source.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
@@ -106,10 +113,11 @@ public record ModelSource(Path directory, List<String> excludes) {
             throw new InvalidSpecException("cannot read " + entry + ": " + e.getMessage(), e);
         }
         for (String hook : REQUIRED_HOOKS) {
-            if (!Pattern.compile("(?m)^(async\\s+)?def\\s+" + hook + "\\s*\\(").matcher(code).find()) {
+            if (!defines(code, hook) && !(hook.equals("predict_fn") && defines(code, TRANSFORM_HOOK))) {
                 throw new InvalidSpecException(entry + " does not define " + hook + "(...) at top level; "
                         + "model_fn(model_dir) and predict_fn(data, model) are required "
-                        + "(input_fn and output_fn are optional)");
+                        + "(input_fn and output_fn are optional; transform_fn(model, data, content_type, accept) "
+                        + "may replace all three)");
             }
         }
         return dir;

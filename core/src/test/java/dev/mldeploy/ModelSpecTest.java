@@ -120,6 +120,13 @@ class ModelSpecTest {
     }
 
     @Test
+    void source_withTransformFnInsteadOfPredictFn_isAccepted() throws IOException {
+        Path dir = modelDir("m", "def model_fn(model_dir):\n    return 1\n\n"
+                + "def transform_fn(model, data, content_type, accept):\n    return data\n");
+        assertEquals(dir.toAbsolutePath().normalize(), ModelSpec.builder("m").source(dir).build().requireSource());
+    }
+
+    @Test
     void source_hookOnlyInsideAClass_doesNotCount() throws IOException {
         Path dir = modelDir("m", "def model_fn(model_dir):\n    return 1\n\nclass M:\n"
                 + "    def predict_fn(self, data, model):\n        return data\n");

@@ -15,17 +15,26 @@ import java.util.Map;
  * container and in the Lambda function, so a local run exercises the code that ships.
  *
  * <ul>
- *   <li>{@code mldeploy_hooks.py} loads the user's {@code inference.py} and runs its hooks; it turns a Python
- *       exception into {@code {"errorType": ..., "errorMessage": ...}}.</li>
- *   <li>{@code mldeploy_serve.py} serves the SageMaker contract ({@code GET /ping}, {@code POST /invocations}).</li>
- *   <li>{@code mldeploy_lambda.py} is the Lambda handler ({@code mldeploy_lambda.handler}).</li>
+ *   <li>the package {@code mldeploy_adapter/}: {@code hooks} loads the user's {@code inference.py} and runs its
+ *       hooks as the SageMaker inference toolkit does, {@code content} holds the default decoders and encoders,
+ *       {@code errors} the error bodies, {@code serve} the SageMaker contract over worker processes and
+ *       {@code lambda_handler} the Lambda handler;</li>
+ *   <li>{@code mldeploy_serve.py}, the entry point of the SageMaker container and the local target;</li>
+ *   <li>{@code mldeploy_lambda.py}, the Lambda handler's module ({@code mldeploy_lambda.handler}).</li>
  * </ul>
  */
 public final class AdapterFiles {
     /** Where the files are on the class path. */
     public static final String RESOURCE_DIR = "/dev/mldeploy/adapter/";
     /** The adapter's files, in packaging order. */
-    public static final List<String> NAMES = List.of("mldeploy_hooks.py", "mldeploy_serve.py", "mldeploy_lambda.py");
+    public static final List<String> NAMES = List.of("mldeploy_adapter/__init__.py", "mldeploy_adapter/content.py",
+            "mldeploy_adapter/errors.py", "mldeploy_adapter/hooks.py", "mldeploy_adapter/lambda_handler.py",
+            "mldeploy_adapter/serve.py", "mldeploy_serve.py", "mldeploy_lambda.py");
+    /** The adapter's package directory: every path in it is the adapter's, so a model may ship nothing there. */
+    public static final String PACKAGE_DIR = "mldeploy_adapter";
+    /** What the SageMaker serving image needs: the package and the serving entry point. */
+    public static final List<String> SERVING_IMAGE_NAMES = NAMES.stream()
+            .filter(n -> !n.equals("mldeploy_lambda.py")).toList();
     /** The module the SageMaker container and the local target run: {@code python3 mldeploy_serve.py serve}. */
     public static final String SERVE_MODULE = "mldeploy_serve.py";
     /** The Lambda handler name. */
@@ -51,6 +60,14 @@ public final class AdapterFiles {
             throw new IllegalArgumentException("no adapter file " + name + "; known: " + NAMES);
         }
         return b.clone();
+    }
+
+    /**
+     * Whether {@code path} (inside the bundle, without its layout's prefix) is the adapter's: one of its files, its
+     * package directory, or anything in it.
+     */
+    public static boolean claims(String path) {
+        return FILES.containsKey(path) || path.equals(PACKAGE_DIR) || path.startsWith(PACKAGE_DIR + "/");
     }
 
     /** SHA-256 over the adapter's files: part of every spec fingerprint, so a new adapter redeploys. */

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A model file would take the place of one of mldeploy's adapter files in a bundle: same name, same directory. The
- * model is refused rather than either file silently shadowing the other.
+ * A model file would take the place of one of mldeploy's adapter files in a bundle: same name, same directory, or a
+ * path in the adapter's package directory {@code mldeploy_adapter/}. The model is refused rather than either file silently shadowing the other.
  */
 public class AdapterNameCollisionException extends InvalidSpecException {
     private static final long serialVersionUID = 1L;
@@ -27,7 +27,7 @@ public class AdapterNameCollisionException extends InvalidSpecException {
         return modelFile;
     }
 
-    /** The adapter file's path inside the bundle ({@code code/mldeploy_hooks.py}, {@code mldeploy_hooks.py}). */
+    /** The adapter file's path inside the bundle ({@code code/mldeploy_serve.py}, {@code mldeploy_adapter/hooks.py}). */
     public String adapterEntry() {
         return adapterEntry;
     }

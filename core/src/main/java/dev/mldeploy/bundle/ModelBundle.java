@@ -115,7 +115,7 @@ public final class ModelBundle {
         List<Entry> entries = new ArrayList<>(tree.entries().size() + adapter.size());
         for (SourceTree.Entry e : tree.entries()) {
             String path = layout.prefix() + e.path();
-            if (adapter.containsKey(e.path())) {
+            if (AdapterFiles.claims(e.path())) {
                 throw new AdapterNameCollisionException(e.file(), path, layout);
             }
             // SourceTree checked the name; checked again with the prefix, since these paths also become S3 keys

@@ -488,6 +488,8 @@ final class LocalDeployments implements Target {
             files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(f));
             files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(f + ".tmp"));
         }
+        // then the adapter's package directory, emptied above, and the adapter directory
+        files.add(dir.resolve(LocalStarter.ADAPTER_DIR).resolve(dev.mldeploy.bundle.AdapterFiles.PACKAGE_DIR));
         files.add(dir.resolve(LocalStarter.ADAPTER_DIR));
         for (String f : List.of(LocalState.FILE, LocalState.FILE + ".tmp", LocalStarter.LOG_FILE,
                 LocalStarter.PREVIOUS_LOG_FILE, LocalStarter.PREVIOUS_LOG_FILE + ".tmp", OWNED_MARKER,

@@ -197,7 +197,16 @@ final class LocalInvoker implements Invoker {
             return new InferenceResponse(body, response.headers().firstValue("Content-Type").orElse(null),
                     LocalTarget.NAME, null, null);
         }
-        if (status == 500 && response.headers().firstValue(MODEL_ERROR_HEADER).isPresent()) {
+        String errorKind = response.headers().firstValue(MODEL_ERROR_HEADER).orElse(null);
+        if (status >= 400 && status < 500 && "request".equals(errorKind)) {
+            // refused before the model ran (malformed body, unsupported content type or accept)
+            Optional<InvocationException> refused = ModelErrorPayload.translate(LocalTarget.NAME, status, body,
+                    s.logFile().toString(), null);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
+        }
+        if (status == 500 && errorKind != null) {
             Optional<? extends InvocationException> modelError = ModelErrorPayload.parse(LocalTarget.NAME, status,
                     body, s.logFile().toString(), null);
             throw modelError.isPresent() ? modelError.get() : new InvocationException("local model '" + name

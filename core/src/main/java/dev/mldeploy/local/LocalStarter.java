@@ -167,6 +167,8 @@ final class LocalStarter {
         env.put("MLDEPLOY_LOG_FILE", logFile.toString());
         env.put("MLDEPLOY_LOG_MAX_BYTES", Long.toString(LOG_MAX_BYTES));
         env.put("MLDEPLOY_MAX_REQUEST_BYTES", Long.toString(LocalTarget.MAX_REQUEST_BYTES));
+        // the target's setting wins over the spec's environment: it is how local runs choose their worker count
+        env.put("SAGEMAKER_MODEL_SERVER_WORKERS", Integer.toString(config.workers()));
     }
 
     private Process spawn(ModelSpec spec, Path source, String python, Path adapterDir, Path logFile, int port,
@@ -281,7 +283,9 @@ final class LocalStarter {
             PrivateFiles.createDirectory(adapterDir);
             Map<String, byte[]> adapter = ModelBundle.adapterFiles(ModelBundle.Layout.LOCAL_DIRECTORY);
             for (Map.Entry<String, byte[]> f : adapter.entrySet()) {
-                PrivateFiles.write(adapterDir.resolve(f.getKey()), f.getValue());
+                Path file = adapterDir.resolve(f.getKey());
+                PrivateFiles.createDirectory(file.getParent()); // the package directory mldeploy_adapter/
+                PrivateFiles.write(file, f.getValue());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the adapter to " + adapterDir, e);

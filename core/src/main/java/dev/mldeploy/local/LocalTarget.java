@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * and it proves it holds the token (HMAC of a nonce) before the first one and in every answer; the token reaches it
  * on stdin, never through the environment. The process is recorded before it loads the model, so a deploy killed at
  * any point leaves nothing {@code list} and {@code undeploy} cannot see. {@code undeploy} removes only the files
- * mldeploy wrote. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
+ * mldeploy wrote. The SageMaker contract serves with {@link #workers()} worker processes behind that one process
+ * (each loads the model; the process mldeploy started and recorded is their parent, and every answer proves that
+ * parent's identity), as an endpoint does. The model process does not inherit the caller's AWS credentials ({@link #passEnvironment()}).
  * Its {@code server.log} is kept under about 5 MB by the adapter, which rotates it
  * into {@code server.log.1}.
  *
@@ -63,6 +65,8 @@ public final class LocalTarget implements TargetProvider {
      * environment built from their {@code requirements.txt} ({@link Builder#useInterpreterPackages(boolean)}).
      */
     public static final String ENV_INTERPRETER_PACKAGES = "MLDEPLOY_LOCAL_INTERPRETER_PACKAGES";
+    /** Environment variable setting the worker processes of the SageMaker-contract server ({@link Builder#workers}). */
+    public static final String ENV_WORKERS = "MLDEPLOY_LOCAL_WORKERS";
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
     public static final String DEFAULT_PYTHON = "python3";
@@ -110,10 +114,12 @@ public final class LocalTarget implements TargetProvider {
     private final java.util.SortedSet<String> passEnvironment;
     private final boolean useInterpreterPackages;
     private final Map<String, String> pipEnvironment;
+    private final int workers;
 
     private LocalTarget(Builder b) {
         this.useInterpreterPackages = b.useInterpreterPackages;
         this.pipEnvironment = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(b.pipEnvironment));
+        this.workers = b.workers;
         this.passEnvironment = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(b.passEnvironment));
         this.home = b.home.toAbsolutePath().normalize();
         this.python = b.python;
@@ -133,7 +139,8 @@ public final class LocalTarget implements TargetProvider {
 
     /**
      * The configuration {@code environment} asks for: {@value #ENV_HOME}, {@value #ENV_PYTHON},
-     * {@value #ENV_CONTRACT}, {@value #ENV_PASS_ENV}, {@value #ENV_INTERPRETER_PACKAGES}; defaults for what it does not set.
+     * {@value #ENV_CONTRACT}, {@value #ENV_PASS_ENV}, {@value #ENV_INTERPRETER_PACKAGES}, {@value #ENV_WORKERS};
+     * defaults for what it does not set.
      *
      * @throws InvalidConfigurationException a value is malformed
      */
@@ -150,6 +157,16 @@ public final class LocalTarget implements TargetProvider {
         });
         ctx.env(ENV_PYTHON).ifPresent(b::python);
         ctx.env(ENV_CONTRACT).ifPresent(c -> b.contract(Contract.of(c)));
+        ctx.env(ENV_WORKERS).ifPresent(w -> {
+            int n;
+            try {
+                n = Integer.parseInt(w.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigurationException(ENV_WORKERS + "='" + w + "' is not a number of worker "
+                        + "processes; give a whole number of at least 1, like " + defaultWorkers(), e);
+            }
+            b.workers(n);
+        });
         ctx.env(ENV_PASS_ENV).ifPresent(names -> b.passEnvironment(Arrays.stream(names.split(","))
                 .map(String::trim).filter(n -> !n.isEmpty()).toList()));
         ctx.env(ENV_INTERPRETER_PACKAGES).ifPresent(v -> {
@@ -166,7 +183,7 @@ public final class LocalTarget implements TargetProvider {
     public Builder toBuilder() {
         return new Builder().home(home).python(python).startupTimeout(startupTimeout)
                 .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment)
-                .useInterpreterPackages(useInterpreterPackages).pipEnvironment(pipEnvironment);
+                .useInterpreterPackages(useInterpreterPackages).pipEnvironment(pipEnvironment).workers(workers);
     }
 
     /** A copy with {@code change} applied to a builder of this configuration. */
@@ -233,6 +250,20 @@ public final class LocalTarget implements TargetProvider {
     }
 
     /**
+     * How many worker processes the SageMaker-contract server runs (each loads the model once), as
+     * {@code SAGEMAKER_MODEL_SERVER_WORKERS} does on an endpoint; default the CPUs this JVM may use. The Lambda
+     * contract serves in one worker whatever this says: Lambda runs one request per execution environment.
+     */
+    public int workers() {
+        return workers;
+    }
+
+    /** The default worker count: the processors available to this JVM (its CPU affinity and container limit). */
+    public static int defaultWorkers() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
      * The deploying process's variables the model process inherits although withheld by default. By default the
      * model process gets the deploying process's environment without its AWS settings and credentials (every
      * {@code AWS_*} variable but {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}; {@code AWS_CONFIG_FILE} and
@@ -278,6 +309,7 @@ public final class LocalTarget implements TargetProvider {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
         private Contract contract = Contract.SAGEMAKER;
+        private int workers = defaultWorkers();
         private final java.util.Set<String> passEnvironment = new java.util.TreeSet<>();
         private boolean useInterpreterPackages;
         private final Map<String, String> pipEnvironment = new java.util.TreeMap<>();
@@ -365,6 +397,19 @@ public final class LocalTarget implements TargetProvider {
 
         public Builder contract(Contract contract) {
             this.contract = Objects.requireNonNull(contract, "contract");
+            return this;
+        }
+
+        /**
+         * Worker processes of the SageMaker-contract server ({@value LocalTarget#ENV_WORKERS}), at least 1; default
+         * {@link LocalTarget#defaultWorkers()}. The model process gets it as {@code SAGEMAKER_MODEL_SERVER_WORKERS}.
+         */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new InvalidConfigurationException("workers must be at least 1, was " + workers + " ("
+                        + ENV_WORKERS + ", --workers)");
+            }
+            this.workers = workers;
             return this;
         }
 

@@ -8,7 +8,9 @@ import dev.mldeploy.InferenceResponse;
  * The core client checks the payload limit before calling and measures latency. Must be thread-safe.
  *
  * <p>Errors: a Python exception raised by the model becomes {@link dev.mldeploy.ModelErrorException} (see
- * {@link ModelErrorPayload}); anything else {@link dev.mldeploy.InvocationException}.
+ * {@link ModelErrorPayload}); the adapter's 4xx answer to a request it cannot decode or encode becomes
+ * {@link dev.mldeploy.BadRequestException} ({@link ModelErrorPayload#translate}); anything else
+ * {@link dev.mldeploy.InvocationException}.
  */
 public interface Invoker extends AutoCloseable {
 

@@ -1,5 +1,7 @@
 package dev.mldeploy.spi;
 
+import dev.mldeploy.BadRequestException;
+import dev.mldeploy.InvocationException;
 import dev.mldeploy.ModelErrorException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -7,14 +9,38 @@ import java.util.Optional;
 
 /**
  * The adapter's error body, {@code {"errorType": "ValueError", "errorMessage": "...", "stackTrace": [...]}}:
- * the same shape Lambda uses for a Python exception. Every backend turns it into {@link ModelErrorException}.
+ * the same shape Lambda uses for a Python exception. Every backend turns it into {@link ModelErrorException}; the
+ * adapter's answer to a request it cannot decode or encode, {@code {"errorType": "UnsupportedContentType",
+ * "errorMessage": "...", "statusCode": 415}} with a 4xx status, into {@link BadRequestException} ({@link #translate}).
  */
 public final class ModelErrorPayload {
     private ModelErrorPayload() {
     }
 
     /**
-     * The exception for {@code body}, or empty when the body is not an adapter error.
+     * The exception for an adapter's error {@code body}: {@link BadRequestException} when {@code statusCode} is 4xx
+     * (the server refused the request before the model ran), else {@link ModelErrorException}; empty when the body
+     * is not an adapter error.
+     *
+     * @param target       the target that answered
+     * @param statusCode   the model's HTTP status (the container's, or 200 for a Lambda function error)
+     * @param body         the error body
+     * @param logReference where the model's log is, or null
+     * @param cause        the underlying exception (an AWS one), or null
+     */
+    public static Optional<InvocationException> translate(String target, int statusCode, byte[] body,
+                                                          String logReference, Throwable cause) {
+        Optional<ModelErrorException> error = parse(target, statusCode, body, logReference, cause);
+        if (error.isPresent() && statusCode >= 400 && statusCode < 500) {
+            ModelErrorException e = error.get();
+            return Optional.of(new BadRequestException(target, statusCode, e.errorType(), e.errorMessage(), cause));
+        }
+        return error.map(e -> e);
+    }
+
+    /**
+     * The exception for {@code body}, or empty when the body is not an adapter error, whatever the status: a model
+     * error. {@link #translate} tells a refused request (4xx) from a model error.
      *
      * @param target       the target that answered
      * @param statusCode   the model's HTTP status (the container's, or 200 for a Lambda function error)

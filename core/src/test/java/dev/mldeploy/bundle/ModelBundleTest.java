@@ -41,8 +41,8 @@ class ModelBundleTest {
         AdapterFiles.NAMES.forEach(n -> expected.add("code/" + n));
         Collections.sort(expected);
         assertEquals(expected, bundle.entries().stream().map(ModelBundle.Entry::path).toList());
-        assertArrayEquals(AdapterFiles.file("mldeploy_hooks.py"), bundle.entries().stream()
-                .filter(e -> e.path().equals("code/mldeploy_hooks.py")).findFirst().orElseThrow().open()
+        assertArrayEquals(AdapterFiles.file("mldeploy_adapter/hooks.py"), bundle.entries().stream()
+                .filter(e -> e.path().equals("code/mldeploy_adapter/hooks.py")).findFirst().orElseThrow().open()
                 .readAllBytes());
     }
 
@@ -51,8 +51,9 @@ class ModelBundleTest {
         ModelBundle bundle = ModelBundle.of(SourceTree.of(model()), ModelBundle.Layout.LAMBDA_ZIP);
 
         List<String> paths = bundle.entries().stream().map(ModelBundle.Entry::path).toList();
-        assertTrue(paths.containsAll(List.of("inference.py", "data/a.txt", "mldeploy_hooks.py", "mldeploy_serve.py",
-                "mldeploy_lambda.py")), paths.toString());
+        assertTrue(paths.containsAll(List.of("inference.py", "data/a.txt", "mldeploy_adapter/__init__.py",
+                "mldeploy_adapter/hooks.py", "mldeploy_adapter/serve.py", "mldeploy_serve.py", "mldeploy_lambda.py")),
+                paths.toString());
         assertTrue(paths.stream().noneMatch(p -> p.startsWith("code/")), paths.toString());
     }
 
@@ -88,14 +89,29 @@ class ModelBundleTest {
     @Test
     void of_whenTheFileNamedLikeAnAdapterFileIsExcluded_accepts() throws Exception {
         Path model = model();
-        Files.writeString(model.resolve("mldeploy_hooks.py"), "# an old copy");
-        ModelSpec spec = ModelSpec.builder("m").source(model).exclude("/mldeploy_hooks.py").build();
+        Files.writeString(model.resolve("mldeploy_serve.py"), "# an old copy");
+        ModelSpec spec = ModelSpec.builder("m").source(model).exclude("/mldeploy_serve.py").build();
 
         ModelBundle bundle = ModelBundle.of(spec, ModelBundle.Layout.LAMBDA_ZIP);
 
-        ModelBundle.Entry hooks = bundle.entries().stream().filter(e -> e.path().equals("mldeploy_hooks.py"))
+        ModelBundle.Entry hooks = bundle.entries().stream().filter(e -> e.path().equals("mldeploy_serve.py"))
                 .findFirst().orElseThrow();
         assertTrue(hooks.isAdapter(), "the adapter's file, not the excluded one");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelBundle.Layout.class)
+    void of_whenTheModelShipsAnythingInTheAdaptersPackageDirectory_refuses(ModelBundle.Layout layout)
+            throws Exception {
+        Path model = model();
+        Files.createDirectories(model.resolve("mldeploy_adapter"));
+        Path mine = Files.writeString(model.resolve("mldeploy_adapter/extra.py"), "# would join the package");
+
+        AdapterNameCollisionException e = assertThrows(AdapterNameCollisionException.class,
+                () -> ModelBundle.of(ModelSpec.builder("m").source(model).build(), layout));
+
+        assertEquals(mine.toAbsolutePath().normalize(), e.modelFile());
+        assertEquals(layout.prefix() + "mldeploy_adapter/extra.py", e.adapterEntry());
     }
 
     @Test

@@ -44,7 +44,8 @@ class LocalPackageSafetyTest {
     @Test
     void deploy_whenTheModelHasAFileNamedLikeAnAdapterFile_isRefusedNamingBoth_andLeavesNothing() throws Exception {
         Path model = TestModels.copy(TestModels.ECHO, tmp);
-        Files.writeString(model.resolve("mldeploy_hooks.py"), "# would shadow the adapter's");
+        Files.createDirectories(model.resolve("mldeploy_adapter"));
+        Files.writeString(model.resolve("mldeploy_adapter/hooks.py"), "# would shadow the adapter's");
         Path home = tmp.resolve("home");
 
         try (ModelDeployer deployer = ModelDeployer.builder()
@@ -52,8 +53,8 @@ class LocalPackageSafetyTest {
             AdapterNameCollisionException e = assertThrows(AdapterNameCollisionException.class,
                     () -> deployer.deploy(ModelSpec.builder("collides").source(model).build()));
 
-            assertEquals(model.resolve("mldeploy_hooks.py").toAbsolutePath().normalize(), e.modelFile());
-            assertEquals("mldeploy_hooks.py", e.adapterEntry());
+            assertEquals(model.resolve("mldeploy_adapter/hooks.py").toAbsolutePath().normalize(), e.modelFile());
+            assertEquals("mldeploy_adapter/hooks.py", e.adapterEntry());
             assertEquals(List.of(), deployer.list());
         }
         assertFalse(Files.exists(home.resolve("local").resolve("collides")), "no state for the refused deploy");

@@ -167,6 +167,9 @@ class LocalStateFilesIT extends LocalItBase {
                 "def predict_fn(data, model):",
                 "    return data",
                 ""));
+        // one worker: each worker's model_fn writes its 7 MB, and the bound is checked every 0.1 s, not per write
+        deployer.close();
+        deployer = newDeployer(LocalTarget.builder().workers(1));
         deploy(ModelSpec.builder("chatty").source(model).build());
         Path log = stateDir("chatty").resolve(LocalStarter.LOG_FILE);
         Path previous = stateDir("chatty").resolve(LocalStarter.PREVIOUS_LOG_FILE);

@@ -58,6 +58,34 @@ class LocalTargetTest {
     }
 
     @Test
+    void workers_defaultToTheCpuCount_andComeFromTheBuilderOrTheEnvironment() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), LocalTarget.create().workers());
+        assertEquals(3, LocalTarget.builder().workers(3).build().workers());
+        assertEquals(5, LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_WORKERS, " 5 ")).workers());
+        assertEquals(3, LocalTarget.builder().workers(3).build().toBuilder().build().workers());
+    }
+
+    @Test
+    void workers_whenNotAPositiveWholeNumber_failNamingTheSetting() {
+        InvalidConfigurationException env = assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_WORKERS, "many")));
+        assertTrue(env.getMessage().contains("MLDEPLOY_LOCAL_WORKERS='many'"), env.getMessage());
+        InvalidConfigurationException zero = assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_WORKERS, "0")));
+        assertTrue(zero.getMessage().contains("workers must be at least 1, was 0"), zero.getMessage());
+    }
+
+    @Test
+    void environment_givesTheModelProcessTheWorkerCount() throws Exception {
+        java.nio.file.Files.writeString(home.resolve("inference.py"), "def model_fn(d):\n    pass\n"
+                + "def predict_fn(x, m):\n    pass\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SAGEMAKER_MODEL_SERVER_WORKERS", "9"));
+        LocalStarter.environment(env, Map.of(), LocalTarget.builder().workers(2).build(),
+                dev.mldeploy.ModelSpec.builder("m").source(home).build(), home.resolve("server.log"));
+        assertEquals("2", env.get("SAGEMAKER_MODEL_SERVER_WORKERS"), "the target's setting wins over the inherited");
+    }
+
+    @Test
     void builder_whenValuesInvalid_failsSayingWhich() {
         assertTrue(assertThrows(InvalidConfigurationException.class,
                 () -> LocalTarget.builder().startupTimeout(Duration.ZERO)).getMessage().contains("startupTimeout"));

@@ -15,11 +15,15 @@ final class LocalTestSupport {
     /** Running processes whose command line mentions {@code home} (their adapter lives there). */
     static List<ProcessHandle> processesUnder(Path home) {
         String h = home.toAbsolutePath().normalize().toString();
-        return ProcessHandle.allProcesses()
+        List<ProcessHandle> all = ProcessHandle.allProcesses()
                 .filter(ProcessControl::running)
                 .filter(p -> p.info().commandLine().map(c -> c.contains(h)).orElse(false)
                         || p.info().arguments().map(a -> String.join(" ", a).contains(h)).orElse(false))
                 .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .toList();
+        // a model server's workers are its children: count the servers, not their workers
+        java.util.Set<Long> pids = all.stream().map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
+        return all.stream().filter(p -> p.parent().map(parent -> !pids.contains(parent.pid())).orElse(true))
                 .toList();
     }
 

@@ -63,6 +63,7 @@ class LambdaHandlerPythonTest {
         task = dir.resolve("task");
         Files.createDirectories(task);
         for (Map.Entry<String, byte[]> f : AdapterFiles.files().entrySet()) {
+            Files.createDirectories(task.resolve(f.getKey()).getParent());
             Files.write(task.resolve(f.getKey()), f.getValue());
         }
         Files.writeString(task.resolve("inference.py"), COUNTING_MODEL);

@@ -126,6 +126,23 @@ class LambdaInvokeIT {
     }
 
     @Test
+    void invoke_whenTheHandlerAnswersA4xxEnvelope_throwsBadRequestNotAModelError() {
+        // what mldeploy_lambda.handler answers for a body it cannot decode: no function error, the status inside
+        fx.aws.queueLambdaResults(List.of("{\"statusCode\": 400, \"isBase64Encoded\": false, \"contentType\": "
+                + "\"application/json\", \"errorType\": \"MalformedRequest\", \"body\": \"{\\\"errorType\\\": "
+                + "\\\"MalformedRequest\\\", \\\"errorMessage\\\": \\\"the request body is not valid JSON\\\", "
+                + "\\\"statusCode\\\": 400}\"}"));
+        try (InferenceClient c = deployer.client("inv")) {
+            dev.mldeploy.BadRequestException e = assertThrows(dev.mldeploy.BadRequestException.class,
+                    () -> c.invoke(InferenceRequest.json("{nope")));
+            assertEquals(400, e.statusCode().orElseThrow());
+            assertEquals("MalformedRequest", e.errorType());
+            assertEquals("the request body is not valid JSON", e.reason());
+            assertEquals("lambda", e.target());
+        }
+    }
+
+    @Test
     void invoke_whenFunctionErrorUnhandled_throwsModelError() {
         // moto's own Unhandled path: an answer over 6 MB
         fx.aws.queueLambdaResults(List.of("x".repeat(6_100_000)));

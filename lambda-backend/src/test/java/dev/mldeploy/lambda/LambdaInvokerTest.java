@@ -80,6 +80,24 @@ class LambdaInvokerTest {
     }
 
     @Test
+    void invoke_whenTheHandlerRefusesTheRequest_throwsBadRequestWithItsStatusNotAModelError() {
+        // the handler's envelope carries the 4xx status and the adapter's error body; no function error
+        String refused = Json.write(Map.of("statusCode", 415, "isBase64Encoded", false,
+                "contentType", "application/json", "errorType", "UnsupportedContentType",
+                "body", "{\"errorType\": \"UnsupportedContentType\", \"errorMessage\": \"no default decoder for "
+                        + "content type 'image/png'\", \"statusCode\": 415}"));
+        when(lambda.invoke(any(InvokeRequest.class))).thenReturn(ok(refused));
+        dev.mldeploy.BadRequestException e = assertThrows(dev.mldeploy.BadRequestException.class,
+                () -> invoker(Duration.ofSeconds(1)).invoke(InferenceRequest.builder().body(new byte[] {1})
+                        .contentType("image/png").build()));
+        assertEquals(415, e.statusCode().orElseThrow());
+        assertEquals("UnsupportedContentType", e.errorType());
+        assertEquals("lambda", e.target());
+        assertTrue(e.reason().contains("image/png"), e.reason());
+        assertFalse(e.retryable());
+    }
+
+    @Test
     void invoke_whenFunctionErrorUnhandled_throwsModelError() {
         when(lambda.invoke(any(InvokeRequest.class))).thenReturn(ok("{\"errorType\": \"Runtime.ExitError\", "
                 + "\"errorMessage\": \"signal: killed\"}").toBuilder().functionError("Unhandled").build());

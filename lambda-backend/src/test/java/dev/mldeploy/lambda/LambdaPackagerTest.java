@@ -84,8 +84,12 @@ class LambdaPackagerTest {
             assertEquals(LambdaFixtures.ECHO, new String(zip.getInputStream(zip.getEntry("inference.py"))
                     .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
-        assertEquals(List.of("data/a.txt", "data/sub/z.txt", "inference.py", "mldeploy_hooks.py",
-                "mldeploy_lambda.py", "mldeploy_serve.py", "run.sh"), names);
+        List<String> expected = new java.util.ArrayList<>(List.of("data/a.txt", "data/sub/z.txt", "inference.py",
+                "run.sh"));
+        expected.addAll(dev.mldeploy.bundle.AdapterFiles.NAMES);
+        java.util.Collections.sort(expected);
+        assertEquals(expected, names);
+        assertTrue(names.contains("mldeploy_adapter/lambda_handler.py"), names.toString());
         try (FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + p.zip().toUri()),
                 Map.of("enablePosixFileAttributes", "true"))) {
             Set<PosixFilePermission> exec = Files.getPosixFilePermissions(fs.getPath("run.sh"));
@@ -111,7 +115,7 @@ class LambdaPackagerTest {
     @Test
     void build_whenModelHasAnAdapterFileName_refuses() throws Exception {
         Path model = LambdaFixtures.echoModel(dir, "clash");
-        Files.writeString(model.resolve("mldeploy_hooks.py"), "# mine");
+        Files.writeString(model.resolve("mldeploy_lambda.py"), "# mine");
         InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> build(model, "c.zip"));
         assertTrue(e.getMessage().contains("rename"), e.getMessage());
     }

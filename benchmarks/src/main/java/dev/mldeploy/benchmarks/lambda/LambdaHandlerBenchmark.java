@@ -50,7 +50,7 @@ public final class LambdaHandlerBenchmark {
             import json, sys, time
             sys.path.insert(0, sys.argv[1])
             import mldeploy_lambda as h
-            import mldeploy_hooks
+            from mldeploy_adapter import hooks as mldeploy_hooks
             n = int(sys.argv[2]); body = sys.argv[3]
             hooks = mldeploy_hooks.ModelHooks.load(sys.argv[1])
             event = h.make_event(body.encode(), "application/json", "application/json")
@@ -125,6 +125,7 @@ public final class LambdaHandlerBenchmark {
 
     private static String prepare(Path model, Path task) throws IOException {
         for (Map.Entry<String, byte[]> f : AdapterFiles.files().entrySet()) {
+            Files.createDirectories(task.resolve(f.getKey()).getParent());
             Files.write(task.resolve(f.getKey()), f.getValue());
         }
         if (Files.isRegularFile(model.resolve("inference.py"))) {

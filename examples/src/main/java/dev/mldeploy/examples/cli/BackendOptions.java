@@ -67,6 +67,9 @@ final class BackendOptions {
             + "packages instead of a virtual environment built from its requirements.txt "
             + "(MLDEPLOY_LOCAL_INTERPRETER_PACKAGES).")
     boolean interpreterPackages;
+    @Option(names = "--workers", paramLabel = "N", description = "[local] Worker processes of the SageMaker-contract "
+            + "server, default the CPUs this process may use (MLDEPLOY_LOCAL_WORKERS).")
+    Integer workers;
 
     /** The targets each backend option is for; a target mldeploy does not know (a third party's) gets them all. */
     private static final Map<String, Set<String>> USED_BY = Map.ofEntries(
@@ -84,7 +87,8 @@ final class BackendOptions {
             Map.entry("--runtime", Set.of("lambda")),
             Map.entry("--contract", Set.of("local")),
             Map.entry("--interpreter", Set.of("local")),
-            Map.entry("--interpreter-packages", Set.of("local")));
+            Map.entry("--interpreter-packages", Set.of("local")),
+            Map.entry("--workers", Set.of("local")));
     private static final Set<String> KNOWN_TARGETS = Set.of("sagemaker", "lambda", "local");
 
     /** The options given, in declaration order. */
@@ -105,6 +109,7 @@ final class BackendOptions {
         set.put("--contract", contract != null);
         set.put("--interpreter", interpreter != null);
         set.put("--interpreter-packages", interpreterPackages);
+        set.put("--workers", workers != null);
         return set.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
 
@@ -141,6 +146,7 @@ final class BackendOptions {
             throw new IllegalArgumentException("--contract must be sagemaker or lambda, was '" + contract + "'");
         }
         positive("--instance-count", instanceCount);
+        positive("--workers", workers);
         positive("--serverless-memory-mb", serverlessMemoryMb);
         if (provisionedConcurrency != null && provisionedConcurrency < 0) {
             throw new IllegalArgumentException("--provisioned-concurrency must be at least 0, was "
@@ -172,6 +178,7 @@ final class BackendOptions {
         if (interpreterPackages) {
             env.put("MLDEPLOY_LOCAL_INTERPRETER_PACKAGES", "true");
         }
+        put(env, "MLDEPLOY_LOCAL_WORKERS", workers);
         return env;
     }
 

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  * The {@code mldeploy} command-line tool: plan, deploy, invoke, describe, list, undeploy, roll back and package
  * models with whatever targets {@link java.util.ServiceLoader} finds on the class path.
  *
- * <p>Exit status: 0 success, 2 bad usage (and invalid spec or configuration, or an operation the target cannot do),
- * 3 placement impossible, 1 any other failure. Errors print one line to stderr ({@code --verbose} adds the stack
+ * <p>Exit status: 0 success, 2 bad usage (and invalid spec or configuration, an operation the target cannot do, or a
+ * request the model's server refused: {@link dev.mldeploy.BadRequestException}), 3 placement impossible, 1 any other failure. Errors print one line to stderr ({@code --verbose} adds the stack
  * trace), and with {@code --output json} one JSON object on stdout as well ({@link ErrorReport}). Every command with
  * {@code --timeout} returns within it ({@link BoundedExecution}).
  *
@@ -166,10 +166,14 @@ public final class MlDeployCli implements Callable<Integer> {
         return status;
     }
 
-    /** The exit status for a failure: 2 for bad input and unsupported operations, 3 when nothing fits, else 1. */
+    /**
+     * The exit status for a failure: 2 for bad input (a request the model's server refused included) and unsupported
+     * operations, 3 when nothing fits, else 1.
+     */
     static int exitStatus(Throwable e) {
         if (e instanceof InvalidSpecException || e instanceof InvalidConfigurationException
-                || e instanceof dev.mldeploy.NotSupportedException || e instanceof CommandLine.ParameterException) {
+                || e instanceof dev.mldeploy.NotSupportedException || e instanceof CommandLine.ParameterException
+                || e instanceof dev.mldeploy.BadRequestException) {
             return EXIT_USAGE;
         }
         if (e instanceof PlacementException) {

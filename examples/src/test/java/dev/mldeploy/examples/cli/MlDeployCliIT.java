@@ -104,6 +104,24 @@ class MlDeployCliIT {
     }
 
     @Test
+    void invoke_whenTheServerRefusesTheRequest_exits2_withTheReason_onAServerWithTwoWorkers() throws Exception {
+        Path plain = Files.createDirectories(home.resolve("plain"));
+        Files.writeString(plain.resolve("inference.py"), "def model_fn(model_dir):\n    return None\n\n"
+                + "def predict_fn(data, model):\n    return data\n");
+        Cli.Result deployed = cli.run("deploy", "--model", plain.toString(), "--name", "plain", "--workers", "2");
+        assertEquals(0, deployed.status(), deployed::toString);
+        assertEquals(0, cli.run("invoke", "plain", "--data", "{\"a\": 1}").status());
+
+        Cli.Result r = cli.run("invoke", "plain", "--data", "x", "--content-type", "image/png");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().startsWith("mldeploy: the model server refused the request (HTTP 415 "
+                + "UnsupportedContentType): no default decoder for content type 'image/png'"), r::toString);
+        Cli.Result malformed = cli.run("invoke", "plain", "--data", "{oops");
+        assertEquals(2, malformed.status(), malformed::toString);
+        assertTrue(malformed.err().contains("HTTP 400 MalformedRequest"), malformed::toString);
+    }
+
+    @Test
     void invoke_ofAMissingDeployment_exits1_sayingDeployItFirst() {
         Cli.Result r = cli.run("invoke", "sentiment", "--data", "{}");
         assertEquals(1, r.status(), r::toString);

@@ -261,7 +261,8 @@ class MlDeployCliTest {
                 "--role-arn", "arn:aws:iam::123456789012:role/r", "--bucket", "b1", "--create-bucket",
                 "--image", "img:1", "--instance-type", "ml.c5.large", "--instance-count", "2",
                 "--serverless-memory-mb", "2048", "--provisioned-concurrency", "3", "--runtime", "python3.11",
-                "--contract", "lambda", "--endpoint-url", "http://127.0.0.1:5000", "--region", "eu-west-1",
+                "--contract", "lambda", "--workers", "3", "--endpoint-url", "http://127.0.0.1:5000",
+                "--region", "eu-west-1",
                 "--memory-mb", "2048", "--timeout-s", "30", "--arch", "arm64");
         assertEquals(0, r.status(), r::toString);
         Map<String, String> env = cloud.environments.get(cloud.environments.size() - 1);
@@ -275,6 +276,7 @@ class MlDeployCliTest {
         assertEquals("3", env.get("MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY"));
         assertEquals("python3.11", env.get("MLDEPLOY_LAMBDA_RUNTIME"));
         assertEquals("lambda", env.get("MLDEPLOY_LOCAL_CONTRACT"));
+        assertEquals("3", env.get("MLDEPLOY_LOCAL_WORKERS"));
         assertEquals("http://127.0.0.1:5000", env.get("AWS_ENDPOINT_URL"));
         assertEquals("eu-west-1", env.get("AWS_REGION"));
         assertEquals(tmp.resolve("home").toString(), env.get("MLDEPLOY_HOME"), "the process environment is kept");
@@ -604,12 +606,31 @@ class MlDeployCliTest {
     }
 
     @Test
+    void deploy_workers_isForTheLocalTargetOnly_andAtLeastOne() {
+        Cli.Result lambda = cli.run("deploy", "--target", "lambda", "--model", model.toString(), "--workers", "2");
+        assertEquals(2, lambda.status(), lambda::toString);
+        assertTrue(lambda.err().contains("--workers (local only) does nothing on --target lambda"), lambda::toString);
+        Cli.Result zero = cli.run("deploy", "--target", "local", "--model", model.toString(), "--workers", "0");
+        assertEquals(2, zero.status(), zero::toString);
+        assertTrue(zero.err().contains("--workers must be at least 1, was 0"), zero::toString);
+        assertTrue(cloud.deployments.isEmpty());
+    }
+
+    @Test
     void deploy_sagemakerWithAnUnknownFramework_exits2BeforeAnyCall_listingTheKnownOnes() {
         Cli.Result r = cli.run("deploy", "--target", "sagemaker", "--model", model.toString(), "--framework",
                 "tensorflow", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9");
         assertEquals(2, r.status(), r::toString);
         assertTrue(r.err().contains("framework 'tensorflow' is not one mldeploy knows a prebuilt SageMaker serving "
                 + "image of; known frameworks: sklearn, pytorch, xgboost"), r::toString);
+    }
+
+    @Test
+    void exitStatus_ofARequestTheServerRefused_is2_andOfAModelError1() {
+        assertEquals(2, MlDeployCli.exitStatus(new dev.mldeploy.BadRequestException("local", 415,
+                "UnsupportedContentType", "no default decoder", null)));
+        assertEquals(1, MlDeployCli.exitStatus(new dev.mldeploy.ModelErrorException("local", "ValueError", "x", 500,
+                null, null)));
     }
 
     @Test

@@ -82,7 +82,10 @@ class PackageCommandTest {
         Cli.Result r = packageTo(out, "sagemaker");
 
         assertEquals(0, r.status(), r::toString);
-        assertTrue(r.out().contains("wrote 5 files for sagemaker to " + out), r.out());
+        // the Dockerfile, the adapter the image needs (its package and mldeploy_serve.py), model.tar.gz and the
+        // prebuilt image's prebuilt/model.tar.gz
+        int files = 3 + dev.mldeploy.bundle.AdapterFiles.SERVING_IMAGE_NAMES.size();
+        assertTrue(r.out().contains("wrote " + files + " files for sagemaker to " + out), r.out());
         assertTrue(r.out().contains("packaged 2 model files (" + (1000 + Files.size(model.resolve("inference.py")))
                 + " bytes):\n  inference.py\n  weights.bin\n"), r.out());
         assertTrue(r.out().contains("left out by default: 4 entries\n"

@@ -5,6 +5,7 @@ import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.InvocationException;
 import dev.mldeploy.PayloadTooLargeException;
 import dev.mldeploy.spi.Json;
+import dev.mldeploy.spi.ModelErrorPayload;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,8 +20,10 @@ import java.util.Map;
  * binary bodies, so a client sees the same bytes and content type from Lambda as from SageMaker.
  *
  * <p>Request {@code {"body", "isBase64Encoded", "contentType", "accept"}}; answer {@code {"statusCode", "body",
- * "isBase64Encoded", "contentType"}}. A body travels as text when its content type is textual (JSON, {@code +json},
- * {@code text/*}) and it is valid UTF-8 and the escaped text fits; otherwise as base64.
+ * "isBase64Encoded", "contentType"}}; an answer whose {@code statusCode} is 4xx with the adapter's error body is a
+ * refused request ({@link dev.mldeploy.BadRequestException}). A body travels as text when its content type is
+ * textual (JSON, {@code +json}, {@code text/*}) and it is valid UTF-8 and the escaped text fits; otherwise as
+ * base64.
  *
  * <p>The size rule: Lambda limits the whole invoke payload to 6 MB. Base64 grows a body by 4/3 and JSON escaping may
  * grow text more, so the largest body accepted ({@link #MAX_BODY_BYTES}, core's
@@ -94,6 +97,12 @@ public final class Envelope {
         }
         Object status = m.get("statusCode");
         if (status instanceof Number n && (n.intValue() < 200 || n.intValue() > 299)) {
+            // the handler refused the request (4xx with the adapter's error body): BadRequestException
+            java.util.Optional<InvocationException> refused = ModelErrorPayload.translate(LambdaSettings.NAME,
+                    n.intValue(), decodedBody(m, text), "/aws/lambda/" + function, null);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
             throw new InvocationException("function " + function + " answered status " + n.intValue(), null,
                     n.intValue(), false);
         }
@@ -110,6 +119,17 @@ public final class Envelope {
         }
         Object ct = m.get("contentType");
         return new InferenceResponse(bytes, ct instanceof String s ? s : null, "lambda", version, null);
+    }
+
+    private static byte[] decodedBody(Map<String, Object> m, String text) {
+        if (Boolean.TRUE.equals(m.get("isBase64Encoded"))) {
+            try {
+                return Base64.getDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                return new byte[0];
+            }
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String utf8(byte[] body) {

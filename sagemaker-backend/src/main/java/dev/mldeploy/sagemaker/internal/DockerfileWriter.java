@@ -26,7 +26,8 @@ public final class DockerfileWriter {
             b.append("COPY requirements.txt /opt/program/requirements.txt\n");
             b.append("RUN pip install --no-cache-dir -r /opt/program/requirements.txt\n\n");
         }
-        b.append("COPY mldeploy_hooks.py mldeploy_serve.py /opt/program/\n");
+        b.append("COPY mldeploy_serve.py /opt/program/\n");
+        b.append("COPY mldeploy_adapter/ /opt/program/mldeploy_adapter/\n");
         b.append("WORKDIR /opt/program\n\n");
         b.append("EXPOSE 8080\n");
         b.append("ENTRYPOINT [\"python3\", \"/opt/program/mldeploy_serve.py\"]\n");

@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorExceptio
  * Sends requests to one endpoint with {@code InvokeEndpoint}. Throttling and 5xx answers are retried by the
  * client's retry strategy (standard mode on clients the target builds). A {@code ModelError} (HTTP 424) whose
  * original message is the adapter's error body becomes {@link dev.mldeploy.ModelErrorException} with the
- * container's status and the log stream; other errors become {@link InvocationException} with the status.
+ * container's status and the log stream, or {@link dev.mldeploy.BadRequestException} when that status is 4xx (the
+ * adapter refused the request: malformed body, unsupported content type or accept); other errors become {@link InvocationException} with the status.
  * Thread-safe. Not API.
  */
 public final class SageMakerInvoker implements Invoker {
@@ -87,9 +88,9 @@ public final class SageMakerInvoker implements Invoker {
     static InvocationException translateModelError(ModelErrorException e) {
         int status = e.originalStatusCode() == null ? e.statusCode() : e.originalStatusCode();
         String original = e.originalMessage() == null ? "" : e.originalMessage();
-        return ModelErrorPayload.parse(SageMakerSettings.NAME, status, original.getBytes(StandardCharsets.UTF_8),
+        // a 4xx of the container with the adapter's body is a refused request (BadRequestException)
+        return ModelErrorPayload.translate(SageMakerSettings.NAME, status, original.getBytes(StandardCharsets.UTF_8),
                         e.logStreamArn(), e)
-                .<InvocationException>map(m -> m)
                 .orElseGet(() -> new InvocationException("the model container answered HTTP " + status
                         + " (ModelError" + (e.logStreamArn() == null ? "" : "; log stream " + e.logStreamArn())
                         + "): " + truncate(original), e, status, false));

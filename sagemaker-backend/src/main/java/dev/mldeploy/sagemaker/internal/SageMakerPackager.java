@@ -44,8 +44,11 @@ public final class SageMakerPackager implements Packager {
             boolean withRequirements = tree.entries().stream().anyMatch(e -> e.path().equals("requirements.txt"));
             written.add(write(outDir.resolve("Dockerfile"), DockerfileWriter.dockerfile(spec, withRequirements)
                     .getBytes(StandardCharsets.UTF_8)));
-            written.add(write(outDir.resolve("mldeploy_hooks.py"), AdapterFiles.file("mldeploy_hooks.py")));
-            written.add(write(outDir.resolve(AdapterFiles.SERVE_MODULE), AdapterFiles.file(AdapterFiles.SERVE_MODULE)));
+            for (String name : AdapterFiles.SERVING_IMAGE_NAMES) { // the package and the serving entry point
+                Path file = outDir.resolve(name);
+                Files.createDirectories(file.getParent());
+                written.add(write(file, AdapterFiles.file(name)));
+            }
             written.add(packager.writeTarGz(bundle, outDir));
             written.add(packager.writeTarGz(ArtifactLayout.FRAMEWORK.entries(tree),
                     Files.createDirectories(outDir.resolve(PREBUILT_DIR))));

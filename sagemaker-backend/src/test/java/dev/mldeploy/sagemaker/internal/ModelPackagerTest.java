@@ -138,10 +138,18 @@ class ModelPackagerTest {
         List<Path> written = new SageMakerPackager(6).write(spec, tmp.resolve("out"));
 
         List<String> names = written.stream().map(p -> tmp.resolve("out").relativize(p).toString()).toList();
-        assertEquals(List.of("Dockerfile", "mldeploy_hooks.py", "mldeploy_serve.py", "model.tar.gz",
-                "prebuilt/model.tar.gz", "requirements.txt"), names);
+        List<String> expected = new java.util.ArrayList<>(List.of("Dockerfile"));
+        expected.addAll(AdapterFiles.SERVING_IMAGE_NAMES);
+        expected.addAll(List.of("model.tar.gz", "prebuilt/model.tar.gz", "requirements.txt"));
+        assertEquals(expected, names);
+        assertTrue(names.contains("mldeploy_adapter/serve.py") && !names.contains("mldeploy_lambda.py"), names.toString());
+        for (String adapter : AdapterFiles.SERVING_IMAGE_NAMES) {
+            assertArrayEquals(AdapterFiles.file(adapter), Files.readAllBytes(tmp.resolve("out").resolve(adapter)));
+        }
         String dockerfile = Files.readString(tmp.resolve("out/Dockerfile"));
         assertTrue(dockerfile.contains("FROM public.ecr.aws/docker/library/python:3.11-slim"), dockerfile);
+        assertTrue(dockerfile.contains("COPY mldeploy_serve.py /opt/program/\n"
+                + "COPY mldeploy_adapter/ /opt/program/mldeploy_adapter/\n"), dockerfile);
         assertTrue(dockerfile.contains("ENTRYPOINT [\"python3\", \"/opt/program/mldeploy_serve.py\"]"), dockerfile);
         assertTrue(dockerfile.contains("CMD [\"serve\"]"), dockerfile);
         assertTrue(dockerfile.contains("EXPOSE 8080"), dockerfile);

@@ -91,6 +91,21 @@ class SageMakerInvokerTest {
     }
 
     @Test
+    void invoke_whenTheContainerRefusesTheRequestWith4xx_becomesBadRequestNotAModelError() {
+        when(runtime.invokeEndpoint(any(InvokeEndpointRequest.class))).thenThrow(
+                ((software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.Builder)
+                        modelError("{\"errorType\": \"MalformedRequest\", \"errorMessage\": \"the request body "
+                                + "is not valid JSON\", \"statusCode\": 400}").toBuilder()).originalStatusCode(400)
+                        .build());
+        dev.mldeploy.BadRequestException e = assertThrows(dev.mldeploy.BadRequestException.class,
+                () -> new SageMakerInvoker(runtime, "m", false).invoke(InferenceRequest.json("{nope")));
+        assertEquals(400, e.statusCode().orElseThrow());
+        assertEquals("MalformedRequest", e.errorType());
+        assertEquals("sagemaker", e.target());
+        assertInstanceOf(software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.class, e.getCause());
+    }
+
+    @Test
     void invoke_whenModelErrorIsNotTheAdapters_becomesInvocationErrorWithTheStatus() {
         when(runtime.invokeEndpoint(any(InvokeEndpointRequest.class))).thenThrow(modelError("<html>bad gateway</html>"));
         InvocationException e = assertThrows(InvocationException.class,

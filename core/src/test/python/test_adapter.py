@@ -1,7 +1,7 @@
-"""Tests of the Python adapter (mldeploy_hooks, mldeploy_serve, mldeploy_lambda); run by PythonAdapterIT.
+"""Tests of the Python adapter (hooks, the entry points, the server as a process); run by AdapterPythonUnitTest.
 
-Environment: MLDEPLOY_ADAPTER_DIR (the adapter files), MLDEPLOY_TEST_MODELS (a directory holding the test models
-echo, fails-on-predict, slow-load).
+Environment (see adapter_env.py): MLDEPLOY_ADAPTER_DIR (the adapter as shipped), MLDEPLOY_TEST_MODELS (core's test
+models: echo, fails-on-predict, slow-load).
 """
 import base64
 import http.client
@@ -16,26 +16,8 @@ import textwrap
 import time
 import unittest
 
-ADAPTER = os.environ["MLDEPLOY_ADAPTER_DIR"]
-MODELS = os.environ["MLDEPLOY_TEST_MODELS"]
-sys.path.insert(0, ADAPTER)
-
-import mldeploy_hooks as hooks  # noqa: E402
-
-
-def write_model(code, files=None):
-    d = tempfile.mkdtemp(prefix="model")
-    with open(os.path.join(d, "inference.py"), "w") as f:
-        f.write(textwrap.dedent(code))
-    for name, text in (files or {}).items():
-        with open(os.path.join(d, name), "w") as f:
-            f.write(text)
-    return d
-
-
-def load(model_dir):
-    sys.modules.pop("inference", None)
-    return hooks.ModelHooks.load(model_dir)
+from adapter_env import ADAPTER, MODELS, ServerCase, auth_headers, free_port, load, write_model  # noqa: E402
+from mldeploy_adapter import errors, hooks  # noqa: E402
 
 
 class DefaultInputFnTest(unittest.TestCase):
@@ -47,14 +29,16 @@ class DefaultInputFnTest(unittest.TestCase):
 
     def test_text_is_decoded_with_its_charset(self):
         self.assertEqual("grüß", hooks.default_input_fn("grüß".encode("utf-8"), "text/plain"))
-        self.assertEqual("é", hooks.default_input_fn("é".encode("latin-1"), "text/csv; charset=latin-1"))
+        self.assertEqual("é", hooks.default_input_fn("é".encode("latin-1"), "text/plain; charset=latin-1"))
+        self.assertEqual([["é", 1]], hooks.default_input_fn("é,1".encode("latin-1"), "text/csv; charset=latin-1"))
 
-    def test_other_types_pass_as_bytes(self):
+    def test_octet_stream_passes_as_bytes(self):
         self.assertEqual(b"\x00\xff", hooks.default_input_fn(b"\x00\xff", "application/octet-stream"))
 
-    def test_bad_json_raises(self):
-        with self.assertRaises(ValueError):
+    def test_bad_json_raises_a_400_request_error(self):
+        with self.assertRaises(errors.MalformedRequestError) as caught:
             hooks.default_input_fn(b"{nope", "application/json")
+        self.assertEqual(400, caught.exception.status)
 
 
 class DefaultOutputFnTest(unittest.TestCase):
@@ -91,6 +75,7 @@ class ModelHooksTest(unittest.TestCase):
             ('("x,y", "text/csv")', (b"x,y", "text/csv")),
             ('"plain"', (b"plain", "text/plain")),
             ('b"raw"', (b"raw", "text/plain")),
+            ('(b"raw", None)', (b"raw", "text/plain")),
             ('{"k": 1}', (b'{"k": 1}', "application/json")),
         ]:
             d = write_model("""
@@ -115,20 +100,22 @@ class ModelHooksTest(unittest.TestCase):
             h.invoke(b'{"b": 1, "a": 2}', "application/json", "application/json")
             self.fail("predict_fn should raise")
         except ValueError as e:
-            err = json.loads(hooks.error_body(e))
+            err = json.loads(errors.error_body(e))
         self.assertEqual("ValueError", err["errorType"])
         self.assertEqual("expected a 'text' field, got ['a', 'b']", err["errorMessage"])
         self.assertTrue(any("predict_fn" in line for line in err["stackTrace"]), err["stackTrace"])
-        self.assertFalse(any("mldeploy_hooks.py" in line for line in err["stackTrace"]), err["stackTrace"])
+        self.assertFalse(any("mldeploy_adapter" in line for line in err["stackTrace"]), err["stackTrace"])
 
 
 class LambdaHandlerTest(unittest.TestCase):
     def setUp(self):
-        import mldeploy_lambda
+        from mldeploy_adapter import lambda_handler
         sys.modules.pop("inference", None)
-        mldeploy_lambda._hooks = None
+        lambda_handler.reset()
+        self.addCleanup(lambda_handler.reset)
+        self.addCleanup(os.environ.pop, "MLDEPLOY_MODEL_DIR", None)
         os.environ["MLDEPLOY_MODEL_DIR"] = os.path.join(MODELS, "echo")
-        self.lam = mldeploy_lambda
+        self.lam = lambda_handler
 
     def test_json_event_answers_json_text(self):
         out = self.lam.handler({"body": '{"text": "hi"}', "contentType": "application/json"}, None)
@@ -150,53 +137,8 @@ class LambdaHandlerTest(unittest.TestCase):
             self.lam.handler({"body": "{}"}, None)
 
 
-def auth_headers(token, nonce):
-    import mldeploy_serve
-    return {"X-Mldeploy-Auth": mldeploy_serve.request_auth(token, nonce)}
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class ServeTest(unittest.TestCase):
+class ServeTest(ServerCase, unittest.TestCase):
     """mldeploy_serve.py as a process, as the local target and the SageMaker container run it."""
-
-    def start(self, model, env=None, token=None, script="mldeploy_serve.py", model_dir=None, stdout=None):
-        port = free_port()
-        e = dict(os.environ)
-        e.update(env or {})
-        if token is not None:
-            e["MLDEPLOY_TOKEN_STDIN"] = "1"
-        p = subprocess.Popen([sys.executable, os.path.join(ADAPTER, script), "serve", "--model-dir",
-                              model_dir or os.path.join(MODELS, model), "--host", "127.0.0.1", "--port", str(port)],
-                             stdin=subprocess.PIPE, stdout=stdout or subprocess.PIPE,
-                             stderr=subprocess.STDOUT, env=e)
-        if token is not None:
-            p.stdin.write(token + b"\n")
-        p.stdin.close()
-        self.addCleanup(lambda: (p.poll() is None and p.kill(), p.wait(), p.stdout and p.stdout.close()))
-        return p, port
-
-    def wait_ready(self, port, p, token=None):
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            self.assertIsNone(p.poll(), "the server exited")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/ping", headers=auth_headers(token, "0123456789abcdef") if token else {})
-                if c.getresponse().status == 200:
-                    c.close()
-                    return
-                c.close()
-            except OSError:
-                pass
-            time.sleep(0.05)
-        self.fail("not ready")
 
     def test_keep_alive_serves_many_requests_on_one_connection(self):
         p, port = self.start("echo")
@@ -248,23 +190,28 @@ class ServeTest(unittest.TestCase):
         self.assertEqual((200, b"x" * 10), (r.status, r.read()))
         c.close()
 
-    def test_ping_answers_503_until_model_fn_returns(self):
-        p, port = self.start("slow-load", {"SLOW_LOAD_SECONDS": "1.5"})
-        statuses = set()
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/ping")
-                status = c.getresponse().status
-                c.close()
-                statuses.add(status)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.05)
-        self.assertEqual({503, 200}, statuses)
+    def test_ping_answers_503_until_a_worker_has_loaded_the_model(self):
+        for env in ({}, {"MLDEPLOY_PRELOAD_MODEL": "true"}):
+            p, port = self.start("slow-load", dict(env, SLOW_LOAD_SECONDS="1.5", SAGEMAKER_MODEL_SERVER_WORKERS="2"))
+            statuses = set()
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                    c.request("GET", "/ping")
+                    status = c.getresponse().status
+                    c.close()
+                    statuses.add(status)
+                    if status == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            self.assertEqual({503, 200}, statuses, env)
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("POST", "/invocations", body=b'{"text": "x"}', headers={"Content-Type": "application/json"})
+            self.assertEqual(200, c.getresponse().status, env)
+            c.close()
 
     def test_sigterm_stops_cleanly(self):
         p, port = self.start("echo")
@@ -273,10 +220,11 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(0, p.wait(10))
 
     def test_with_token_requests_without_auth_get_403_and_no_payload_reaches_the_model(self):
-        import mldeploy_serve
+        from mldeploy_adapter import serve as mldeploy_serve
         token = b"f" * 64
         for script in ("mldeploy_serve.py", "mldeploy_lambda.py"):
-            p, port = self.start("echo", token=token, script=script)
+            # two workers: whichever answers proves the identity of the process that was started
+            p, port = self.start("echo", token=token, script=script, env={"SAGEMAKER_MODEL_SERVER_WORKERS": "2"})
             self.wait_ready(port, p, token)
             for headers in ({}, {"X-Mldeploy-Auth": "0123456789abcdef deadbeef"},
                             auth_headers(b"e" * 64, "0123456789abcdef")):

@@ -1,0 +1,177 @@
+"""The SageMaker-contract server's workers, as a process: parallel serving, replacement, drain, limits."""
+import json
+import os
+import signal
+import tempfile
+import threading
+import time
+import unittest
+
+from adapter_env import ServerCase, post, write_model
+
+SLOW = """
+    import os, time
+    def model_fn(model_dir):
+        with open(os.path.join(%(dir)r, "loads"), "a") as f:
+            f.write("%%d\\n" %% os.getpid())
+        return None
+    def predict_fn(data, model):
+        start = time.time()
+        if data.get("marker"):
+            open(data["marker"], "w").close()
+        time.sleep(data.get("sleep", 0))
+        return {"pid": os.getpid(), "start": start, "end": time.time()}
+"""
+
+
+def children(pid):
+    """The pids whose parent is pid (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return sorted(found)
+
+
+def wait_for(predicate, seconds=20):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return predicate()
+
+
+class WorkersTest(ServerCase, unittest.TestCase):
+    def slow_model(self):
+        self.dir = tempfile.mkdtemp()
+        return write_model(SLOW % {"dir": self.dir})
+
+    def log_file(self):
+        path = os.path.join(tempfile.mkdtemp(), "server.log")
+        out = open(path, "ab")
+        self.addCleanup(out.close)
+        return path, out
+
+    def read(self, path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def test_two_workers_serve_two_slow_requests_at_once_in_different_processes(self):
+        p, port = self.start(None, model_dir=self.slow_model(), env={"SAGEMAKER_MODEL_SERVER_WORKERS": "2"})
+        self.wait_ready(port, p)
+        self.assertEqual(2, len(wait_for(lambda: len(children(p.pid)) == 2 and children(p.pid))))
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(post(port, {"sleep": 1.0}))) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual([200, 200], [r[0] for r in results])
+        a, b = (json.loads(r[2]) for r in results)
+        self.assertNotEqual(a["pid"], b["pid"], "each request ran in its own worker")
+        self.assertEqual({a["pid"], b["pid"]}, {int(r[1]["x-mldeploy-worker"]) for r in results})
+        self.assertTrue(a["start"] < b["end"] and b["start"] < a["end"], "the two requests ran at the same time")
+        self.assertEqual(2, len(self.read(os.path.join(self.dir, "loads")).split()), "each worker loaded once")
+
+    def test_a_killed_worker_is_replaced_and_logged_while_the_other_keeps_serving(self):
+        log, out = self.log_file()
+        p, port = self.start(None, model_dir=self.slow_model(), env={"SAGEMAKER_MODEL_SERVER_WORKERS": "2"},
+                             stdout=out)
+        self.wait_ready(port, p)
+        first = wait_for(lambda: len(children(p.pid)) == 2 and children(p.pid))
+        victim = first[0]
+        os.kill(victim, signal.SIGKILL)
+        for _ in range(5):  # the survivor answers meanwhile
+            self.assertEqual(200, post(port, {})[0])
+        now = wait_for(lambda: len(children(p.pid)) == 2 and victim not in children(p.pid) and children(p.pid))
+        self.assertTrue(now, "a new worker replaced the killed one")
+        self.assertIn("worker %d died (signal 9); starting another" % victim, self.read(log))
+        # with one worker busy the next connection goes to the other: both workers now serving are the new set
+        marker = os.path.join(self.dir, "busy")
+        box = []
+        t = threading.Thread(target=lambda: box.append(post(port, {"sleep": 1.0, "marker": marker})))
+        t.start()
+        self.assertTrue(wait_for(lambda: os.path.exists(marker)))
+        quick = post(port, {})
+        t.join(30)
+        self.assertEqual(set(now), {int(quick[1]["x-mldeploy-worker"]), int(box[0][1]["x-mldeploy-worker"])},
+                         "the replacement serves beside the survivor")
+
+    def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(self):
+        p, port = self.start(None, model_dir=self.slow_model(), env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1"})
+        self.wait_ready(port, p)
+        marker = os.path.join(self.dir, "running")
+        box = []
+        t = threading.Thread(target=lambda: box.append(post(port, {"sleep": 1.5, "marker": marker})))
+        t.start()
+        self.assertTrue(wait_for(lambda: os.path.exists(marker)), "the request reached the model")
+        p.send_signal(signal.SIGTERM)
+        t.join(30)
+        self.assertEqual(200, box[0][0], "the request in flight was answered")
+        self.assertEqual(0, p.wait(30))
+
+    def test_a_request_over_the_timeout_answers_504_and_its_worker_is_replaced(self):
+        log, out = self.log_file()
+        p, port = self.start(None, model_dir=self.slow_model(), stdout=out,
+                             env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1", "SAGEMAKER_MODEL_SERVER_TIMEOUT": "0.5"})
+        self.wait_ready(port, p)
+        before = post(port, {})[1]["x-mldeploy-worker"]
+        status, headers, body = post(port, {"sleep": 5})
+        self.assertEqual(504, status)
+        self.assertEqual("timeout", headers["x-mldeploy-error"])
+        error = json.loads(body)
+        self.assertEqual("ModelTimeout", error["errorType"])
+        self.assertIn("0.5 s (SAGEMAKER_MODEL_SERVER_TIMEOUT)", error["errorMessage"])
+        status, headers, _ = post(port, {})
+        self.assertEqual(200, status, "a new worker serves")
+        self.assertNotEqual(before, headers["x-mldeploy-worker"], "the timed-out worker was replaced")
+        self.assertTrue(wait_for(lambda: "retired after a request timed out" in self.read(log)))
+
+    def test_a_body_over_sagemaker_max_payload_in_mb_answers_413(self):
+        p, port = self.start("echo", env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "0.001"})  # 1048 bytes
+        self.wait_ready(port, p)
+        status, headers, body = post(port, b"x" * 1049, "text/plain")
+        self.assertEqual(413, status)
+        self.assertIn("1048-byte limit", json.loads(body)["errorMessage"])
+        self.assertEqual(200, post(port, b"x" * 1048, "text/plain")[0])
+
+    def test_preload_loads_the_model_once_in_the_parent_before_forking(self):
+        p, port = self.start(None, model_dir=self.slow_model(),
+                             env={"SAGEMAKER_MODEL_SERVER_WORKERS": "2", "MLDEPLOY_PRELOAD_MODEL": "true"})
+        self.wait_ready(port, p)
+        self.assertEqual([str(p.pid)], self.read(os.path.join(self.dir, "loads")).split())
+
+    def test_model_fn_failing_in_the_workers_ends_the_server_with_status_1_and_the_traceback(self):
+        p, port = self.start("fails-on-load", env={"SAGEMAKER_MODEL_SERVER_WORKERS": "2"})
+        self.assertEqual(1, p.wait(30))
+        out = p.stdout.read().decode()
+        self.assertIn("Traceback", out)
+        self.assertIn("could not load the model; stopping", out)
+
+    def test_a_malformed_worker_count_exits_2_naming_the_setting(self):
+        p, port = self.start("echo", env={"SAGEMAKER_MODEL_SERVER_WORKERS": "none"})
+        self.assertEqual(2, p.wait(30))
+        self.assertIn("SAGEMAKER_MODEL_SERVER_WORKERS='none' must be a positive integer", p.stdout.read().decode())
+
+    def test_request_errors_answer_4xx_with_the_reason_and_model_errors_500(self):
+        p, port = self.start("echo", env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1"})
+        self.wait_ready(port, p)
+        for body, ctype, accept, status, kind in ((b"{nope", "application/json", None, 400, "MalformedRequest"),
+                                                  (b"x", "image/png", None, 415, "UnsupportedContentType"),
+                                                  (b"{}", "application/json", "image/png", 406, "UnsupportedAccept")):
+            got, headers, answer = post(port, body, ctype, accept)
+            self.assertEqual(status, got, kind)
+            self.assertEqual("request", headers["x-mldeploy-error"])
+            self.assertEqual(kind, json.loads(answer)["errorType"])
+
+
+if __name__ == "__main__":
+    unittest.main()
