@@ -1,7 +1,8 @@
 """Shared set-up of the adapter's Python tests: where the adapter and the test models are, and a server helper.
 
 MLDEPLOY_ADAPTER_DIR: the adapter as the jar ships it (AdapterPythonUnitTest writes it); default the resources.
-MLDEPLOY_TEST_MODELS: core's test models; default core/src/test/resources/models.
+MLDEPLOY_TEST_MODELS: the test models (core's and the kit's, as the build copies them to target/test-classes/models);
+    default core/target/test-classes/models.
 """
 import http.client
 import json
@@ -16,7 +17,7 @@ import time
 _HERE = os.path.dirname(os.path.abspath(__file__))
 ADAPTER = os.environ.get("MLDEPLOY_ADAPTER_DIR") or os.path.join(_HERE, "..", "..", "main", "resources", "dev",
                                                                  "mldeploy", "adapter")
-MODELS = os.environ.get("MLDEPLOY_TEST_MODELS") or os.path.join(_HERE, "..", "resources", "models")
+MODELS = os.environ.get("MLDEPLOY_TEST_MODELS") or os.path.join(_HERE, "..", "..", "..", "target", "test-classes", "models")
 if ADAPTER not in sys.path:
     sys.path.insert(0, ADAPTER)
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdapterPythonUnitTest {
     private static final Path TESTS = Path.of("src/test/python");
-    private static final Path MODELS = Path.of("src/test/resources/models");
+    /** The test models as the build assembles them: core's own and the kit's (whose home is test-kit's sources). */
+    private static final Path MODELS = modelsDirectory();
 
     @TempDir
     Path tmp;
@@ -45,5 +46,13 @@ class AdapterPythonUnitTest {
         Matcher ran = Pattern.compile("Ran (\\d+) tests").matcher(out);
         assertTrue(ran.find(), out);
         assertTrue(Integer.parseInt(ran.group(1)) >= 60, "every adapter test ran: " + out);
+    }
+
+    private static Path modelsDirectory() {
+        try {
+            return Path.of(AdapterPythonUnitTest.class.getResource("/models/echo").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
