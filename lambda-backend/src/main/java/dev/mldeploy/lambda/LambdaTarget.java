@@ -55,7 +55,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Two deploys of one name at once: one takes a lease on the function (the alias {@code mldeploy-deploying}, at
  * most five minutes, renewed as it goes) and every change carries Lambda's RevisionId; the other fails with
  * {@link dev.mldeploy.ConflictException}. Undeploy finds what a killed deploy left (the role
- * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}) from the name alone.
+ * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}, versions of the layer
+ * {@code <name>-deps}) from the name alone.
+ *
+ * <p>Dependencies: a model with a {@code requirements.txt} gets them as a Lambda layer, resolved for the function's
+ * runtime and architecture ({@link Builder#python(String)}'s pip, binary wheels only) and published only when no
+ * version with the same content exists, so a change to the model's code uploads the code zip alone.
  *
  * <p>Immutable and thread-safe. Clients given to the builder are used as they are and never closed by mldeploy.
  */
@@ -130,6 +135,7 @@ public final class LambdaTarget implements TargetProvider {
         b.callTimeout = settings.callTimeout().orElse(null);
         b.keepPackagesOnUndeploy = settings.keepPackagesOnUndeploy();
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
+        b.python = settings.python();
         return b;
     }
 
@@ -165,10 +171,13 @@ public final class LambdaTarget implements TargetProvider {
         return List.of(LambdaProfile.zip(), LambdaProfile.image());
     }
 
-    /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */
+    /**
+     * Writes {@code <name>-lambda.zip} and, when the model has a {@code requirements.txt}, its dependency layer
+     * {@code <name>-lambda-layer.zip}: the exact zips a deploy uploads, without any AWS call.
+     */
     @Override
     public Optional<Packager> packager() {
-        return Optional.of(LambdaPackager::writeTo);
+        return Optional.of((spec, outDir) -> LambdaPackager.writeTo(spec, outDir, settings));
     }
 
     /**
@@ -321,6 +330,11 @@ public final class LambdaTarget implements TargetProvider {
         return settings.directUploadLimitBytes();
     }
 
+    /** The interpreter whose pip resolves the dependency layer, when set; otherwise {@code python3}. */
+    public Optional<String> python() {
+        return Optional.ofNullable(settings.python());
+    }
+
     @Override
     public String toString() {
         return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
@@ -355,6 +369,7 @@ public final class LambdaTarget implements TargetProvider {
         private Duration callTimeout;
         private boolean keepPackagesOnUndeploy;
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
+        private String python;
 
         private Builder() {
         }
@@ -515,6 +530,16 @@ public final class LambdaTarget implements TargetProvider {
         }
 
         /**
+         * The interpreter whose pip resolves a model's {@code requirements.txt} into the dependency layer (for the
+         * function's runtime and architecture, binary wheels only); default {@code python3}. pip's own
+         * configuration ({@code PIP_INDEX_URL}, {@code PIP_FIND_LINKS}, {@code pip.conf}, ...) applies.
+         */
+        public Builder python(String python) {
+            this.python = Objects.requireNonNull(python, "python");
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
@@ -529,7 +554,7 @@ public final class LambdaTarget implements TargetProvider {
                     optionalInt(reservedConcurrency),
                     Optional.ofNullable(vpc).map(v -> new LambdaSettings.Vpc(v.subnetIds(), v.securityGroupIds())),
                     tags, pollInterval, Optional.ofNullable(operationTimeout), rolePropagationTimeout,
-                    Optional.ofNullable(callTimeout), keepPackagesOnUndeploy, directUploadLimitBytes));
+                    Optional.ofNullable(callTimeout), keepPackagesOnUndeploy, directUploadLimitBytes, python));
         }
 
         private static OptionalInt optionalInt(Integer value) {

@@ -10,7 +10,7 @@ import dev.mldeploy.spi.TargetProvider;
  * The {@code lambda} provider {@link java.util.ServiceLoader} finds. It configures a {@link LambdaTarget} from the
  * environment the deployer passes (the CLI's flags arrive as these keys): {@code MLDEPLOY_ROLE_ARN},
  * {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
- * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_CALL_TIMEOUT} (describe,
+ * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} (pip for the dependency layer), {@code MLDEPLOY_CALL_TIMEOUT} (describe,
  * list, invoke) and {@code MLDEPLOY_TIMEOUT} (deploy, undeploy); {@code AWS_ENDPOINT_URL}, region
  * and credentials are read when the clients are built. Stateless; thread-safe.
  */
@@ -21,6 +21,8 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
     public static final String CREATE_BUCKET = AwsEnvironment.CREATE_BUCKET;
     public static final String PROVISIONED = "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY";
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
+    /** The interpreter whose pip resolves the dependency layer (the local target's key: one Python per user). */
+    public static final String PYTHON = "MLDEPLOY_PYTHON";
 
     /** For {@link java.util.ServiceLoader}. */
     public LambdaTargetProvider() {
@@ -49,6 +51,7 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
         context.env(BUCKET).ifPresent(b::bucket);
         b.createBucket(flag(context, CREATE_BUCKET));
         context.env(RUNTIME).ifPresent(b::runtime);
+        context.env(PYTHON).ifPresent(b::python);
         context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
         context.duration(TargetContext.TIMEOUT).ifPresent(b::operationTimeout);
         AwsEnvironment.integer(context, PROVISIONED).ifPresent(b::provisionedConcurrency);

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Every setting of the {@code lambda} target the internals read, checked once here when the public builder builds,
  * before any AWS call. The optional components mirror the public {@code LambdaTarget}'s getters, so the internals
- * read the same names the user set; unset is {@link Optional#empty()}, never null. Immutable.
+ * read the same names the user set; unset is {@link Optional#empty()}, never null ({@code python}, the interpreter
+ * whose pip resolves the dependency layer, is null when unset). Immutable.
  */
 public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,
                              Optional<LambdaClient> lambdaClient, Optional<S3Client> s3Client,
@@ -33,7 +34,7 @@ public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsPro
                              Optional<Vpc> vpc, Map<String, String> tags, Duration pollInterval,
                              Optional<Duration> operationTimeout, Duration rolePropagationTimeout,
                              Optional<Duration> callTimeout, boolean keepPackagesOnUndeploy,
-                             long directUploadLimitBytes) {
+                             long directUploadLimitBytes, String python) {
     /** The target's name. */
     public static final String NAME = "lambda";
     /** The alias every deployment is invoked through. */
@@ -75,6 +76,11 @@ public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsPro
         check(roleArn.orElse(null), createRole, runtime.orElse(null), memoryMb, functionTimeout.orElse(null),
                 ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri.orElse(null),
                 directUploadLimitBytes, bucket.orElse(null), environment, tags);
+        if (python != null && python.isBlank()) {
+            throw new InvalidConfigurationException("the Python interpreter for resolving dependencies is blank; "
+                    + "name one (--python, MLDEPLOY_PYTHON, LambdaTarget.builder().python(...)) or leave it unset "
+                    + "for python3");
+        }
     }
 
     private static void check(String roleArn, boolean createRole, String runtime, OptionalInt memory,
