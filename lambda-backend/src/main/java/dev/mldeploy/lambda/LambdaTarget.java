@@ -136,6 +136,7 @@ public final class LambdaTarget implements TargetProvider {
         b.keepPackagesOnUndeploy = settings.keepPackagesOnUndeploy();
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
         b.python = settings.python();
+        b.pipEnvironment.putAll(settings.pipEnvironment());
         return b;
     }
 
@@ -335,6 +336,11 @@ public final class LambdaTarget implements TargetProvider {
         return Optional.ofNullable(settings.python());
     }
 
+    /** {@code PIP_*} variables added to the environment of the pip that resolves the dependency layer. */
+    public Map<String, String> pipEnvironment() {
+        return settings.pipEnvironment();
+    }
+
     @Override
     public String toString() {
         return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
@@ -370,6 +376,7 @@ public final class LambdaTarget implements TargetProvider {
         private boolean keepPackagesOnUndeploy;
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
         private String python;
+        private final Map<String, String> pipEnvironment = new TreeMap<>();
 
         private Builder() {
         }
@@ -540,6 +547,19 @@ public final class LambdaTarget implements TargetProvider {
         }
 
         /**
+         * {@code PIP_*} variables added to the environment of the pip that resolves the dependency layer (for
+         * example {@code PIP_NO_INDEX=1} and {@code PIP_FIND_LINKS=DIR} for an offline wheelhouse); the process's own
+         * environment and {@code pip.conf} apply as well. The provider fills this from the deployer's environment.
+         */
+        public Builder pipEnvironment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "pipEnvironment");
+            this.pipEnvironment.clear();
+            environment.forEach((k, v) -> this.pipEnvironment.put(Objects.requireNonNull(k),
+                    Objects.requireNonNull(v)));
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
@@ -554,7 +574,8 @@ public final class LambdaTarget implements TargetProvider {
                     optionalInt(reservedConcurrency),
                     Optional.ofNullable(vpc).map(v -> new LambdaSettings.Vpc(v.subnetIds(), v.securityGroupIds())),
                     tags, pollInterval, Optional.ofNullable(operationTimeout), rolePropagationTimeout,
-                    Optional.ofNullable(callTimeout), keepPackagesOnUndeploy, directUploadLimitBytes, python));
+                    Optional.ofNullable(callTimeout), keepPackagesOnUndeploy, directUploadLimitBytes, python,
+                    pipEnvironment));
         }
 
         private static OptionalInt optionalInt(Integer value) {

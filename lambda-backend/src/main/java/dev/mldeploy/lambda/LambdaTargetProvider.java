@@ -1,6 +1,8 @@
 package dev.mldeploy.lambda;
 
 import dev.mldeploy.InvalidConfigurationException;
+import java.util.Map;
+import java.util.TreeMap;
 import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.spi.EnvironmentConfiguredProvider;
 import dev.mldeploy.spi.TargetContext;
@@ -10,7 +12,7 @@ import dev.mldeploy.spi.TargetProvider;
  * The {@code lambda} provider {@link java.util.ServiceLoader} finds. It configures a {@link LambdaTarget} from the
  * environment the deployer passes (the CLI's flags arrive as these keys): {@code MLDEPLOY_ROLE_ARN},
  * {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
- * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} (pip for the dependency layer), {@code MLDEPLOY_CALL_TIMEOUT} (describe,
+ * {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY}, {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} and every {@code PIP_*} key (pip for the dependency layer), {@code MLDEPLOY_CALL_TIMEOUT} (describe,
  * list, invoke) and {@code MLDEPLOY_TIMEOUT} (deploy, undeploy); {@code AWS_ENDPOINT_URL}, region
  * and credentials are read when the clients are built. Stateless; thread-safe.
  */
@@ -52,6 +54,13 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
         b.createBucket(flag(context, CREATE_BUCKET));
         context.env(RUNTIME).ifPresent(b::runtime);
         context.env(PYTHON).ifPresent(b::python);
+        Map<String, String> pip = new TreeMap<>();
+        context.environment().forEach((k, v) -> {
+            if (k.startsWith("PIP_")) {
+                pip.put(k, v); // the deployer's pip configuration reaches pip even when it is not the process's
+            }
+        });
+        b.pipEnvironment(pip);
         context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
         context.duration(TargetContext.TIMEOUT).ifPresent(b::operationTimeout);
         AwsEnvironment.integer(context, PROVISIONED).ifPresent(b::provisionedConcurrency);

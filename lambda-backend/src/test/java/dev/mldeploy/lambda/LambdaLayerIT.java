@@ -47,8 +47,8 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeRequest;
  * A model with a {@code requirements.txt} on the emulator: its dependencies, resolved from a hand-built wheelhouse
  * for Lambda's platform, become one content-addressed layer version; code changes upload only the code; changed
  * requirements publish a new version; undeploy leaves no version behind; a failed first deploy removes the version
- * it published or leaves it for undeploy to find by the name. pip reads the wheelhouse from {@code PIP_FIND_LINKS},
- * which the failsafe configuration points at {@code target/it-wheelhouse}.
+ * it published or leaves it for undeploy to find by the name. pip installs from a wheelhouse only
+ * ({@link LambdaTarget.Builder#pipEnvironment}).
  */
 @ExtendWith(AwsEndpointExtension.class)
 class LambdaLayerIT {
@@ -71,13 +71,13 @@ class LambdaLayerIT {
     LambdaFixtures fx;
     final Requests requests = new Requests();
 
+    @TempDir
+    static Path wheels;
+    static Wheelhouse house;
+
     /** The wheelhouse pip installs from: a package with a host build and two Lambda builds, and pure ones. */
-    static Wheelhouse wheelhouse() {
-        String links = System.getenv("PIP_FIND_LINKS");
-        if (links == null) {
-            throw new IllegalStateException("PIP_FIND_LINKS is not set; run the ITs through maven-failsafe");
-        }
-        Wheelhouse house = Wheelhouse.at(Path.of(links));
+    static Wheelhouse wheelhouse(Path directory) {
+        Wheelhouse house = Wheelhouse.at(directory);
         house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(Path.of(python())))
                 .file("which_build/__init__.py", "BUILD = 'host'\n").build();
         house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
@@ -99,7 +99,7 @@ class LambdaLayerIT {
 
     @BeforeAll
     static void writeWheelhouse() {
-        wheelhouse();
+        house = wheelhouse(wheels);
     }
 
     @BeforeEach
@@ -155,7 +155,9 @@ class LambdaLayerIT {
     }
 
     private LambdaTarget.Builder target() {
-        return fx.target().createRole(true).runtime("python3.12").python(python());
+        // pip sees only the wheelhouse (PIP_NO_INDEX, PIP_FIND_LINKS), as the deployer's environment would give it
+        return fx.target().createRole(true).runtime("python3.12").python(python())
+                .pipEnvironment(house.pipEnvironment());
     }
 
     private static DeployResult deploy(ModelDeployer d, ModelSpec spec) {

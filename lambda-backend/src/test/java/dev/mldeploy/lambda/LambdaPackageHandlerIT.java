@@ -40,10 +40,13 @@ class LambdaPackageHandlerIT {
 
     @TempDir
     Path dir;
+    @TempDir
+    static Path wheels;
+    static dev.mldeploy.kit.Wheelhouse house;
 
     @BeforeAll
     static void writeWheelhouse() {
-        LambdaLayerIT.wheelhouse();
+        house = LambdaLayerIT.wheelhouse(wheels);
     }
 
     private static void unzip(Path zip, Path into) throws IOException {
@@ -90,7 +93,8 @@ class LambdaPackageHandlerIT {
         Path model = LambdaLayerIT.model(dir, "same", LambdaLayerIT.REQUIREMENTS);
         ModelSpec spec = ModelSpec.builder("same").source(model).build();
 
-        List<Path> written = LambdaTarget.builder().runtime("python3.12").python(LambdaLayerIT.python()).build()
+        List<Path> written = LambdaTarget.builder().runtime("python3.12").python(LambdaLayerIT.python())
+                .pipEnvironment(house.pipEnvironment()).build()
                 .packager().orElseThrow().write(spec, dir.resolve("out"));
         assertEquals(List.of(dir.resolve("out/same-lambda.zip"), dir.resolve("out/same-lambda-layer.zip")), written);
         Path task = dir.resolve("task");
@@ -113,7 +117,7 @@ class LambdaPackageHandlerIT {
         Map<String, Object> localAnswer;
         Path hostDeps = dir.resolve("host-deps");
         Pip.Result installed = new Pip(Path.of(LambdaLayerIT.python())).pip(List.of("install", "--target",
-                hostDeps.toString(), "-r", model.resolve("requirements.txt").toString()), Map.of(),
+                hostDeps.toString(), "-r", model.resolve("requirements.txt").toString()), house.pipEnvironment(),
                 Duration.ofMinutes(2), line -> { });
         assertEquals(0, installed.exitCode(), String.join("\n", installed.tail()));
         try (ModelDeployer local = ModelDeployer.builder().provider(LocalTarget.builder().home(dir.resolve("home"))

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether a model gets a dependency layer and, when it does, building it: a model whose directory holds a
  * {@code requirements.txt} naming at least one requirement has its dependencies resolved for the function's runtime
- * and architecture by the configured interpreter's pip ({@code python3} by default), into a temporary layer zip
+ * and architecture by the configured interpreter's pip ({@code python3} by default, with the target's
+ * {@code PIP_*} variables), into a temporary layer zip
  * ({@link LayerPackager}). Stateless.
  */
 public final class DependencyLayers {
@@ -60,8 +61,8 @@ public final class DependencyLayers {
                                      Duration timeout, Path zip) {
         Consumer<String> pipOutput = line -> LOG.debug("pip: {}", line);
         try {
-            return LayerPackager.build(requirements, s.runtime(), s.architecture(), python(config), timeout,
-                    pipOutput, zip);
+            return LayerPackager.build(requirements, s.runtime(), s.architecture(), python(config),
+                    config.pipEnvironment(), timeout, pipOutput, zip);
         } catch (RuntimeException e) {
             LayerPackager.deleteTree(zip);
             throw e;

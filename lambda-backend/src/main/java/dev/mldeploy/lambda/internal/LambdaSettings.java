@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Every setting of the {@code lambda} target the internals read, checked once here when the public builder builds,
  * before any AWS call. The optional components mirror the public {@code LambdaTarget}'s getters, so the internals
  * read the same names the user set; unset is {@link Optional#empty()}, never null ({@code python}, the interpreter
- * whose pip resolves the dependency layer, is null when unset). Immutable.
+ * whose pip resolves the dependency layer, is null when unset; {@code pipEnvironment} holds the {@code PIP_*}
+ * variables added to that pip's environment). Immutable.
  */
 public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsProvider> credentialsProvider,
                              Optional<LambdaClient> lambdaClient, Optional<S3Client> s3Client,
@@ -34,7 +35,8 @@ public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsPro
                              Optional<Vpc> vpc, Map<String, String> tags, Duration pollInterval,
                              Optional<Duration> operationTimeout, Duration rolePropagationTimeout,
                              Optional<Duration> callTimeout, boolean keepPackagesOnUndeploy,
-                             long directUploadLimitBytes, String python) {
+                             long directUploadLimitBytes, String python,
+                             Map<String, String> pipEnvironment) {
     /** The target's name. */
     public static final String NAME = "lambda";
     /** The alias every deployment is invoked through. */
@@ -73,9 +75,16 @@ public record LambdaSettings(Optional<String> region, Optional<AwsCredentialsPro
                 .forEach(Objects::requireNonNull);
         environment = Collections.unmodifiableMap(new TreeMap<>(environment));
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
+        pipEnvironment = Collections.unmodifiableMap(new TreeMap<>(pipEnvironment));
         check(roleArn.orElse(null), createRole, runtime.orElse(null), memoryMb, functionTimeout.orElse(null),
                 ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri.orElse(null),
                 directUploadLimitBytes, bucket.orElse(null), environment, tags);
+        pipEnvironment.keySet().forEach(k -> {
+            if (!k.startsWith("PIP_")) {
+                throw new InvalidConfigurationException("pip environment variable '" + k + "' is not one of pip's "
+                        + "(PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, ...); only PIP_* keys are passed to pip");
+            }
+        });
         if (python != null && python.isBlank()) {
             throw new InvalidConfigurationException("the Python interpreter for resolving dependencies is blank; "
                     + "name one (--python, MLDEPLOY_PYTHON, LambdaTarget.builder().python(...)) or leave it unset "

@@ -59,14 +59,15 @@ public final class LayerPackager {
 
     /**
      * Resolves {@code requirements} for {@code runtime} ({@code python3.N}) on {@code architecture} with
-     * {@code python}'s pip and writes the layer zip to {@code zip}. The resolved files live in a temporary directory
+     * {@code python}'s pip ({@code pipEnvironment} added to its environment) and writes the layer zip to {@code zip}. The resolved files live in a temporary directory
      * that is deleted before this returns.
      *
      * @throws dev.mldeploy.python.DependencyInstallException pip failed, or a package has no build for the platform
      * @throws dev.mldeploy.OperationTimeoutException         pip did not finish within {@code timeout}
      */
     public static Layer build(Requirements requirements, String runtime, dev.mldeploy.Architecture architecture,
-                              String python, Duration timeout, Consumer<String> pipOutput, Path zip) {
+                              String python, java.util.Map<String, String> pipEnvironment, Duration timeout,
+                              Consumer<String> pipOutput, Path zip) {
         PythonPlatform platform = PythonPlatform.lambda(runtime.substring("python".length()), architecture);
         Path resolved;
         try {
@@ -75,7 +76,7 @@ public final class LayerPackager {
             throw new UncheckedIOException("cannot create a temporary directory for the dependencies", e);
         }
         try {
-            ResolvedDependencies deps = new PlatformResolver(new Pip(Path.of(python))).resolve(requirements,
+            ResolvedDependencies deps = new PlatformResolver(new Pip(Path.of(python)), pipEnvironment).resolve(requirements,
                     platform, resolved, timeout, pipOutput);
             return new Layer(zip(deps.directory(), zip), deps.packages());
         } finally {
