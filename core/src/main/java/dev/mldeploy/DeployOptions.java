@@ -1,6 +1,5 @@
 package dev.mldeploy;
 
-import dev.mldeploy.placement.PlacementOptions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

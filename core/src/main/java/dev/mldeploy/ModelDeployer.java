@@ -1,9 +1,5 @@
 package dev.mldeploy;
 
-import dev.mldeploy.placement.PlacementDecision;
-import dev.mldeploy.placement.PlacementOptions;
-import dev.mldeploy.spi.ModelDeployerFactory;
-import dev.mldeploy.spi.TargetProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,7 +54,7 @@ public interface ModelDeployer extends AutoCloseable {
 
     /**
      * Evaluates every cloud target for {@code spec}: limits, reasons, monthly cost, and the choice. The profiles are
-     * those this deployer's providers contribute ({@link TargetProvider#placementProfiles()}).
+     * those this deployer's providers contribute ({@code TargetProvider.placementProfiles()}).
      *
      * @throws InvalidConfigurationException no provider contributes a placement profile
      */
@@ -169,7 +165,7 @@ public interface ModelDeployer extends AutoCloseable {
     /** Builds a {@link ModelDeployer}. */
     final class Builder {
         private String defaultTarget = LOCAL;
-        private final java.util.List<TargetProvider> providers = new java.util.ArrayList<>();
+        private final java.util.List<TargetPlugin> providers = new java.util.ArrayList<>();
         private boolean discover = true;
         private ClassLoader classLoader;
         private Map<String, String> environment;
@@ -185,9 +181,10 @@ public interface ModelDeployer extends AutoCloseable {
 
         /**
          * Adds a configured provider (for example {@code SageMakerTarget.builder()...build()}). It wins over a
-         * discovered provider of the same name.
+         * discovered provider of the same name. It must be a {@code dev.mldeploy.spi.TargetProvider}; {@link #build()}
+         * refuses anything else.
          */
-        public Builder provider(TargetProvider provider) {
+        public Builder provider(TargetPlugin provider) {
             this.providers.add(Objects.requireNonNull(provider, "provider"));
             return this;
         }
@@ -213,7 +210,8 @@ public interface ModelDeployer extends AutoCloseable {
         /**
          * Builds the deployer.
          *
-         * @throws InvalidConfigurationException two providers share a name, or the default target is unknown
+         * @throws InvalidConfigurationException two providers share a name, a provider is no {@code TargetProvider},
+         *                                       or the default target is unknown
          */
         public ModelDeployer build() {
             return factory().create(defaultTarget, List.copyOf(providers), discover,

@@ -1,6 +1,5 @@
 package dev.mldeploy;
 
-import dev.mldeploy.bundle.SourceTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,12 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.eclipse.jgit.ignore.FastIgnoreRule;
 
 /**
  * Where a model comes from: its directory (absolute, normalized), the hooks file in it ({@value #ENTRY_POINT}, which
  * defines {@code model_fn} and {@code predict_fn}), and the excludes that decide which of its files are packaged.
- * Checked when made. The directory's files are listed only when {@link #tree()} is asked, and afresh each time, so a
- * spec kept while the model is edited packages what is on disk at that moment.
+ * Checked when made. The directory's files are listed only when {@code SourceTree.of(source)} is asked (package
+ * {@code dev.mldeploy.bundle}), and afresh each time, so a spec kept while the model is edited packages what is on
+ * disk at that moment.
  *
  * @param directory the model directory
  * @param excludes  the spec's exclude patterns (gitignore syntax), applied after the defaults and the ignore file
@@ -48,9 +49,43 @@ public record ModelSource(Path directory, List<String> excludes) {
         return directory.resolve(ENTRY_POINT);
     }
 
-    /** Lists the files that are packaged (every exclude applied), now. */
-    public SourceTree tree() {
-        return SourceTree.of(directory, excludes);
+    /**
+     * Checks one exclude pattern (gitignore syntax) and returns it.
+     *
+     * @throws InvalidSpecException when it is blank, a comment, spans lines, or is not a pattern gitignore parses
+     */
+    public static String requireValidExclude(String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        String what = "exclude pattern " + quoted(pattern);
+        if (pattern.isBlank() || pattern.startsWith("#")) {
+            throw new InvalidSpecException(what + " is " + (pattern.isBlank() ? "blank" : "a comment")
+                    + "; give a gitignore pattern such as 'data/raw/' or '*.ckpt'");
+        }
+        if (pattern.indexOf('\n') >= 0 || pattern.indexOf('\r') >= 0) {
+            throw new InvalidSpecException(what + " spans several lines; give one pattern per call");
+        }
+        if (new FastIgnoreRule(pattern).isEmpty()) {
+            // JGit turns a pattern it cannot parse (an unclosed '[', a trailing '\', a lone '!') into one that
+            // matches nothing; silently packaging what the user meant to leave out would be worse than refusing
+            throw new InvalidSpecException(what + " is not a valid gitignore pattern (an unclosed '[', a range "
+                    + "such as [z-a], a trailing '\\' or a lone '!'); fix it, or escape special characters with '\\'");
+        }
+        return pattern;
+    }
+
+    /** {@code text} in double quotes, with quotes, backslashes and control characters escaped. */
+    private static String quoted(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '\\' || c == '"') {
+                sb.append('\\').append(c);
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
     }
 
     private static Path validate(Path source) {

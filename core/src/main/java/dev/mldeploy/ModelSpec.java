@@ -1,6 +1,5 @@
 package dev.mldeploy;
 
-import dev.mldeploy.bundle.SourceTree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -395,7 +394,7 @@ public final class ModelSpec {
         public Builder exclude(String... patterns) {
             Objects.requireNonNull(patterns, "patterns");
             for (String p : patterns) {
-                excludes.add(SourceTree.requireValidExclude(Objects.requireNonNull(p, "pattern")));
+                excludes.add(ModelSource.requireValidExclude(Objects.requireNonNull(p, "pattern")));
             }
             return this;
         }

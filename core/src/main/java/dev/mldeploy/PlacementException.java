@@ -1,6 +1,5 @@
 package dev.mldeploy;
 
-import dev.mldeploy.placement.PlacementDecision;
 
 /** No target (or not the target asked for) can hold the model; {@link #decision()} has every reason. */
 public class PlacementException extends MlDeployException {

@@ -47,10 +47,10 @@ class ModelSourceTest {
     void tree_listsTheDirectoryWhenAsked_soAFileAddedLaterIsPackaged() throws Exception {
         Path model = TestModels.copy(TestModels.ECHO, tmp);
         ModelSpec spec = ModelSpec.fromDirectory(model);
-        SourceTree before = spec.requireModelSource().tree();
+        SourceTree before = SourceTree.of(spec.requireModelSource());
 
         Files.writeString(model.resolve("added.txt"), "later");
-        SourceTree after = spec.requireModelSource().tree();
+        SourceTree after = SourceTree.of(spec.requireModelSource());
 
         assertFalse(before.entries().stream().anyMatch(e -> e.path().equals("added.txt")));
         assertTrue(after.entries().stream().anyMatch(e -> e.path().equals("added.txt")));
@@ -62,7 +62,7 @@ class ModelSourceTest {
         Path model = TestModels.copy(TestModels.ECHO, tmp);
         Files.writeString(model.resolve("run.log"), "noise");
 
-        SourceTree tree = ModelSpec.builder("m").source(model).exclude("*.log").build().requireModelSource().tree();
+        SourceTree tree = SourceTree.of(ModelSpec.builder("m").source(model).exclude("*.log").build().requireModelSource());
 
         assertTrue(tree.excluded().stream().anyMatch(e -> e.path().equals("run.log")), tree.excluded().toString());
     }

@@ -31,6 +31,10 @@ class ArchitectureTest {
     static final ArchRule internalPackages_usedOnlyByTheirOwnModule =
             FreezingArchRule.freeze(BoundaryRules.noUseOfAnotherModulesInternals());
 
+    /** Core's API is the bottom layer of core. */
+    @ArchTest
+    static final ArchRule apiPackage_dependsOnNoOtherCorePackage = BoundaryRules.apiPackageDependsOnNoOtherCorePackage();
+
     /** Packages depend on one another without circles. */
     @ArchTest
     static final ArchRule packages_formNoCycles = FreezingArchRule.freeze(BoundaryRules.noPackageCycles());

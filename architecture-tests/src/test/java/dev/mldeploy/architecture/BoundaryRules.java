@@ -42,6 +42,18 @@ final class BoundaryRules {
     }
 
     /** Each package of {@code dev.mldeploy} is a slice; no slice reaches itself again. */
+    /**
+     * The API package ({@code dev.mldeploy} itself) names no type of core's other packages: they all build on it, so
+     * an arrow back would close a circle.
+     */
+    static ArchRule apiPackageDependsOnNoOtherCorePackage() {
+        return noClasses().that().resideInAPackage("dev.mldeploy")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.mldeploy.spi..", "dev.mldeploy.placement..",
+                        "dev.mldeploy.bundle..", "dev.mldeploy.internal..", "dev.mldeploy.local..",
+                        "dev.mldeploy.python..")
+                .because("the SPI, placement, bundle, local target and internals depend on the API");
+    }
+
     static ArchRule noPackageCycles() {
         return slices().assignedFrom(eachPackage()).should().beFreeOfCycles().as("packages form no cycle");
     }

@@ -44,6 +44,16 @@ class BoundaryRulesTest {
     }
 
     @Test
+    void apiLayer_whenAnApiClassNamesAnSpiType_fails_andTheRealApiPasses() {
+        EvaluationResult r = BoundaryRules.apiPackageDependsOnNoOtherCorePackage()
+                .evaluate(new ClassFileImporter().importClasses(dev.mldeploy.ApiLayerOffender.class));
+        assertTrue(String.join("\n", r.getFailureReport().getDetails()).contains("dev.mldeploy.spi.TargetProvider"));
+        assertFalse(BoundaryRules.apiPackageDependsOnNoOtherCorePackage().evaluate(new ClassFileImporter()
+                .importClasses(dev.mldeploy.ModelDeployer.class, dev.mldeploy.ModelSpec.class,
+                        dev.mldeploy.ModelSource.class, dev.mldeploy.DeployResult.class)).hasViolation());
+    }
+
+    @Test
     void internals_whenAnotherModulesInternalClassIsUsed_failsOncePerPair_andAllowsTheModulesOwn() {
         EvaluationResult r = BoundaryRules.noUseOfAnotherModulesInternals().evaluate(OFFENDER);
 

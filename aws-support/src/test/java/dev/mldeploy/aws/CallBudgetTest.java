@@ -1,6 +1,5 @@
 package dev.mldeploy.aws;
 
-import dev.mldeploy.aws.CallBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

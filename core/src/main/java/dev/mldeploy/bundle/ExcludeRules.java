@@ -77,24 +77,6 @@ final class ExcludeRules {
         return new ExcludeRules(rules);
     }
 
-    /**
-     * Checks a pattern given in code ({@code ModelSpec.Builder.exclude}); returns it.
-     *
-     * @throws InvalidSpecException when it is blank, a comment, spans lines or is not a valid gitignore pattern
-     */
-    static String validate(String pattern) {
-        String what = "exclude pattern " + PackageEntryNames.display(pattern);
-        if (pattern.isBlank() || pattern.startsWith("#")) {
-            throw new InvalidSpecException(what + " is " + (pattern.isBlank() ? "blank" : "a comment")
-                    + "; give a gitignore pattern such as 'data/raw/' or '*.ckpt'");
-        }
-        if (pattern.indexOf('\n') >= 0 || pattern.indexOf('\r') >= 0) {
-            throw new InvalidSpecException(what + " spans several lines; give one pattern per call");
-        }
-        compile(pattern, what);
-        return pattern;
-    }
-
     /** The rule that decides {@code path} ('/'-separated, relative to the root), if it is left out. */
     Optional<Rule> excluding(String path, boolean directory) {
         for (int i = rules.size() - 1; i >= 0; i--) {

@@ -1,6 +1,7 @@
 package dev.mldeploy.bundle;
 
 import dev.mldeploy.InvalidSpecException;
+import dev.mldeploy.ModelSource;
 import dev.mldeploy.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,9 +105,14 @@ public final class SourceTree {
         return of(dir, List.of());
     }
 
+    /** Lists the files of {@code source} that are packaged (every exclude applied), now. */
+    public static SourceTree of(ModelSource source) {
+        return of(source.directory(), source.excludes());
+    }
+
     /** Lists {@code spec}'s source directory with every exclude: the defaults, the ignore file and the spec's. */
     public static SourceTree of(ModelSpec spec) {
-        return spec.requireModelSource().tree();
+        return of(spec.requireModelSource());
     }
 
     /** Lists {@code dir}: the defaults, then its {@value #IGNORE_FILE}, then {@code excludes} (gitignore syntax). */
@@ -189,7 +195,7 @@ public final class SourceTree {
      * @throws InvalidSpecException when it is blank, a comment, spans lines or is not a valid gitignore pattern
      */
     public static String requireValidExclude(String pattern) {
-        return ExcludeRules.validate(pattern);
+        return ModelSource.requireValidExclude(pattern);
     }
 
     /** The path of {@code p} under {@code root}, its names joined with '/' as they are (never rewritten). */

@@ -50,11 +50,13 @@ final class LocalDeployments implements Target {
     private final LocalTarget config;
     private final Path root;
     private final LocalStarter starter;
+    private final ModelInterpreter interpreters;
 
     LocalDeployments(LocalTarget config) {
         this.config = config;
         this.root = config.stateDirectory();
         this.starter = new LocalStarter(config);
+        this.interpreters = new ModelInterpreter(config);
     }
 
     @Override
@@ -75,6 +77,9 @@ final class LocalDeployments implements Target {
         settings.put("python", config.python());
         settings.put("source", source.toString());
         settings.put("passEnvironment", String.join(",", config.passEnvironment()));
+        if (config.useInterpreterPackages()) { // only when set: the fingerprints of earlier deploys stay valid
+            settings.put("interpreterPackages", "true");
+        }
         // the bundle refuses a model file named like an adapter file, as the cloud packages do
         ModelBundle bundle = ModelBundle.of(spec, ModelBundle.Layout.LOCAL_DIRECTORY);
         String hash = SpecFingerprint.of(spec, bundle.tree(), settings);
@@ -93,11 +98,13 @@ final class LocalDeployments implements Target {
                 change = DeployResult.Change.UPDATED;
                 note = "restarted: its state file " + e.reason() + " and was replaced";
             }
+            Optional<ProcessHandle> live = Optional.empty();
+            boolean serving = false;
             if (old.isPresent()) {
                 LocalState o = old.get();
                 createdAt = o.createdAt();
-                Optional<ProcessHandle> live = ProcessControl.live(o.pid(), o.processStart());
-                boolean serving = live.isPresent()
+                live = ProcessControl.live(o.pid(), o.processStart());
+                serving = live.isPresent()
                         && ProcessControl.probe(o.port(), PING_TIMEOUT, o.identity(), o.pid()).ready();
                 if (serving && o.specHash().equals(hash)) {
                     LOG.debug("local model '{}' runs spec {} already (pid {})", spec.name(), hash, o.pid());
@@ -106,6 +113,11 @@ final class LocalDeployments implements Target {
                             + "(pid " + o.pid() + ", " + o.endpoint() + "); nothing changed", null);
                 }
                 change = DeployResult.Change.UPDATED;
+            }
+            // before the old process is stopped: requirements that do not install leave it running
+            ModelInterpreter.Chosen interpreter = interpreters.choose(spec.name(), source, ctx);
+            if (old.isPresent()) {
+                LocalState o = old.get();
                 if (live.isPresent()) {
                     ctx.progress("stop", "", "stopping pid " + o.pid() + (serving ? " to run the changed spec"
                             : ": it does not answer GET /ping as ready"));
@@ -129,7 +141,7 @@ final class LocalDeployments implements Target {
             java.util.concurrent.atomic.AtomicReference<LocalState> recorded = new java.util.concurrent.atomic
                     .AtomicReference<>();
             try {
-                starter.start(spec, source, dir, ctx, s -> {
+                starter.start(spec, source, interpreter.executable(), dir, ctx, s -> {
                     LocalState st = newState(spec, s, hash, created, source).withPrevious(previous);
                     st.write(dir); // before the process may load the model: a killed deploy leaves it visible
                     recorded.set(st);
@@ -140,14 +152,20 @@ final class LocalDeployments implements Target {
             }
             LocalState state = recorded.get();
             ctx.progress("start", "ready", "local model '" + spec.name() + "' answers on " + state.endpoint()
-                    + " (pid " + state.pid() + ")");
+                    + " (pid " + state.pid() + ", " + interpreter.description() + ")");
             String message = switch (change) {
                 case CREATED -> "started local model '" + spec.name() + "' on " + state.endpoint() + " (pid "
                         + state.pid() + ")";
                 default -> "local model '" + spec.name() + "' " + note + " on " + state.endpoint() + " (pid "
                         + state.pid() + ")";
-            };
-            return new DeployResult(toDeployment(state, DeploymentStatus.IN_SERVICE, ""), change, message, null);
+            } + " with " + interpreter.description();
+            Deployment deployment = toDeployment(state, DeploymentStatus.IN_SERVICE, "");
+            Map<String, String> attrs = new LinkedHashMap<>(deployment.attributes());
+            attrs.put("interpreter", interpreter.executable());
+            deployment = new Deployment(deployment.name(), deployment.target(), deployment.variant(),
+                    deployment.status(), deployment.statusReason(), deployment.specHash(), deployment.endpoint(),
+                    deployment.createdAt(), deployment.updatedAt(), attrs);
+            return new DeployResult(deployment, change, message, null);
         }
     }
 
@@ -247,7 +265,8 @@ final class LocalDeployments implements Target {
                              Path dir, DeployContext ctx) {
         java.util.concurrent.atomic.AtomicReference<LocalState> recorded = new java.util.concurrent.atomic
                 .AtomicReference<>();
-        starter.start(spec, v.source(), dir, ctx, s -> {
+        String python = interpreters.choose(spec.name(), v.source(), ctx).executable();
+        starter.start(spec, v.source(), python, dir, ctx, s -> {
             LocalState st = new LocalState(spec.name(), s.process().pid(), s.processStart(), s.port(), v.specHash(),
                     v.contract(), createdAt, Instant.now().truncatedTo(ChronoUnit.MILLIS), s.logFile(), v.source(),
                     v.python(), v.requestTimeoutMs(), s.identity().token(), v.environment(), previous);

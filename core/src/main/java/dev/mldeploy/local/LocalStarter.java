@@ -55,7 +55,12 @@ final class LocalStarter {
      * takes {@code serve --model-dir D --host H --port P}.
      */
     List<String> command(Path adapterDir, Path modelDir, int port) {
-        return List.of(config.python(), "-u", adapterDir.resolve(config.contract().script()).toString(), "serve",
+        return command(config.python(), adapterDir, modelDir, port);
+    }
+
+    /** The command, run by {@code python} (the configured one, or a virtual environment's). */
+    List<String> command(String python, Path adapterDir, Path modelDir, int port) {
+        return List.of(python, "-u", adapterDir.resolve(config.contract().script()).toString(), "serve",
                 "--model-dir", modelDir.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port));
     }
 
@@ -68,7 +73,8 @@ final class LocalStarter {
      * answer. On failure the process is killed and the exception carries the reason and the tail of its output;
      * the caller removes the state.
      */
-    Started start(ModelSpec spec, Path source, Path dir, DeployContext ctx, java.util.function.Consumer<Started> record) {
+    Started start(ModelSpec spec, Path source, String python, Path dir, DeployContext ctx,
+                  java.util.function.Consumer<Started> record) {
         Path adapterDir = dir.resolve(ADAPTER_DIR);
         Path logFile = dir.resolve(LOG_FILE);
         writeAdapter(adapterDir);
@@ -76,7 +82,7 @@ final class LocalStarter {
         for (int attempt = 1; ; attempt++) {
             int port = ProcessControl.freePort();
             AdapterIdentity identity = AdapterIdentity.generate();
-            Process process = spawn(spec, source, adapterDir, logFile, port, ctx);
+            Process process = spawn(spec, source, python, adapterDir, logFile, port, ctx);
             Thread killOnExit = new Thread(process::destroyForcibly, "mldeploy-local-start-" + spec.name());
             Runtime.getRuntime().addShutdownHook(killOnExit); // a JVM stopped mid-start leaves no process behind
             try {
@@ -163,22 +169,22 @@ final class LocalStarter {
         env.put("MLDEPLOY_MAX_REQUEST_BYTES", Long.toString(LocalTarget.MAX_REQUEST_BYTES));
     }
 
-    private Process spawn(ModelSpec spec, Path source, Path adapterDir, Path logFile, int port,
+    private Process spawn(ModelSpec spec, Path source, String python, Path adapterDir, Path logFile, int port,
                           DeployContext ctx) {
-        List<String> command = command(adapterDir, source, port);
+        List<String> command = command(python, adapterDir, source, port);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(source.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectErrorStream(true);
         environment(pb.environment(), System.getenv(), config, spec, logFile);
-        ctx.progress("start", "", "starting " + config.python() + " " + config.contract().script()
+        ctx.progress("start", "", "starting " + python + " " + config.contract().script()
                 + " on 127.0.0.1:" + port);
         LOG.debug("starting local model '{}': {}", spec.name(), command);
         try {
             return pb.start();
         } catch (IOException e) {
-            throw new InvalidConfigurationException("cannot run '" + config.python() + "' for local model '"
+            throw new InvalidConfigurationException("cannot run '" + python + "' for local model '"
                     + spec.name() + "': " + e.getMessage() + "; install Python 3.9 or later, or name its executable "
                     + "(" + LocalTarget.ENV_PYTHON + ", LocalTarget.builder().python(...))", e);
         }

@@ -1,7 +1,7 @@
 package dev.mldeploy.local;
 
 import dev.mldeploy.MlDeployException;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -26,13 +26,19 @@ import java.util.function.Consumer;
  * Its {@code server.log} is kept under about 5 MB by the adapter, which rotates it
  * into {@code server.log.1}.
  *
+ * <p>A model with a {@code requirements.txt} runs in a virtual environment made from {@link #python()} and cached in
+ * {@code <home>/venvs/<key>/}, keyed by the interpreter's identity and the file's content: the first deploy runs
+ * {@code python -m venv} and {@code pip install -r requirements.txt} (pip's own configuration applies), later ones
+ * reuse it without running pip. {@link Builder#useInterpreterPackages(boolean)} runs the model with the
+ * interpreter's own packages instead. The cache is never pruned; delete {@link #environmentCache()} to clear it.
+ *
  * <pre>{@code
  * ModelDeployer deployer = ModelDeployer.builder()
  *         .provider(LocalTarget.builder().home(Path.of("/tmp/mldeploy")).startupTimeout(Duration.ofSeconds(30)).build())
  *         .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe. Passed to {@link dev.mldeploy.ModelDeployer.Builder#provider(TargetProvider)} it
+ * <p>Immutable and thread-safe. Passed to {@link dev.mldeploy.ModelDeployer.Builder#provider(dev.mldeploy.TargetPlugin)} it
  * wins over the {@link LocalTargetProvider} found by {@link java.util.ServiceLoader}, which reads the same settings
  * from the environment ({@link #fromEnvironment(Map)}).
  */
@@ -52,6 +58,11 @@ public final class LocalTarget implements TargetProvider {
      * inherit although they are withheld by default ({@link Builder#passEnvironment(java.util.Collection)}).
      */
     public static final String ENV_PASS_ENV = "MLDEPLOY_LOCAL_PASS_ENV";
+    /**
+     * Environment variable that, {@code true}, runs models with the interpreter's own packages instead of a virtual
+     * environment built from their {@code requirements.txt} ({@link Builder#useInterpreterPackages(boolean)}).
+     */
+    public static final String ENV_INTERPRETER_PACKAGES = "MLDEPLOY_LOCAL_INTERPRETER_PACKAGES";
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(10);
     public static final String DEFAULT_PYTHON = "python3";
@@ -97,8 +108,12 @@ public final class LocalTarget implements TargetProvider {
     private final Duration stopGracePeriod;
     private final Contract contract;
     private final java.util.SortedSet<String> passEnvironment;
+    private final boolean useInterpreterPackages;
+    private final Map<String, String> pipEnvironment;
 
     private LocalTarget(Builder b) {
+        this.useInterpreterPackages = b.useInterpreterPackages;
+        this.pipEnvironment = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(b.pipEnvironment));
         this.passEnvironment = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(b.passEnvironment));
         this.home = b.home.toAbsolutePath().normalize();
         this.python = b.python;
@@ -118,7 +133,7 @@ public final class LocalTarget implements TargetProvider {
 
     /**
      * The configuration {@code environment} asks for: {@value #ENV_HOME}, {@value #ENV_PYTHON},
-     * {@value #ENV_CONTRACT}; defaults for what it does not set.
+     * {@value #ENV_CONTRACT}, {@value #ENV_PASS_ENV}, {@value #ENV_INTERPRETER_PACKAGES}; defaults for what it does not set.
      *
      * @throws InvalidConfigurationException a value is malformed
      */
@@ -137,12 +152,21 @@ public final class LocalTarget implements TargetProvider {
         ctx.env(ENV_CONTRACT).ifPresent(c -> b.contract(Contract.of(c)));
         ctx.env(ENV_PASS_ENV).ifPresent(names -> b.passEnvironment(Arrays.stream(names.split(","))
                 .map(String::trim).filter(n -> !n.isEmpty()).toList()));
+        ctx.env(ENV_INTERPRETER_PACKAGES).ifPresent(v -> {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            if (!t.equals("true") && !t.equals("false")) {
+                throw new InvalidConfigurationException(ENV_INTERPRETER_PACKAGES + "='" + v + "' must be true or "
+                        + "false");
+            }
+            b.useInterpreterPackages(t.equals("true"));
+        });
         return b.build();
     }
 
     public Builder toBuilder() {
         return new Builder().home(home).python(python).startupTimeout(startupTimeout)
-                .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment);
+                .stopGracePeriod(stopGracePeriod).contract(contract).passEnvironment(passEnvironment)
+                .useInterpreterPackages(useInterpreterPackages).pipEnvironment(pipEnvironment);
     }
 
     /** A copy with {@code change} applied to a builder of this configuration. */
@@ -160,6 +184,33 @@ public final class LocalTarget implements TargetProvider {
     /** Where the local deployments' state directories are: {@code <home>/local}. */
     public Path stateDirectory() {
         return home.resolve("local");
+    }
+
+    /**
+     * Where the virtual environments of models with a {@code requirements.txt} are cached: {@code <home>/venvs}, one
+     * directory per key. Never pruned by mldeploy; deleting it (or a key in it) while no local model runs from it
+     * clears the cache, and the next deploy builds what it needs again.
+     */
+    public Path environmentCache() {
+        return home.resolve("venvs");
+    }
+
+    /**
+     * Whether models run with {@link #python()}'s own packages, their {@code requirements.txt} not installed
+     * ({@value #ENV_INTERPRETER_PACKAGES}); false by default: a virtual environment is built from it.
+     */
+    public boolean useInterpreterPackages() {
+        return useInterpreterPackages;
+    }
+
+    /**
+     * Variables added to the inherited environment of {@code python -m venv} and pip when an environment is built
+     * (for example {@code PIP_INDEX_URL}, or {@code PIP_NO_INDEX} and {@code PIP_FIND_LINKS} for a wheelhouse); the
+     * model process does not get them. Empty by default: pip reads the deploying process's environment and
+     * {@code pip.conf}.
+     */
+    public Map<String, String> pipEnvironment() {
+        return pipEnvironment;
     }
 
     /** The Python executable (a name looked up on the PATH, or a path). */
@@ -202,7 +253,8 @@ public final class LocalTarget implements TargetProvider {
     @Override
     public String description() {
         return "a " + python + " process on 127.0.0.1 (" + contract.id() + " contract), state in "
-                + stateDirectory();
+                + stateDirectory() + (useInterpreterPackages ? ", with the interpreter's own packages"
+                : ", requirements.txt installed in environments cached in " + environmentCache());
     }
 
     /** Creates the target; the context's environment is not read (this configuration is explicit). */
@@ -215,7 +267,8 @@ public final class LocalTarget implements TargetProvider {
     public String toString() {
         return "LocalTarget{home=" + home + ", python=" + python + ", startupTimeout=" + startupTimeout
                 + ", stopGracePeriod=" + stopGracePeriod + ", contract=" + contract.id() + ", passEnvironment="
-                + passEnvironment + "}";
+                + passEnvironment + ", useInterpreterPackages=" + useInterpreterPackages + ", pipEnvironment="
+                + pipEnvironment.keySet() + "}";
     }
 
     /** Builds a {@link LocalTarget}. Not thread-safe. */
@@ -226,8 +279,38 @@ public final class LocalTarget implements TargetProvider {
         private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
         private Contract contract = Contract.SAGEMAKER;
         private final java.util.Set<String> passEnvironment = new java.util.TreeSet<>();
+        private boolean useInterpreterPackages;
+        private final Map<String, String> pipEnvironment = new java.util.TreeMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Runs models with the interpreter's own packages ({@code true}) instead of a virtual environment built from
+         * their {@code requirements.txt} (the default); {@value LocalTarget#ENV_INTERPRETER_PACKAGES}.
+         */
+        public Builder useInterpreterPackages(boolean use) {
+            this.useInterpreterPackages = use;
+            return this;
+        }
+
+        /**
+         * Variables added to the inherited environment of venv and pip ({@link LocalTarget#pipEnvironment()}).
+         * Replaces any set before.
+         */
+        public Builder pipEnvironment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "pipEnvironment");
+            Map<String, String> checked = new java.util.TreeMap<>();
+            environment.forEach((k, v) -> {
+                if (k == null || !k.matches("[A-Za-z_][A-Za-z0-9_]*") || v == null) {
+                    throw new InvalidConfigurationException("pipEnvironment: '" + k + "' is no environment variable "
+                            + "name with a value; give names like PIP_INDEX_URL with non-null values");
+                }
+                checked.put(k, v);
+            });
+            pipEnvironment.clear();
+            pipEnvironment.putAll(checked);
+            return this;
         }
 
         /**

@@ -41,14 +41,22 @@ final class StateLock implements AutoCloseable {
 
     /** Takes the lock for {@code name} under {@code stateRoot}, waiting within the context's deadline. */
     static StateLock acquire(Path stateRoot, String name, DeployContext ctx) {
+        return acquire(stateRoot, name, "local deployment '" + name + "'", ctx);
+    }
+
+    /**
+     * Takes the lock for {@code name} under {@code stateRoot}, waiting within the context's deadline;
+     * {@code subject} names what it guards in progress and timeout messages (e.g. {@code environment 3f2a...}).
+     */
+    static StateLock acquire(Path stateRoot, String name, String subject, DeployContext ctx) {
         Path file = stateRoot.resolve(".locks").resolve(name + ".lock").toAbsolutePath().normalize();
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
-        String what = "the lock on local deployment '" + name + "' (" + file + ")";
+        String what = "the lock on " + subject + " (" + file + ")";
         boolean reported = false;
         try {
             while (!jvmLock.tryLock(RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
                 if (!reported) {
-                    ctx.progress("lock", "", "waiting for another deploy or undeploy of '" + name + "' in this JVM");
+                    ctx.progress("lock", "", "waiting for another change of " + subject + " in this JVM");
                     reported = true;
                 }
                 ctx.checkDeadline(what);
@@ -80,7 +88,7 @@ final class StateLock implements AutoCloseable {
                 closeQuietly(channel);
                 channel = null;
                 if (!reported) {
-                    ctx.progress("lock", "", "waiting for another process deploying or undeploying '" + name + "'");
+                    ctx.progress("lock", "", "waiting for another process changing " + subject);
                     reported = true;
                 }
                 ctx.checkDeadline(what);

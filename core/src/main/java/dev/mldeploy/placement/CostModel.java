@@ -1,5 +1,8 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CostEstimate;
+import dev.mldeploy.CostItem;
+
 import dev.mldeploy.Architecture;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,5 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.CostItem;
+import dev.mldeploy.PlacementDecision;
+
 import dev.mldeploy.ModelSpec;
 import java.math.BigDecimal;
 import java.util.List;

@@ -74,23 +74,8 @@ final class Fmt {
         return BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros();
     }
 
-    /** A size for people, two significant figures or more: {@code 1.9 GB}, {@code 38 MB}, {@code 4.2 MB}, {@code 12 KB}. */
+    /** A size for people: {@link dev.mldeploy.DependencySizes#approximate(long)}. */
     static String approx(long bytes) {
-        if (bytes >= Units.GB) {
-            return oneDecimal(bytes, Units.GB) + " GB";
-        }
-        if (bytes >= Units.MB) {
-            return oneDecimal(bytes, Units.MB) + " MB";
-        }
-        if (bytes >= Units.KB) {
-            return oneDecimal(bytes, Units.KB) + " KB";
-        }
-        return num(bytes) + " bytes";
-    }
-
-    /** Under 10 units with one decimal, otherwise whole. */
-    private static String oneDecimal(long bytes, long unit) {
-        BigDecimal v = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(unit), 1, RoundingMode.HALF_UP);
-        return num(v.compareTo(BigDecimal.TEN) >= 0 ? v.setScale(0, RoundingMode.HALF_UP) : v);
+        return dev.mldeploy.DependencySizes.approximate(bytes);
     }
 }

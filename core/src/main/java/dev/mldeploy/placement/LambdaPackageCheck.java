@@ -1,6 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.DependencySizes;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.PlacementOptions;
 import dev.mldeploy.placement.LambdaProfile.Packaging;
 import java.nio.file.Files;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementOptions;
+
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.Resources;
 import dev.mldeploy.TrafficProfile;

@@ -1,5 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.PlacementOptions;
+
 import dev.mldeploy.ModelSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,7 +64,8 @@ public final class PlacementChecker {
      * The profiles of the cloud targets mldeploy knows, whether or not their modules are on the class path (the ones
      * their providers contribute), for planning without a deployer:
      * {@code lambda:zip}, {@code lambda:image}, {@code sagemaker:realtime}, {@code sagemaker:serverless}, in that
-     * order (at equal cost the earlier one is chosen). Packages are sized with {@link PackageSizer#standard()}.
+     * order (at equal cost the earlier one is chosen): the lists {@link PlacementProfiles} gives the providers.
+     * Packages are sized with {@link PackageSizer#standard()}.
      */
     public static List<PlacementProfile> builtInProfiles() {
         return builtInProfiles(PackageSizer.standard());
@@ -68,11 +73,7 @@ public final class PlacementChecker {
 
     /** {@link #builtInProfiles()} with Lambda package sizes from {@code sizer}. */
     public static List<PlacementProfile> builtInProfiles(PackageSizer sizer) {
-        Objects.requireNonNull(sizer, "sizer");
-        return List.of(LambdaProfile.of(LambdaProfile.Packaging.ZIP, sizer),
-                LambdaProfile.of(LambdaProfile.Packaging.IMAGE, sizer),
-                SageMakerRealTimeProfile.create(),
-                SageMakerServerlessProfile.create());
+        return PlacementProfiles.all(sizer);
     }
 
     /** The profiles, in evaluation order. */

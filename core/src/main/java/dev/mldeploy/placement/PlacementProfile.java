@@ -1,5 +1,8 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementOptions;
+
 import dev.mldeploy.ModelSpec;
 
 /**

@@ -1,5 +1,7 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.PlacementOptions;
+
 import dev.mldeploy.Architecture;
 import java.math.BigDecimal;
 import java.util.Comparator;
@@ -15,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public final class PriceTables {
     /** Hours in a month, as AWS's pricing calculator counts them. */
-    public static final double HOURS_PER_MONTH = 730;
+    public static final double HOURS_PER_MONTH = PlacementOptions.HOURS_PER_MONTH;
 
     /** Lambda: per one million requests. */
     public static final BigDecimal LAMBDA_REQUESTS_PER_MILLION = new BigDecimal("0.20");

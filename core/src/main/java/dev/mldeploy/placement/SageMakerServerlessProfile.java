@@ -1,5 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.CostEstimate;
+import dev.mldeploy.PlacementOptions;
+
 import dev.mldeploy.Architecture;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.Resources;

@@ -1,7 +1,6 @@
 package dev.mldeploy.spi;
 
 import dev.mldeploy.ModelErrorException;
-import dev.mldeploy.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

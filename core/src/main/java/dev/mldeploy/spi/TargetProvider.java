@@ -1,5 +1,6 @@
 package dev.mldeploy.spi;
 
+import dev.mldeploy.TargetPlugin;
 import dev.mldeploy.placement.PlacementProfile;
 import java.util.List;
 
@@ -7,17 +8,19 @@ import java.util.List;
  * A deployment target, found by {@link java.util.ServiceLoader} (list the class in
  * {@code META-INF/services/dev.mldeploy.spi.TargetProvider}; it needs a public no-argument constructor that
  * configures itself from the environment) or passed configured to
- * {@link dev.mldeploy.ModelDeployer.Builder#provider(TargetProvider)}.
+ * {@link dev.mldeploy.ModelDeployer.Builder#provider(TargetPlugin)}.
  *
  * <p>A provider declares its name, and for a cloud target the placement profiles (limits and cost model, one
  * per way it can run the model) the placement checker evaluates. Two providers with one name are an error.
  */
-public interface TargetProvider {
+public interface TargetProvider extends TargetPlugin {
 
     /** The target's name: lower case letters, digits and hyphens ({@code local}, {@code sagemaker}, ...). */
+    @Override
     String name();
 
     /** One line for people. */
+    @Override
     String description();
 
     /**

@@ -2,9 +2,13 @@ package dev.mldeploy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ModelDeployer;
-import dev.mldeploy.spi.ModelDeployerFactory;
+import dev.mldeploy.ModelDeployerFactory;
+import dev.mldeploy.TargetPlugin;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -27,5 +31,24 @@ class DefaultModelDeployerFactoryTest {
             assertInstanceOf(DefaultModelDeployer.class, d);
             assertEquals(ModelDeployer.AUTO, d.defaultTarget());
         }
+    }
+
+    @Test
+    void build_withAPluginThatIsNoTargetProvider_isRefusedNamingIt() {
+        TargetPlugin stranger = new TargetPlugin() {
+            @Override
+            public String name() {
+                return "stranger";
+            }
+
+            @Override
+            public String description() {
+                return "not a provider";
+            }
+        };
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () ->
+                ModelDeployer.builder().discoverProviders(false).environment(Map.of()).provider(stranger).build());
+        assertTrue(e.getMessage().contains("'stranger'") && e.getMessage().contains("TargetProvider"),
+                e.getMessage());
     }
 }

@@ -21,8 +21,8 @@ import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.PlacementException;
 import dev.mldeploy.kit.TestModels;
-import dev.mldeploy.placement.CandidateEvaluation;
-import dev.mldeploy.placement.CostEstimate;
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.CostEstimate;
 import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Target;
@@ -89,7 +89,7 @@ class DefaultModelDeployerTest {
     private record FakeProfile(String target, String variant, int order, boolean feasible, String reason)
             implements PlacementProfile {
         @Override
-        public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.placement.PlacementOptions options) {
+        public CandidateEvaluation evaluate(ModelSpec spec, dev.mldeploy.PlacementOptions options) {
             return new CandidateEvaluation(target, variant, feasible, feasible ? List.of() : List.of(reason),
                     CostEstimate.of(), List.of(), Map.of("size", "small"));
         }
@@ -107,10 +107,10 @@ class DefaultModelDeployerTest {
         return new FakeProfile(target, variant, order, true, null);
     }
 
-    private static final dev.mldeploy.placement.PlacementOptions DEFAULTS =
-            dev.mldeploy.placement.PlacementOptions.defaults();
+    private static final dev.mldeploy.PlacementOptions DEFAULTS =
+            dev.mldeploy.PlacementOptions.defaults();
 
-    private static List<String> names(dev.mldeploy.placement.PlacementDecision d) {
+    private static List<String> names(dev.mldeploy.PlacementDecision d) {
         return d.candidates().stream().map(CandidateEvaluation::name).toList();
     }
 
@@ -124,7 +124,7 @@ class DefaultModelDeployerTest {
             ModelDeployer.Builder b = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO);
             given.forEach(b::provider);
             try (ModelDeployer d = b.build()) {
-                dev.mldeploy.placement.PlacementDecision plan = d.plan(planned, DEFAULTS);
+                dev.mldeploy.PlacementDecision plan = d.plan(planned, DEFAULTS);
                 assertEquals(List.of("zed:one", "alpha:two", "alpha:three"), names(plan),
                         "no built-in lambda or sagemaker profile is added");
                 assertEquals("zed:one", plan.chosen().orElseThrow().name(), "the lower order wins the tie");
@@ -142,7 +142,7 @@ class DefaultModelDeployerTest {
             ModelDeployer.Builder b = ModelDeployer.builder().discoverProviders(false).defaultTarget(ModelDeployer.AUTO);
             given.forEach(b::provider);
             try (ModelDeployer d = b.build()) {
-                dev.mldeploy.placement.PlacementDecision plan = d.plan(planned, DEFAULTS);
+                dev.mldeploy.PlacementDecision plan = d.plan(planned, DEFAULTS);
                 assertEquals(List.of("alpha:b", "zed:y", "zed:x"), names(plan));
                 assertEquals("alpha:b", plan.chosen().orElseThrow().name());
             }

@@ -52,8 +52,8 @@ public final class TestModels {
 
     /** What {@value #ECHO} answers to {@code {"text": <text>}} with {@code ECHO_VERSION} = {@code version}. */
     public static String echoAnswer(String text, String version) {
-        return "{\"echo\": {\"text\": " + dev.mldeploy.internal.Json.quote(text) + "}, \"version\": "
-                + dev.mldeploy.internal.Json.quote(version) + "}";
+        return "{\"echo\": {\"text\": " + dev.mldeploy.spi.Json.quote(text) + "}, \"version\": "
+                + dev.mldeploy.spi.Json.quote(version) + "}";
     }
 
     /** Copies the model {@code name} into {@code parent/<name>} and returns that directory. */

@@ -9,7 +9,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.InferenceClient;
 import dev.mldeploy.NoPreviousVersionException;
 import dev.mldeploy.RollbackResult;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.mldeploy.DeploymentStatus;
 import dev.mldeploy.InferenceClient;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.TestModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.DeploymentStatus;
 import dev.mldeploy.InferenceClient;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.TestModels;
 import java.io.File;
 import java.io.IOException;

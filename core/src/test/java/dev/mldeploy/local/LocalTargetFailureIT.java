@@ -17,7 +17,7 @@ import dev.mldeploy.InvocationException;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelErrorException;
 import dev.mldeploy.OperationTimeoutException;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.TestModels;
 import java.nio.file.Files;
 import java.time.Duration;

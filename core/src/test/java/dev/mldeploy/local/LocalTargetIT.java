@@ -15,7 +15,7 @@ import dev.mldeploy.InferenceClient;
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.bundle.AdapterFiles;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.TestModels;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -11,7 +11,7 @@ import dev.mldeploy.DeploymentStatus;
 import dev.mldeploy.InferenceClient;
 import dev.mldeploy.InvocationException;
 import dev.mldeploy.ModelErrorException;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.TestModels;
 import java.io.IOException;
 import java.io.InputStream;

@@ -126,6 +126,31 @@ class LocalTargetTest {
     }
 
     @Test
+    void fromEnvironment_readsTheInterpreterPackagesSwitch() {
+        assertFalse(LocalTarget.create().useInterpreterPackages());
+        assertTrue(LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_INTERPRETER_PACKAGES, " True "))
+                .useInterpreterPackages());
+        assertFalse(LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_INTERPRETER_PACKAGES, "false"))
+                .useInterpreterPackages());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_INTERPRETER_PACKAGES, "yes")));
+        assertTrue(e.getMessage().contains(LocalTarget.ENV_INTERPRETER_PACKAGES + "='yes'"), e.getMessage());
+    }
+
+    @Test
+    void builder_environmentSettings_areCopiedAndCheckedAndTheCacheIsUnderHome() {
+        LocalTarget t = LocalTarget.builder().home(home).useInterpreterPackages(true)
+                .pipEnvironment(Map.of("PIP_INDEX_URL", "https://u:secret@pypi.example/simple")).build();
+
+        assertEquals(home.resolve("venvs"), t.environmentCache());
+        assertTrue(t.toBuilder().build().useInterpreterPackages());
+        assertEquals(t.pipEnvironment(), t.toBuilder().build().pipEnvironment());
+        assertFalse(t.toString().contains("secret"), "pip settings may hold credentials: " + t);
+        assertThrows(InvalidConfigurationException.class,
+                () -> LocalTarget.builder().pipEnvironment(Map.of("PIP INDEX", "x")));
+    }
+
+    @Test
     void fromEnvironment_readsThePassEnvironmentList() {
         LocalTarget t = LocalTarget.fromEnvironment(Map.of(LocalTarget.ENV_PASS_ENV, " AWS_PROFILE, HF_TOKEN ,"));
 

@@ -1,5 +1,10 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.CostEstimate;
+import dev.mldeploy.CostItem;
+import dev.mldeploy.PlacementOptions;
+
 import static dev.mldeploy.placement.Specs.spec;
 import static dev.mldeploy.placement.Specs.usd;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.DependencySizes;
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.PlacementOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.PlacementOptions;
+
 import static dev.mldeploy.placement.Specs.assertFits;
 import static dev.mldeploy.placement.Specs.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;

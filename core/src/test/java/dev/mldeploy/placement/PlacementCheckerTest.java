@@ -1,5 +1,11 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.CostEstimate;
+import dev.mldeploy.CostItem;
+import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.PlacementOptions;
+
 import static dev.mldeploy.placement.Specs.spec;
 import static dev.mldeploy.placement.Specs.usd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +34,14 @@ class PlacementCheckerTest {
     void builtInProfiles_areTheFourCloudWaysInOrder() {
         assertEquals(List.of("lambda:zip", "lambda:image", "sagemaker:realtime", "sagemaker:serverless"),
                 PlacementChecker.create().profiles().stream().map(PlacementProfile::name).toList());
+    }
+
+    @Test
+    void builtInProfiles_areExactlyTheListsTheProvidersContribute() {
+        List<String> providers = new java.util.ArrayList<>();
+        PlacementProfiles.lambda().forEach(p -> providers.add(p.name()));
+        PlacementProfiles.sagemaker().forEach(p -> providers.add(p.name()));
+        assertEquals(providers, PlacementChecker.builtInProfiles().stream().map(PlacementProfile::name).toList());
     }
 
     @Test

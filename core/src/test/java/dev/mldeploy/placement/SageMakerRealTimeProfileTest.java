@@ -1,5 +1,8 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementOptions;
+
 import static dev.mldeploy.placement.Specs.assertFits;
 import static dev.mldeploy.placement.Specs.assertRejected;
 import static dev.mldeploy.placement.Specs.spec;

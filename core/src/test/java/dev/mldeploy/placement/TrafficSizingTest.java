@@ -1,5 +1,9 @@
 package dev.mldeploy.placement;
 
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.PlacementOptions;
+
 import static dev.mldeploy.placement.Specs.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

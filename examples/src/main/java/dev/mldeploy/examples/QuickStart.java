@@ -4,7 +4,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.InferenceClient;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.placement.PlacementDecision;
+import dev.mldeploy.PlacementDecision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.testsupport.AwsEndpoint;
 import dev.mldeploy.testsupport.AwsEndpointExtension;
 import java.io.IOException;

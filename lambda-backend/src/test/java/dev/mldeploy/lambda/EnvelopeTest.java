@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InvocationException;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.lambda.internal.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

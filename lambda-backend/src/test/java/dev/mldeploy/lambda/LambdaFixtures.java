@@ -122,7 +122,7 @@ final class LambdaFixtures implements AutoCloseable {
 
     /** The envelope the handler answers with for a JSON body. */
     static String envelope(String jsonBody) {
-        return "{\"statusCode\": 200, \"body\": " + dev.mldeploy.internal.Json.quote(jsonBody)
+        return "{\"statusCode\": 200, \"body\": " + dev.mldeploy.spi.Json.quote(jsonBody)
                 + ", \"isBase64Encoded\": false, \"contentType\": \"application/json\"}";
     }
 

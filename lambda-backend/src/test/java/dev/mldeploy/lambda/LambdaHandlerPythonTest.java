@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.bundle.AdapterFiles;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -15,7 +15,7 @@ import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.InvocationException;
 import dev.mldeploy.ModelErrorException;
 import dev.mldeploy.PayloadTooLargeException;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.lambda.internal.LambdaInvoker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.CandidateEvaluation;
 import dev.mldeploy.testsupport.AwsEndpoint;
 import dev.mldeploy.testsupport.AwsEndpointExtension;
 import java.nio.file.Path;

@@ -139,4 +139,40 @@ class PlatformResolverIT {
         assertEquals(List.of("big-helper"), r.largest(1).stream().map(PackageSize::name).toList());
         assertFalse(progress.isEmpty());
     }
+
+    @Test
+    void resolve_whenPipCannotReachTheIndex_saysSo() throws Exception {
+        Path file = tmp.resolve("requirements.txt");
+        Files.writeString(file, "which-build\n");
+        Map<String, String> env = Map.of("PIP_NO_INDEX", "off", "PIP_INDEX_URL", "http://127.0.0.1:1/simple",
+                "PIP_FIND_LINKS", Files.createDirectories(tmp.resolve("empty")).toString(), "PIP_RETRIES", "1",
+                "PIP_TIMEOUT", "2");
+        DependencyInstallException e = assertThrows(DependencyInstallException.class,
+                () -> new PlatformResolver(new Pip(PYTHON), env).resolve(read(file),
+                        PythonPlatform.lambda("3.12", Architecture.X86_64), tmp.resolve("t"), Duration.ofMinutes(2),
+                        progress::add));
+        assertTrue(e.getMessage().startsWith("pip could not reach a package index"), e.getMessage());
+        assertFalse(e instanceof NoPlatformBuildException, "an unreachable index is not a missing build");
+    }
+
+    @Test
+    void resolutionCache_secondResolveWithTheSameRequirements_runsNoPip() throws Exception {
+        Path file = tmp.resolve("requirements.txt");
+        Files.writeString(file, "which-build\nsmall-helper\n");
+        ResolutionCache cache = new ResolutionCache(tmp.resolve("cache"));
+        PythonPlatform arm = PythonPlatform.lambda("3.12", Architecture.ARM64);
+        ResolvedDependencies first = cache.resolve(new PlatformResolver(new Pip(PYTHON), house.pipEnvironment()),
+                read(file), arm, Duration.ofMinutes(2), progress::add);
+        PlatformResolver noPython = new PlatformResolver(new Pip(tmp.resolve("no-such-python")));
+        ResolvedDependencies second = cache.resolve(noPython, read(file), arm, Duration.ofMinutes(2), progress::add);
+        assertEquals(first, second);
+        assertTrue(Files.readString(second.directory().resolve("which_build/__init__.py")).contains("aarch64"));
+        assertThrows(DependencyInstallException.class, () -> cache.resolve(noPython, read(file),
+                PythonPlatform.lambda("3.12", Architecture.X86_64), Duration.ofMinutes(1), progress::add),
+                "another platform is another entry, so pip runs (and here cannot)");
+        try (Stream<Path> entries = Files.list(tmp.resolve("cache"))) {
+            assertEquals(List.of(ResolutionCache.key(read(file), arm)),
+                    entries.map(p -> p.getFileName().toString()).toList(), "a failed resolution leaves no entry");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 package dev.mldeploy.testsupport;
 
 import dev.mldeploy.aws.AwsEnvironment;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

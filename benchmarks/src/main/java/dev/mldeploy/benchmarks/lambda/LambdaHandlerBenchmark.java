@@ -262,7 +262,7 @@ public final class LambdaHandlerBenchmark {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("in-process benchmark failed");
         }
-        Map<String, Object> m = dev.mldeploy.internal.Json.parseObject(out);
+        Map<String, Object> m = dev.mldeploy.spi.Json.parseObject(out);
         return Map.of("handler", ms(m.get("handler")), "hooks", ms(m.get("hooks")));
     }
 

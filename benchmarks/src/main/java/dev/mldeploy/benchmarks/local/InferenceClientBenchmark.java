@@ -158,7 +158,7 @@ public final class InferenceClientBenchmark {
      */
     private static String authorization(ModelDeployer deployer) throws Exception {
         Path state = Path.of(deployer.describe("sentiment-bench").attributes().get("stateDir"), "state.json");
-        String token = (String) dev.mldeploy.internal.Json.parseObject(Files.readString(state)).get("token");
+        String token = (String) dev.mldeploy.spi.Json.parseObject(Files.readString(state)).get("token");
         String nonce = "00000000000000000000000000000000";
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));

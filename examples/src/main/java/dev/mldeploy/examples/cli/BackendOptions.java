@@ -51,6 +51,10 @@ final class BackendOptions {
     @Option(names = "--contract", paramLabel = "sagemaker|lambda", description = "[local] Serve the model through "
             + "the SageMaker serving adapter (default) or the Lambda handler (MLDEPLOY_LOCAL_CONTRACT).")
     String contract;
+    @Option(names = "--interpreter-packages", description = "[local] Run the model with the Python interpreter's own "
+            + "packages instead of a virtual environment built from its requirements.txt "
+            + "(MLDEPLOY_LOCAL_INTERPRETER_PACKAGES).")
+    boolean interpreterPackages;
 
     /** The targets each backend option is for; a target mldeploy does not know (a third party's) gets them all. */
     private static final Map<String, Set<String>> USED_BY = Map.ofEntries(
@@ -64,7 +68,8 @@ final class BackendOptions {
             Map.entry("--create-role", Set.of("lambda")),
             Map.entry("--provisioned-concurrency", Set.of("lambda")),
             Map.entry("--runtime", Set.of("lambda")),
-            Map.entry("--contract", Set.of("local")));
+            Map.entry("--contract", Set.of("local")),
+            Map.entry("--interpreter-packages", Set.of("local")));
     private static final Set<String> KNOWN_TARGETS = Set.of("sagemaker", "lambda", "local");
 
     /** The options given, in declaration order. */
@@ -81,6 +86,7 @@ final class BackendOptions {
         set.put("--provisioned-concurrency", provisionedConcurrency != null);
         set.put("--runtime", runtime != null);
         set.put("--contract", contract != null);
+        set.put("--interpreter-packages", interpreterPackages);
         return set.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
 
@@ -134,6 +140,9 @@ final class BackendOptions {
         put(env, "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", provisionedConcurrency);
         put(env, "MLDEPLOY_LAMBDA_RUNTIME", runtime);
         put(env, "MLDEPLOY_LOCAL_CONTRACT", contract);
+        if (interpreterPackages) {
+            env.put("MLDEPLOY_LOCAL_INTERPRETER_PACKAGES", "true");
+        }
         return env;
     }
 

@@ -3,8 +3,9 @@ package dev.mldeploy.examples.cli;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.local.LocalTarget;
-import dev.mldeploy.placement.DependencySizes;
+import dev.mldeploy.DependencySizes;
 import dev.mldeploy.python.DependencyInstallException;
+import dev.mldeploy.python.InstalledEstimate;
 import dev.mldeploy.python.NoPlatformBuildException;
 import dev.mldeploy.python.PackageSize;
 import dev.mldeploy.python.Pip;
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
 /**
  * {@code plan}'s measurement of a model's dependencies for Lambda: resolves its {@code requirements.txt} for the
  * function's platform into a temporary directory (removed afterwards) and turns the result, or the reason there is
- * none, into the {@link DependencySizes} placement counts.
+ * none, into the {@link DependencySizes} placement counts. When it cannot resolve, it estimates from the same
+ * distributions installed for the interpreter on this machine ({@link InstalledEstimate}), or reports the size
+ * unknown when the interpreter has none of them.
  */
 final class DependencyMeasurement {
     private final Map<String, String> environment;
@@ -54,13 +57,14 @@ final class DependencyMeasurement {
         try {
             platform = PythonPlatform.lambda(spec.pythonVersion(), spec.resources().architecture());
         } catch (MlDeployException e) {
-            return Optional.of(DependencySizes.unknown("not resolved: " + e.getMessage()));
+            return Optional.of(estimateOr(requirements.get(), "not resolved: " + e.getMessage()));
         }
         Path dir;
         try {
             dir = Files.createTempDirectory("mldeploy-plan-deps-");
         } catch (IOException e) {
-            return Optional.of(DependencySizes.unknown("not resolved: no temporary directory: " + e.getMessage()));
+            return Optional.of(estimateOr(requirements.get(), "not resolved: no temporary directory: "
+                    + e.getMessage()));
         }
         try {
             ResolvedDependencies r = new PlatformResolver(new Pip(python()), pipEnvironment())
@@ -70,10 +74,30 @@ final class DependencyMeasurement {
         } catch (NoPlatformBuildException e) {
             return Optional.of(DependencySizes.refused(firstLine(e.getMessage())));
         } catch (DependencyInstallException | dev.mldeploy.OperationTimeoutException e) {
-            return Optional.of(DependencySizes.unknown("not resolved: " + firstLine(e.getMessage())));
+            return Optional.of(estimateOr(requirements.get(), "not resolved: " + firstLine(e.getMessage())));
         } finally {
             delete(dir);
         }
+    }
+
+    /**
+     * Without resolving: the estimate from the interpreter's installed distributions, or unknown ({@code why})
+     * when it has none of them; empty without a requirements.txt.
+     */
+    Optional<DependencySizes> estimate(ModelSpec spec, String why) {
+        return spec.source().flatMap(Requirements::find).map(r -> estimateOr(r, why));
+    }
+
+    private DependencySizes estimateOr(Requirements requirements, String why) {
+        Optional<InstalledEstimate.Estimate> e = new InstalledEstimate(new Pip(python())).estimate(requirements,
+                timeout);
+        if (e.isEmpty() || e.get().packages().isEmpty()) {
+            return DependencySizes.unknown(why);
+        }
+        return DependencySizes.estimated(e.get().totalBytes(), e.get().packages().stream()
+                .map(DependencyMeasurement::entry).toList(), why + "; estimated from the packages installed for "
+                + e.get().interpreter() + " on this machine" + (e.get().missing().isEmpty() ? ""
+                : ", which lacks " + String.join(", ", e.get().missing())));
     }
 
     private Map<String, String> pipEnvironment() {

@@ -5,7 +5,7 @@ import dev.mldeploy.DeployOptions;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.PlacementOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.PlacementException;
-import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.CandidateEvaluation;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.mldeploy.examples.cli;
 
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
-import dev.mldeploy.placement.CandidateEvaluation;
-import dev.mldeploy.placement.CostItem;
-import dev.mldeploy.placement.PlacementDecision;
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.CostItem;
+import dev.mldeploy.PlacementDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,10 +5,10 @@ import dev.mldeploy.Features;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.bundle.SourceTree;
-import dev.mldeploy.placement.CandidateEvaluation;
-import dev.mldeploy.placement.DependencySizes;
-import dev.mldeploy.placement.PlacementDecision;
-import dev.mldeploy.placement.PlacementOptions;
+import dev.mldeploy.CandidateEvaluation;
+import dev.mldeploy.DependencySizes;
+import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.PlacementOptions;
 import dev.mldeploy.python.Requirements;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +93,8 @@ final class PlanCommand implements Callable<Integer> {
             + "(default: sized from peak traffic).")
     Integer instanceCount;
     @Option(names = "--no-resolve", description = "Do not install the model's requirements.txt for Lambda's "
-            + "platform to measure it; the dependencies' size is then reported unknown.")
+            + "platform to measure it; the dependencies' size is then estimated from the packages installed for "
+            + "the interpreter (MLDEPLOY_PYTHON, else python3), or reported unknown.")
     boolean noResolve;
     @Option(names = "--resolve-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest the dependency resolution may take (default 5m).")
@@ -203,21 +204,17 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /**
-     * The model's dependencies for Lambda: measured by resolving requirements.txt (when Lambda is considered and
-     * {@code --no-resolve} is absent), unknown when not resolved, empty without a requirements.txt.
+     * The model's dependencies for Lambda: measured by resolving requirements.txt (unless {@code --no-resolve}),
+     * else estimated from the interpreter's installed packages or unknown; empty without a requirements.txt or
+     * when Lambda is not planned.
      */
     private Optional<DependencySizes> dependencies(ModelSpec model) {
         boolean lambdaConsidered = target == null || isAll(target) || "lambda".equals(target);
-        if (model.source().flatMap(Requirements::find).isEmpty()) {
-            return Optional.empty();
+        if (!lambdaConsidered || model.source().flatMap(Requirements::find).isEmpty()) {
+            return Optional.empty();  // only Lambda's package limits count them; SageMaker installs them at start
         }
-        if (noResolve) {
-            return Optional.of(DependencySizes.unknown("not resolved: --no-resolve"));
-        }
-        if (!lambdaConsidered) {
-            return Optional.of(DependencySizes.unknown("not resolved: only " + target + " is planned"));
-        }
-        return new DependencyMeasurement(cli.environment(Map.of()), resolveTimeout).measure(model);
+        DependencyMeasurement measurement = new DependencyMeasurement(cli.environment(Map.of()), resolveTimeout);
+        return noResolve ? measurement.estimate(model, "not resolved: --no-resolve") : measurement.measure(model);
     }
 
     static String dependenciesText(DependencySizes d) {

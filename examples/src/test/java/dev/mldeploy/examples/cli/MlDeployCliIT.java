@@ -3,7 +3,7 @@ package dev.mldeploy.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -546,6 +546,21 @@ class MlDeployCliTest {
         assertTrue(sagemaker.err().contains("--contract (local only) does nothing on --target sagemaker"),
                 sagemaker::toString);
         assertTrue(cloud.deployments.isEmpty());
+    }
+
+    @Test
+    void deploy_withInterpreterPackages_setsTheLocalKey_andIsRefusedOnACloudTarget() {
+        Cli.Result r = cli.run("deploy", "--target", "fakecloud", "--model", model.toString(),
+                "--interpreter-packages");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals("true", cloud.environments.get(cloud.environments.size() - 1)
+                .get("MLDEPLOY_LOCAL_INTERPRETER_PACKAGES"));
+
+        Cli.Result lambda = cli.run("deploy", "--target", "lambda", "--model", model.toString(),
+                "--interpreter-packages");
+        assertEquals(2, lambda.status(), lambda::toString);
+        assertTrue(lambda.err().contains("--interpreter-packages (local only) does nothing on --target lambda"),
+                lambda::toString);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.mldeploy.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.kit.Wheelhouse;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,5 +138,30 @@ class PlanDependenciesIT {
         assertEquals(0, r.status(), r::toString);  // lambda:image still fits
         assertTrue(r.out().contains("the dependencies cannot be built for a .zip package: 'c-ext-sdist'"), r::toString);
         assertTrue(r.out().contains("lambda:image"), r::toString);
+    }
+
+    @Test
+    void plan_withNoResolve_estimatesFromTheInterpretersInstalledPackages() throws IOException {
+        Files.writeString(model.resolve("requirements.txt"), "pip\nno-such-dist-anywhere\n");  // every Python has pip
+        Cli.Result r = cli(Map.of()).run("plan", "--model", model.toString(), "--target", "lambda", "--no-resolve",
+                "--output", "json");
+        assertEquals(0, r.status(), r::toString);
+        Map<String, Object> deps = obj(Json.parseObject(r.out().trim()).get("dependencies"));
+        assertEquals("estimated", deps.get("basis"), deps::toString);
+        assertTrue(((Number) deps.get("bytes")).longValue() > 100_000, deps::toString);
+        assertEquals("pip", obj(((List<?>) deps.get("packages")).get(0)).get("name"), deps::toString);
+        String detail = (String) deps.get("detail");
+        assertTrue(detail.startsWith("not resolved: --no-resolve; estimated from the packages installed for "
+                + PYTHON), detail);
+        assertTrue(detail.endsWith("which lacks no-such-dist-anywhere"), detail);
+    }
+
+    @Test
+    void plan_forSageMakerOnly_leavesTheDependenciesAlone() {
+        Cli.Result r = new Cli(Map.of("MLDEPLOY_PYTHON", tmp.resolve("no-such-python").toString(),
+                "MLDEPLOY_HOME", tmp.resolve("home").toString())).run("plan", "--model", model.toString(),
+                "--target", "sagemaker", "--output", "json");
+        assertEquals(0, r.status(), r::toString);
+        assertEquals(null, Json.parseObject(r.out().trim()).get("dependencies"), r::toString);
     }
 }

@@ -4,7 +4,7 @@ import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.InferenceResponse;
 import dev.mldeploy.InvocationException;
 import dev.mldeploy.PayloadTooLargeException;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -4,7 +4,7 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.CandidateEvaluation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.Architecture;
-import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.CandidateEvaluation;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

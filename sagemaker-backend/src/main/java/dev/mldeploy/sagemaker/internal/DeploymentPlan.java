@@ -3,7 +3,7 @@ package dev.mldeploy.sagemaker.internal;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.placement.CandidateEvaluation;
+import dev.mldeploy.CandidateEvaluation;
 import dev.mldeploy.placement.SageMakerLimits;
 import dev.mldeploy.sagemaker.AutoscalingSettings;
 import dev.mldeploy.sagemaker.DataCaptureSettings;

@@ -1,17 +1,20 @@
-package dev.mldeploy.placement;
+package dev.mldeploy;
 
-import dev.mldeploy.InvalidConfigurationException;
+
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Cost options placement uses: the Lambda free tier, provisioned concurrency, and a SageMaker instance type and
  * count to price instead of the cheapest fitting one; and what the caller measured of the model's Python
- * dependencies ({@link DependencySizes}), which Lambda's package limits count. Immutable and thread-safe; the builder is not, and refuses an
- * impossible value (a negative concurrency, an instance count below 1, more hours than a month has) with an
+ * dependencies ({@link DependencySizes}), which Lambda's package limits count. Immutable and thread-safe; the
+ * builder is not, and refuses an impossible value (a negative concurrency, an instance count below 1, more hours than a month has) with an
  * {@link InvalidConfigurationException} that names the option.
  */
 public final class PlacementOptions {
+    /** Hours in the month costs are priced over (365 days x 24 h / 12), as AWS's pricing pages count. */
+    public static final double HOURS_PER_MONTH = 730;
+
     private final boolean freeTier;
     private final int provisionedConcurrency;
     private final double provisionedHoursPerMonth;
@@ -95,7 +98,7 @@ public final class PlacementOptions {
     public static final class Builder {
         private boolean freeTier;
         private int provisionedConcurrency;
-        private double provisionedHoursPerMonth = PriceTables.HOURS_PER_MONTH;
+        private double provisionedHoursPerMonth = HOURS_PER_MONTH;
         private String instanceType;
         private int instanceCount;
         private DependencySizes dependencies;
@@ -118,8 +121,8 @@ public final class PlacementOptions {
         }
 
         public Builder provisionedHoursPerMonth(double hours) {
-            if (!(hours >= 0) || hours > PriceTables.HOURS_PER_MONTH) {
-                throw new InvalidConfigurationException("provisioned hours must be 0 to " + PriceTables.HOURS_PER_MONTH
+            if (!(hours >= 0) || hours > HOURS_PER_MONTH) {
+                throw new InvalidConfigurationException("provisioned hours must be 0 to " + HOURS_PER_MONTH
                         + " a month, was " + hours);
             }
             this.provisionedHoursPerMonth = hours;

@@ -1,5 +1,7 @@
-package dev.mldeploy.placement;
+package dev.mldeploy;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +12,7 @@ import java.util.stream.Collectors;
  * How much the model's Python dependencies add to a Lambda package, and how that is known: measured after resolving
  * them for the function's platform ({@link dev.mldeploy.python.PlatformResolver}), estimated some other way, or
  * unknown (with why). Given to placement through {@link PlacementOptions.Builder#dependencies(DependencySizes)};
- * {@link LambdaProfile} checks code plus dependencies against Lambda's package limits and names the largest
+ * {@link dev.mldeploy.placement.LambdaProfile} checks code plus dependencies against Lambda's package limits and names the largest
  * packages when they do not fit.
  *
  * @param basis    how the size is known
@@ -116,8 +118,37 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
 
     /** {@code torch 1.9 GB, numpy 38 MB, ...}: the {@code n} largest, with {@code ...} when there are more. */
     public String describeLargest(int n) {
-        String listed = largest(n).stream().map(e -> e.name() + " " + Fmt.approx(e.bytes()))
+        String listed = largest(n).stream().map(e -> e.name() + " " + approximate(e.bytes()))
                 .collect(Collectors.joining(", "));
         return packages.size() > n ? listed + ", ..." : listed;
+    }
+
+    /**
+     * A size for people, in binary units with two figures or more: {@code 1.9 GB}, {@code 38 MB}, {@code 4.2 MB},
+     * {@code 12 KB}, {@code 512 bytes}.
+     */
+    public static String approximate(long bytes) {
+        long kb = 1024L;
+        long mb = kb * kb;
+        long gb = mb * kb;
+        if (bytes >= gb) {
+            return oneDecimal(bytes, gb) + " GB";
+        }
+        if (bytes >= mb) {
+            return oneDecimal(bytes, mb) + " MB";
+        }
+        if (bytes >= kb) {
+            return oneDecimal(bytes, kb) + " KB";
+        }
+        return bytes + " bytes";
+    }
+
+    /** Under 10 units with one decimal (none when it is .0), otherwise whole. */
+    private static String oneDecimal(long bytes, long unit) {
+        BigDecimal v = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(unit), 1, RoundingMode.HALF_UP);
+        if (v.compareTo(BigDecimal.TEN) >= 0) {
+            v = v.setScale(0, RoundingMode.HALF_UP);
+        }
+        return v.stripTrailingZeros().toPlainString();
     }
 }

@@ -1,4 +1,4 @@
-package dev.mldeploy.internal;
+package dev.mldeploy.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer, so that core needs no JSON library. Not API.
+ * A small JSON reader and writer, so that core and the targets need no JSON library: part of the SPI (targets read
+ * and write the adapter's JSON with it), not of the API.
  *
  * <p>Reads objects as {@code LinkedHashMap<String, Object>}, arrays as {@code ArrayList<Object>}, numbers as
  * {@code Long} when integral and in range, else {@code BigDecimal}; strings, booleans and {@code null} as

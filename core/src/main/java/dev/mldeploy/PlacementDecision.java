@@ -1,4 +1,4 @@
-package dev.mldeploy.placement;
+package dev.mldeploy;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.mldeploy.placement;
+package dev.mldeploy;
 
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mldeploy.internal;
+package dev.mldeploy.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
