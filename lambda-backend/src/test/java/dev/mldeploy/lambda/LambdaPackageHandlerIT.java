@@ -9,9 +9,8 @@ import dev.mldeploy.InferenceClient;
 import dev.mldeploy.InferenceRequest;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.internal.Json;
+import dev.mldeploy.spi.Json;
 import dev.mldeploy.local.LocalTarget;
-import dev.mldeploy.python.Pip;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -115,16 +114,11 @@ class LambdaPackageHandlerIT {
         Map<String, Object> lambdaAnswer = Json.parseObject((String) envelope.get("body"));
 
         Map<String, Object> localAnswer;
-        Path hostDeps = dir.resolve("host-deps");
-        Pip.Result installed = new Pip(Path.of(LambdaLayerIT.python())).pip(List.of("install", "--target",
-                hostDeps.toString(), "-r", model.resolve("requirements.txt").toString()), house.pipEnvironment(),
-                Duration.ofMinutes(2), line -> { });
-        assertEquals(0, installed.exitCode(), String.join("\n", installed.tail()));
+        // the local target builds its virtual environment from the same requirements.txt and wheelhouse
         try (ModelDeployer local = ModelDeployer.builder().provider(LocalTarget.builder().home(dir.resolve("home"))
-                .python(LambdaLayerIT.python()).build()).defaultTarget("local").discoverProviders(false).build()) {
-            // the host's build of the dependencies, as a host install gives them to the local target
-            local.deploy(spec.toBuilder().putEnvironment("PYTHONPATH", hostDeps.toString()).build(),
-                    DeployOptions.builder().timeout(Duration.ofMinutes(2)).build());
+                .python(LambdaLayerIT.python()).pipEnvironment(house.pipEnvironment()).build())
+                .defaultTarget("local").discoverProviders(false).build()) {
+            local.deploy(spec, DeployOptions.builder().timeout(Duration.ofMinutes(3)).build());
             try (InferenceClient c = local.client("same")) {
                 localAnswer = Json.parseObject(c.invoke(InferenceRequest.json(INPUT)).bodyAsString());
             } finally {
