@@ -28,7 +28,41 @@ public final class LambdaTargetProvider extends EnvironmentConfiguredProvider {
 
     /** For {@link java.util.ServiceLoader}. */
     public LambdaTargetProvider() {
-        super(LambdaTarget.builder().build());
+        super(new PackagingFromProcessEnvironment(LambdaTarget.builder().build()));
+    }
+
+    /**
+     * The default configuration, except that its packager is configured from this process's environment when it
+     * writes: the packager SPI takes no context, and {@code mldeploy package} must resolve the layer with the same
+     * runtime, interpreter and pip configuration ({@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON},
+     * {@code PIP_*}) a deploy from the same shell uses.
+     */
+    private record PackagingFromProcessEnvironment(LambdaTarget defaults) implements TargetProvider {
+        @Override
+        public String name() {
+            return defaults.name();
+        }
+
+        @Override
+        public String description() {
+            return defaults.description();
+        }
+
+        @Override
+        public java.util.List<dev.mldeploy.placement.PlacementProfile> placementProfiles() {
+            return defaults.placementProfiles();
+        }
+
+        @Override
+        public java.util.Optional<dev.mldeploy.spi.Packager> packager() {
+            return java.util.Optional.of((spec, outDir) -> configure(new TargetContext(System.getenv())).packager()
+                    .orElseThrow().write(spec, outDir));
+        }
+
+        @Override
+        public dev.mldeploy.spi.Target create(TargetContext context) {
+            return defaults.create(context);
+        }
     }
 
     @Override
