@@ -1,12 +1,12 @@
 package dev.mldeploy.lambda;
 
 import dev.mldeploy.InvalidConfigurationException;
-import java.util.Map;
-import java.util.TreeMap;
 import dev.mldeploy.aws.AwsEnvironment;
 import dev.mldeploy.spi.EnvironmentConfiguredProvider;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code lambda} provider {@link java.util.ServiceLoader} finds. It configures a {@link LambdaTarget} from the
