@@ -50,7 +50,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Two deploys of one name at once: one takes a lease on the function (the alias {@code mldeploy-deploying}, at
  * most five minutes, renewed as it goes) and every change carries Lambda's RevisionId; the other fails with
  * {@link dev.mldeploy.ConflictException}. Undeploy finds what a killed deploy left (the role
- * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}) from the name alone.
+ * {@code mldeploy-lambda-<name>}, packages under {@code mldeploy/lambda/<name>/}, versions of the layer
+ * {@code <name>-deps}) from the name alone.
+ *
+ * <p>Dependencies: a model with a {@code requirements.txt} gets them as a Lambda layer, resolved for the function's
+ * runtime and architecture ({@link Builder#python(String)}'s pip, binary wheels only) and published only when no
+ * version with the same content exists, so a change to the model's code uploads the code zip alone.
  *
  * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
  * Clients given to the builder are used as they are and never closed by mldeploy.
@@ -126,6 +131,8 @@ public final class LambdaTarget {
         b.callTimeout = settings.callTimeout();
         b.keepPackagesOnUndeploy = settings.keepPackagesOnUndeploy();
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
+        b.python = settings.python();
+        b.pipEnvironment.putAll(settings.pipEnvironment());
         return b;
     }
 
@@ -284,6 +291,16 @@ public final class LambdaTarget {
         return settings.directUploadLimitBytes();
     }
 
+    /** The interpreter whose pip resolves the dependency layer, when set; otherwise {@code python3}. */
+    public Optional<String> python() {
+        return Optional.ofNullable(settings.python());
+    }
+
+    /** {@code PIP_*} variables added to the environment of the pip that resolves the dependency layer. */
+    public Map<String, String> pipEnvironment() {
+        return settings.pipEnvironment();
+    }
+
     @Override
     public String toString() {
         return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
@@ -318,6 +335,8 @@ public final class LambdaTarget {
         private Duration callTimeout;
         private boolean keepPackagesOnUndeploy;
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
+        private String python;
+        private final Map<String, String> pipEnvironment = new TreeMap<>();
 
         private Builder() {
         }
@@ -478,6 +497,29 @@ public final class LambdaTarget {
         }
 
         /**
+         * The interpreter whose pip resolves a model's {@code requirements.txt} into the dependency layer (for the
+         * function's runtime and architecture, binary wheels only); default {@code python3}. pip's own
+         * configuration ({@code PIP_INDEX_URL}, {@code PIP_FIND_LINKS}, {@code pip.conf}, ...) applies.
+         */
+        public Builder python(String python) {
+            this.python = Objects.requireNonNull(python, "python");
+            return this;
+        }
+
+        /**
+         * {@code PIP_*} variables added to the environment of the pip that resolves the dependency layer (for
+         * example {@code PIP_NO_INDEX=1} and {@code PIP_FIND_LINKS=DIR} for an offline wheelhouse); the process's own
+         * environment and {@code pip.conf} apply as well. The provider fills this from the deployer's environment.
+         */
+        public Builder pipEnvironment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "pipEnvironment");
+            this.pipEnvironment.clear();
+            environment.forEach((k, v) -> this.pipEnvironment.put(Objects.requireNonNull(k),
+                    Objects.requireNonNull(v)));
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
@@ -492,7 +534,8 @@ public final class LambdaTarget {
                     reservedConcurrency,
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
-                    callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes));
+                    callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
+                    pipEnvironment));
         }
 
         private static Duration positive(Duration d, String what) {

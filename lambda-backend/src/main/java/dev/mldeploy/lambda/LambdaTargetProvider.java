@@ -11,8 +11,10 @@ import dev.mldeploy.spi.Target;
 import dev.mldeploy.spi.TargetContext;
 import dev.mldeploy.spi.TargetProvider;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The {@code lambda} provider, the backend's only {@link TargetProvider}. Two ways to get one:
@@ -21,7 +23,8 @@ import java.util.Optional;
  *       then configures a {@link LambdaTarget} from the environment the deployer passes (the CLI's flags arrive as
  *       these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET},
  *       {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY},
- *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
+ *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} and every {@code PIP_*} key (pip for the
+ *       dependency layer), {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
  *       {@code MLDEPLOY_TIMEOUT} (deploy, undeploy);</li>
  *   <li>{@link #of(LambdaTarget)} serves a configuration built in code, as given.</li>
  * </ul>
@@ -35,6 +38,8 @@ public final class LambdaTargetProvider implements TargetProvider {
     public static final String CREATE_BUCKET = AwsEnvironment.CREATE_BUCKET;
     public static final String PROVISIONED = "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY";
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
+    /** The interpreter whose pip resolves the dependency layer (default {@code python3}). */
+    public static final String PYTHON = "MLDEPLOY_PYTHON";
 
     /** The configuration given to {@link #of}, or null: configure from the environment at {@link #create}. */
     private final LambdaTarget target;
@@ -70,10 +75,17 @@ public final class LambdaTargetProvider implements TargetProvider {
         return PlacementProfiles.lambda();
     }
 
-    /** Writes {@code <name>-lambda.zip}, the exact package a deploy uploads, without any AWS call. */
+    /**
+     * Writes {@code <name>-lambda.zip} and, when the model has a {@code requirements.txt}, its dependency layer
+     * {@code <name>-lambda-layer.zip}: the exact zips a deploy uploads, without any AWS call. The packager SPI takes
+     * no context, so without a configuration given to {@link #of} the layer is resolved with the runtime,
+     * interpreter and pip configuration of this process's environment ({@code MLDEPLOY_LAMBDA_RUNTIME},
+     * {@code MLDEPLOY_PYTHON}, {@code PIP_*}), as a deploy from the same shell would.
+     */
     @Override
     public Optional<Packager> packager() {
-        return Optional.of(LambdaPackager::writeTo);
+        return Optional.of((spec, outDir) -> LambdaPackager.writeTo(spec, outDir,
+                (target != null ? target : configure(new TargetContext(System.getenv()))).settings()));
     }
 
     /**
@@ -111,6 +123,14 @@ public final class LambdaTargetProvider implements TargetProvider {
         context.env(BUCKET).ifPresent(b::bucket);
         b.createBucket(flag(context, CREATE_BUCKET));
         context.env(RUNTIME).ifPresent(b::runtime);
+        context.env(PYTHON).ifPresent(b::python);
+        Map<String, String> pip = new TreeMap<>();
+        context.environment().forEach((k, v) -> {
+            if (k.startsWith("PIP_")) {
+                pip.put(k, v); // the deployer's pip configuration reaches pip even when it is not the process's
+            }
+        });
+        b.pipEnvironment(pip);
         context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
         context.duration(TargetContext.TIMEOUT).ifPresent(b::operationTimeout);
         AwsEnvironment.integer(context, PROVISIONED).ifPresent(b::provisionedConcurrency);

@@ -240,6 +240,58 @@ class AliasAndUndeployTest {
     }
 
     @Test
+    void undeploy_whenAFailedDeployLeftOnlyLayerVersions_deletesMldeploysByTheLayerName_andReportsThem() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenThrow(MockLambda.notFound());
+        String arn = "arn:aws:lambda:us-east-1:123456789012:layer:orphan-deps:";
+        when(lambda.listLayerVersions(any(software.amazon.awssdk.services.lambda.model.ListLayerVersionsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.ListLayerVersionsResponse.builder()
+                        .layerVersions(layerVersion(arn, 2, "mldeploy sha256=" + "a".repeat(64)),
+                                layerVersion(arn, 1, "mldeploy sha256=" + "b".repeat(64)),
+                                layerVersion(arn, 0, "not mldeploy's")).build());
+        List<String> said = new java.util.ArrayList<>();
+
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            assertTrue(t.undeploy("orphan", DeployContext.of("orphan", "lambda", e -> said.add(e.message()),
+                    Duration.ofSeconds(10))));
+        }
+
+        ArgumentCaptor<software.amazon.awssdk.services.lambda.model.DeleteLayerVersionRequest> deleted =
+                ArgumentCaptor.forClass(software.amazon.awssdk.services.lambda.model.DeleteLayerVersionRequest.class);
+        verify(lambda, org.mockito.Mockito.times(2)).deleteLayerVersion(deleted.capture());
+        assertEquals(List.of(2L, 1L), deleted.getAllValues().stream().map(r -> r.versionNumber()).toList());
+        assertEquals(List.of("orphan-deps", "orphan-deps"), deleted.getAllValues().stream().map(r -> r.layerName())
+                .toList());
+        assertEquals("removed layer orphan-deps (versions 2, 1)", said.get(said.size() - 1));
+    }
+
+    @Test
+    void undeploy_whenDeletingALayerVersionFails_namesWhatItRemovedAndWhatIsLeft() {
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenThrow(MockLambda.notFound());
+        String arn = "arn:aws:lambda:us-east-1:123456789012:layer:half-deps:";
+        when(lambda.listLayerVersions(any(software.amazon.awssdk.services.lambda.model.ListLayerVersionsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.ListLayerVersionsResponse.builder()
+                        .layerVersions(layerVersion(arn, 2, "mldeploy sha256=" + "a".repeat(64)),
+                                layerVersion(arn, 1, "mldeploy sha256=" + "b".repeat(64))).build());
+        when(lambda.deleteLayerVersion(any(software.amazon.awssdk.services.lambda.model.DeleteLayerVersionRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.DeleteLayerVersionResponse.builder().build())
+                .thenThrow(software.amazon.awssdk.services.lambda.model.ServiceException.builder().statusCode(500)
+                        .message("boom").build());
+
+        try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {
+            DeploymentFailedException e = assertThrows(DeploymentFailedException.class,
+                    () -> t.undeploy("half", ctx("half")));
+            assertTrue(e.getMessage().contains("removed layer half-deps (version 2)"), e.getMessage());
+            assertTrue(e.getMessage().contains("run undeploy again"), e.getMessage());
+        }
+    }
+
+    private static software.amazon.awssdk.services.lambda.model.LayerVersionsListItem layerVersion(String arn, long v,
+                                                                                                 String description) {
+        return software.amazon.awssdk.services.lambda.model.LayerVersionsListItem.builder().version(v)
+                .layerVersionArn(arn + v).description(description).build();
+    }
+
+    @Test
     void undeploy_whenNothingExists_returnsFalse() {
         when(lambda.getFunction(any(GetFunctionRequest.class))).thenThrow(MockLambda.notFound());
         try (LambdaDeploymentTarget t = target(LambdaTarget.builder())) {

@@ -87,6 +87,26 @@ class LambdaTargetProviderTest {
     }
 
     @Test
+    void configure_readsThePythonAndPipKeys_forTheDependencyLayer() {
+        LambdaTarget t = LambdaTargetProvider.configure(new TargetContext(Map.of("MLDEPLOY_PYTHON", "/opt/py/bin/python3",
+                "PIP_FIND_LINKS", "/wheels", "PIP_NO_INDEX", "1", "HOME", "/root")));
+        assertEquals("/opt/py/bin/python3", t.python().orElseThrow());
+        assertEquals(Map.of("PIP_FIND_LINKS", "/wheels", "PIP_NO_INDEX", "1"), t.pipEnvironment(),
+                "only pip's keys go to pip");
+        assertTrue(LambdaTargetProvider.configure(new TargetContext(Map.of())).python().isEmpty(), "python3 then");
+    }
+
+    @Test
+    void build_whenPythonBlankOrPipKeyForeign_refusesNamingTheSetting() {
+        InvalidConfigurationException blank = assertThrows(InvalidConfigurationException.class,
+                () -> LambdaTarget.builder().python(" ").build());
+        assertTrue(blank.getMessage().contains("MLDEPLOY_PYTHON"), blank.getMessage());
+        InvalidConfigurationException foreign = assertThrows(InvalidConfigurationException.class,
+                () -> LambdaTarget.builder().pipEnvironment(Map.of("PATH", "/bin")).build());
+        assertTrue(foreign.getMessage().contains("only PIP_* keys"), foreign.getMessage());
+    }
+
+    @Test
     void configure_rejectsMalformedValues() {
         assertThrows(InvalidConfigurationException.class, () -> LambdaTargetProvider.configure(new TargetContext(
                 Map.of("MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", "many"))));

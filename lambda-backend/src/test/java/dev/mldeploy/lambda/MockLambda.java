@@ -62,6 +62,8 @@ final class MockLambda {
                 software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionRequest.class)))
                 .thenReturn(software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse.builder()
                         .build());
+        when(m.listLayerVersions(any(software.amazon.awssdk.services.lambda.model.ListLayerVersionsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.lambda.model.ListLayerVersionsResponse.builder().build());
         return m;
     }
 

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "package", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes what the target would deploy for the model in DIR (for sagemaker: model.tar.gz and "
                 + "a Dockerfile for your own image (--image), and prebuilt/model.tar.gz for AWS's prebuilt framework "
-                + "images; the function zip for lambda) into the output directory, and lists the model files it "
-                + "packaged and those it left out. Calls nothing remote.",
+                + "images; for lambda the function zip and, when DIR has a requirements.txt, the dependency layer zip, "
+                + "resolved with pip for the function's runtime and architecture) into the output directory, and "
+                + "lists the model files it packaged and those it left out. Calls nothing remote.",
                 "Left out by default: .env and .env.*, .aws/, .ssh/, .netrc, .npmrc, .pypirc, .docker/, version "
                         + "control (.git, .hg, .svn, .bzr, CVS), .venv/ and venv/, __pycache__/ and *.pyc, editor "
                         + "and OS litter. A .mldeployignore file in DIR adds gitignore patterns ('!' re-includes).",

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
- * What one first deploy has created so far (function, role, uploaded package), and removing it when the deploy
+ * What one first deploy has created so far (function, role, uploaded packages, dependency layer version), and
+ * removing it when the deploy
  * fails: it reports what it removed and what it could not, so the deploy's message says "cleaned up" only when that
  * is true. Not thread-safe (one per deploy).
  */
@@ -28,9 +29,13 @@ final class CreatedResources {
     boolean functionCreated;
     /** This deploy created the execution role. */
     boolean role;
-    /** The package this deploy uploaded, when it uploaded one. */
-    String uploadedKey;
+    /** The packages (code, layer) this deploy uploaded to S3. */
+    final List<String> uploadedKeys = new ArrayList<>();
     PackageStore store;
+    /** PublishLayerVersion was sent: a version may exist even if its answer never came. */
+    boolean layerSent;
+    /** The layer versions this deploy published. */
+    final List<Long> layerVersions = new ArrayList<>();
 
     CreatedResources(FunctionReader reader, AwsClients clients) {
         this.reader = reader;
@@ -80,10 +85,24 @@ final class CreatedResources {
                 left.add("IAM role " + RoleManager.roleName(name));
             }
         }
-        if (uploadedKey != null) {
-            String where = "s3://" + store.bucket() + "/" + uploadedKey;
+        for (long v : layerVersions) {
+            String what = "layer version " + LayerPublisher.layerName(name) + ":" + v;
             try {
-                new PackageStore(clients.s3(), store.bucket(), false, grace).delete(uploadedKey);
+                new LayerPublisher(clients.lambda()).delete(name, v, grace);
+                removed.add(what);
+            } catch (RuntimeException e) {
+                LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", what, cause(e));
+                left.add(what);
+            }
+        }
+        if (layerSent && layerVersions.isEmpty()) {
+            // PublishLayerVersion's answer was lost: undeploy finds such a version by the layer's name
+            left.add("a version of layer " + LayerPublisher.layerName(name) + " (if it was published)");
+        }
+        for (String key : uploadedKeys) {
+            String where = "s3://" + store.bucket() + "/" + key;
+            try {
+                new PackageStore(clients.s3(), store.bucket(), false, grace).delete(key);
                 removed.add("package " + where);
             } catch (RuntimeException e) {
                 LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", where, cause(e));

@@ -12,9 +12,6 @@ import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
 import dev.mldeploy.spi.DeployContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +21,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
@@ -36,11 +32,15 @@ import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.State;
 
 /**
- * One deploy: creates the function or updates its code and configuration where they changed, waits for it, then
- * publishes a version and moves the alias. An unchanged spec makes reads only. Every AWS call is bounded by the
- * deploy's deadline ({@link CallBudget}).
+ * One deploy, orchestrated: packages the code and the dependency layer ({@link LambdaPackager},
+ * {@link DependencyLayers}) and checks their sizes before any AWS call, then creates the function or updates its
+ * code and configuration where they changed, waits for it, publishes a version and moves the alias. The role is
+ * {@link RoleManager}'s, uploads {@link CodeUploader}'s, the layer version {@link LayerPublisher}'s, the requests
+ * {@link FunctionRequests}' and the waits {@link FunctionWaiter}'s. An unchanged spec makes reads only. Every AWS call
+ * is bounded by the deploy's deadline ({@link CallBudget}).
  *
- * <p>Failures: a failed first deploy removes what it created (role, uploaded package, function) and says so only
+ * <p>Failures: a failed first deploy removes what it created (role, uploaded packages, layer version, function) and
+ * says so only
  * once that succeeded, otherwise it names what is left (which {@code undeploy} finds by the deployment's name); a
  * failed update leaves the alias on the last good version.
  *
@@ -58,6 +58,8 @@ public final class FunctionDeployer {
     private final AliasManager aliases;
     private final FunctionReader reader;
     private final FunctionWaiter waiter;
+    private final CodeUploader uploader;
+    private final LayerPublisher layers;
 
     public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
         this.config = config;
@@ -66,6 +68,8 @@ public final class FunctionDeployer {
         this.aliases = aliases;
         this.reader = reader;
         this.waiter = new FunctionWaiter(lambda, config.pollInterval(), config.rolePropagationTimeout());
+        this.uploader = new CodeUploader(config, clients);
+        this.layers = new LayerPublisher(lambda);
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
@@ -76,19 +80,24 @@ public final class FunctionDeployer {
                     + "one (--create-role, MLDEPLOY_LAMBDA_CREATE_ROLE=true)");
         }
         SourceTree tree = SourceTree.of(spec);
-        String hash = SpecFingerprint.of(spec, tree, settings.fingerprintParts(config.roleArn() != null ? config.roleArn() : "create"));
         LambdaPackager.Package pkg = null;
-        if (!settings.isImage()) {
-            ctx.progress("package", "", "zipping " + tree.entries().size() + " files and the adapter");
-            pkg = LambdaPackager.buildTemporary(spec, tree);
-            if (pkg.zippedBytes() > config.directUploadLimitBytes() && config.bucket() == null) {
-                pkg.delete();
-                throw new InvalidConfigurationException("the Lambda package of '" + spec.name() + "' is "
-                        + pkg.zippedBytes() + " bytes zipped, over the " + config.directUploadLimitBytes()
-                        + "-byte direct upload limit; give an S3 bucket for it (--bucket, MLDEPLOY_BUCKET)");
-            }
-        }
+        LayerPackager.Layer layer = null;
         try {
+            if (!settings.isImage()) {
+                ctx.progress("package", "", "zipping " + tree.entries().size() + " files and the adapter");
+                pkg = LambdaPackager.buildTemporary(spec, tree);
+                uploader.checkUploadable(spec.name(), "the Lambda package", pkg);
+                layer = DependencyLayers.build(spec, settings, config, ctx);
+                if (layer != null) {
+                    LayerPackager.checkTotal(spec.name(), pkg, layer, LambdaLimits.UNZIPPED_BYTES);
+                    uploader.checkUploadable(spec.name(), "the dependency layer", layer.zip());
+                }
+            }
+            Map<String, String> parts = settings.fingerprintParts((config.roleArn() != null ? config.roleArn() : "create"));
+            if (layer != null) {
+                parts.put("layerSha256", layer.zip().sha256Hex()); // resolved content, not only requirements.txt
+            }
+            String hash = SpecFingerprint.of(spec, tree, parts);
             // the most tags mldeploy may add, checked before any call (AWS allows 50 per resource)
             AwsRules.checkTags(FunctionRequests.functionTags(spec.name(), hash, true, config.bucket(),
                     settings.userTags()),
@@ -100,7 +109,7 @@ public final class FunctionDeployer {
             CallBudget budget = CallBudget.of(ctx);
             Optional<GetFunctionResponse> existing = reader.get(spec.name(), budget);
             if (existing.isEmpty()) {
-                return create(spec.name(), settings, pkg, hash, budget, ctx);
+                return create(spec.name(), settings, pkg, layer, hash, budget, ctx);
             }
             if (!FunctionReader.isManaged(existing.get())) {
                 throw new InvalidConfigurationException("a Lambda function named " + spec.name() + " exists and was "
@@ -119,11 +128,14 @@ public final class FunctionDeployer {
                     return unchanged.get();
                 }
                 return update(spec.name(), current, aliases.alias(spec.name(), budget).orElse(null), settings, pkg,
-                        hash, budget, lock, ctx);
+                        layer, hash, budget, lock, ctx);
             }
         } finally {
             if (pkg != null) {
                 pkg.delete();
+            }
+            if (layer != null) {
+                layer.zip().delete();
             }
         }
     }
@@ -143,13 +155,15 @@ public final class FunctionDeployer {
         return Optional.empty();
     }
 
-    private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, String hash,
-                                CallBudget budget, DeployContext ctx) {
+    private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, LayerPackager.Layer layer,
+                                String hash, CallBudget budget, DeployContext ctx) {
         CreatedResources created = new CreatedResources(reader, clients);
         try {
-            // the role first: it records the bucket, so undeploy finds a package uploaded before a kill
+            // the role first: it records the bucket, so undeploy finds a package uploaded before a kill; the layer
+            // before the function: undeploy finds it by its name, which follows from the function's
             String roleArn = role(name, s, created, budget, ctx);
-            FunctionCode code = code(name, s, pkg, created, budget, ctx);
+            List<String> layers = layers(name, s, layer, created, budget, ctx);
+            FunctionCode code = uploader.functionCode(name, s, pkg, created, budget, ctx);
             Map<String, String> tags = FunctionRequests.functionTags(name, hash, config.createRole(),
                     created.store == null ? null : created.store.bucket(), s.userTags());
             ctx.progress("create-function", "", "creating function " + name);
@@ -157,7 +171,7 @@ public final class FunctionDeployer {
                 created.functionSent = true;
                 try {
                     String made = lambda.createFunction(b -> FunctionRequests.create(budget.on(b), name, roleArn,
-                            code, s, tags)).functionArn();
+                            code, s, tags, layers)).functionArn();
                     created.functionCreated = true;
                     return made;
                 } catch (RuntimeException e) {
@@ -221,8 +235,8 @@ public final class FunctionDeployer {
     }
 
     private DeployResult update(String name, GetFunctionResponse existing, AliasConfiguration alias,
-                                FunctionSettings s, LambdaPackager.Package pkg, String hash, CallBudget budget,
-                                DeployLock lock, DeployContext ctx) {
+                                FunctionSettings s, LambdaPackager.Package pkg, LayerPackager.Layer layer,
+                                String hash, CallBudget budget, DeployLock lock, DeployContext ctx) {
         String serving = alias == null ? "no version" : "version " + alias.functionVersion();
         try {
             FunctionConfiguration current = existing.configuration();
@@ -234,23 +248,27 @@ public final class FunctionDeployer {
                         + ready.revisionId() + ")", null);
             }
             String revision = current.revisionId();
+            List<String> layers = layers(name, s, layer, created, budget, ctx);
             boolean codeChanged = s.isImage() ? !s.imageUri().equals(existing.code() == null ? null
                     : existing.code().imageUri()) : !pkg.codeSha256().equals(current.codeSha256());
             if (codeChanged || s.architectureDiffers(current)) {
-                FunctionCode code = code(name, s, pkg, created, budget, ctx);
+                FunctionCode code = uploader.functionCode(name, s, pkg, created, budget, ctx);
                 ctx.progress("update-code", "", "updating the code of " + name);
                 lock.renew();
                 String rev = revision;
                 lambda.updateFunctionCode(b -> FunctionRequests.updateCode(budget.on(b), name, code, s, rev));
                 revision = waiter.waitUpdated(name, "code", budget, ctx).revisionId();
             }
-            List<String> diff = s.configurationDifferences(current, roleArn);
+            List<String> diff = new ArrayList<>(s.configurationDifferences(current, roleArn));
+            if (!s.isImage() && FunctionRequests.layersDiffer(current, layers)) {
+                diff.add("layers");
+            }
             if (!diff.isEmpty()) {
                 ctx.progress("update-config", "", "updating " + String.join(", ", diff) + " of " + name);
                 lock.renew();
                 String rev = revision;
                 waiter.withRoleRetry(name, roleArn, ctx, "update-config", () -> lambda.updateFunctionConfiguration(
-                        b -> FunctionRequests.updateConfiguration(budget.on(b), name, roleArn, s, rev)));
+                        b -> FunctionRequests.updateConfiguration(budget.on(b), name, roleArn, s, rev, layers)));
                 revision = waiter.waitUpdated(name, "configuration", budget, ctx).revisionId();
             }
             Integer reservedNow = existing.concurrency() == null ? null
@@ -298,27 +316,15 @@ public final class FunctionDeployer {
         }
     }
 
-    private FunctionCode code(String name, FunctionSettings s, LambdaPackager.Package pkg, CreatedResources created,
-                              CallBudget budget, DeployContext ctx) {
-        if (s.isImage()) {
-            return FunctionCode.builder().imageUri(s.imageUri()).build();
+    /** The function's layers: its dependency layer's version (found or published now), or none. */
+    private List<String> layers(String name, FunctionSettings s, LayerPackager.Layer layer, CreatedResources created,
+                                CallBudget budget, DeployContext ctx) {
+        if (layer == null) {
+            return List.of();
         }
-        if (pkg.zippedBytes() <= config.directUploadLimitBytes()) {
-            try {
-                return FunctionCode.builder().zipFile(SdkBytes.fromByteArray(Files.readAllBytes(pkg.zip()))).build();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the package " + pkg.zip(), e);
-            }
-        }
-        PackageStore store = new PackageStore(clients.s3(), Objects.requireNonNull(config.bucket(), "bucket"), config.createBucket(),
-                budget);
-        created.store = store;
-        store.ensureBucket(ctx);
-        PackageStore.Stored stored = store.upload(name, pkg, ctx);
-        if (stored.uploaded()) {
-            created.uploadedKey = stored.key();
-        }
-        return FunctionCode.builder().s3Bucket(store.bucket()).s3Key(stored.key()).build();
+        LayerPublisher.Version v = layers.ensure(name, layer.zip(), s,
+                () -> uploader.layerContent(name, layer.zip(), created, budget, ctx), created, budget, ctx);
+        return List.of(v.arn());
     }
 
     private String role(String name, FunctionSettings s, CreatedResources created, CallBudget budget, DeployContext ctx) {

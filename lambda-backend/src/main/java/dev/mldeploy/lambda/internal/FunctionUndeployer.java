@@ -15,8 +15,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
- * One undeploy: removes the function, the role mldeploy made for it and its packages, and fails naming what is left
- * when a removal fails. Thread-safe (each undeploy's state is local).
+ * One undeploy: removes the function, the role mldeploy made for it, its dependency layer's versions and its
+ * packages, and fails naming what is left when a removal fails. Thread-safe (each undeploy's state is local).
  */
 final class FunctionUndeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionUndeployer.class);
@@ -31,9 +31,10 @@ final class FunctionUndeployer {
     }
 
     /**
-     * Removes the function (every version and the alias), the execution role mldeploy made for {@code name} and
-     * the packages under its S3 prefix. The role and packages are looked for even when there is no function (a
-     * deploy killed or cut off before it made one): the role by its name, which follows from {@code name}, and the
+     * Removes the function (every version and the alias), the execution role mldeploy made for {@code name}, the
+     * versions mldeploy published of its layer {@code <name>-deps} and the packages under its S3 prefix. The role,
+     * layer and packages are looked for even when there is no function (a deploy killed or cut off before it made
+     * one): the role and the layer by their names, which follow from {@code name}, and the
      * packages in the configured bucket and the bucket recorded on the function or the role. Reports what it
      * removed through the context's progress; fails naming what is left when a removal fails.
      */
@@ -74,6 +75,7 @@ final class FunctionUndeployer {
                 removed.add("function " + name + " (alias " + LambdaSettings.ALIAS + " and every version)");
             }
             removeRole(name, budget, buckets, removed, ctx);
+            removeLayerVersions(name, budget, removed, ctx);
             if (!config.keepPackagesOnUndeploy()) {
                 for (String bucket : buckets) {
                     int n = new PackageStore(clients.s3(), bucket, false, budget).deleteAll(name);
@@ -99,6 +101,30 @@ final class FunctionUndeployer {
         ctx.progress("undeploy", "", removed.isEmpty() ? "nothing to remove for '" + name + "'"
                 : "removed " + String.join(", ", removed));
         return !removed.isEmpty();
+    }
+
+    /** Every version of the layer {@code <name>-deps} that mldeploy published, found by the name alone. */
+    private void removeLayerVersions(String name, CallBudget budget, List<String> removed, DeployContext ctx) {
+        LayerPublisher layers = new LayerPublisher(clients.lambda());
+        List<Long> versions = layers.versions(name, budget).stream().map(v -> v.version()).toList();
+        if (versions.isEmpty()) {
+            return;
+        }
+        String layer = LayerPublisher.layerName(name);
+        ctx.progress("delete-layer", "", "deleting " + versions.size() + " versions of layer " + layer);
+        List<Long> deleted = new ArrayList<>();
+        try {
+            for (long v : versions) {
+                layers.delete(name, v, budget);
+                deleted.add(v);
+            }
+        } finally {
+            if (!deleted.isEmpty()) {
+                removed.add("layer " + layer + " (" + (deleted.size() == 1 ? "version " : "versions ")
+                        + deleted.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                        + ")");
+            }
+        }
     }
 
     private void removeRole(String name, CallBudget budget, Set<String> buckets, List<String> removed,

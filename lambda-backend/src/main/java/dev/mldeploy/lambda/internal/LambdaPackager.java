@@ -90,21 +90,38 @@ public final class LambdaPackager {
         }
     }
 
-    /** {@link dev.mldeploy.spi.Packager}: writes {@code <outDir>/<name>-lambda.zip}. */
-    public static List<Path> writeTo(ModelSpec spec, Path outDir) {
+    /**
+     * {@link dev.mldeploy.spi.Packager}: writes {@code <outDir>/<name>-lambda.zip} and, when the model has
+     * requirements, {@code <outDir>/<name>-lambda-layer.zip} (resolved for the runtime and architecture a deploy with
+     * {@code config} would use), checking their sizes as a deploy does.
+     */
+    public static List<Path> writeTo(ModelSpec spec, Path outDir, LambdaSettings config) {
         Packager.requireOutsideSource(spec.requireSource(), outDir);
         SourceTree tree = SourceTree.of(spec);
+        FunctionSettings settings = FunctionSettings.resolve(spec, config);
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + outDir, e);
         }
         Package p = build(spec.name(), tree, outDir.resolve(fileName(spec.name())));
-        return List.of(p.zip());
+        if (settings.isImage() || DependencyLayers.requirements(spec).isEmpty()) {
+            return List.of(p.zip());
+        }
+        Path layerZip = outDir.resolve(layerFileName(spec.name()));
+        LayerPackager.Layer layer = DependencyLayers.build(DependencyLayers.requirements(spec).get(), settings,
+                config, (config.operationTimeout() != null ? config.operationTimeout() : dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT), layerZip);
+        LayerPackager.checkTotal(spec.name(), p, layer, LambdaLimits.UNZIPPED_BYTES);
+        return List.of(p.zip(), layer.zip().zip());
     }
 
     public static String fileName(String modelName) {
         return modelName + "-lambda.zip";
+    }
+
+    /** The dependency layer's file name in a package output. */
+    public static String layerFileName(String modelName) {
+        return modelName + "-lambda-layer.zip";
     }
 
     static byte[] sha256(Path file) throws IOException {

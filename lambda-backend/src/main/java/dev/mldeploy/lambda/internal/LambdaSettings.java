@@ -21,7 +21,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * before any AWS call. The components mirror the public {@code LambdaTarget}'s getters, so the internals read the
  * same names the user set. A null component is a setting not given (region, credentials, the three clients,
  * endpoint, role, runtime, architecture, memory, function timeout, ephemeral storage, bucket, image, reserved
- * concurrency, VPC, operation timeout, call timeout); the others are never null. Immutable.
+ * concurrency, VPC, operation timeout, call timeout, and {@code python}, the interpreter whose pip resolves the
+ * dependency layer); the others are never null ({@code pipEnvironment} holds the {@code PIP_*} variables added to
+ * that pip's environment). Immutable.
  */
 public record LambdaSettings(String region, AwsCredentialsProvider credentialsProvider,
                              LambdaClient lambdaClient, S3Client s3Client,
@@ -33,7 +35,8 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
                              Vpc vpc, Map<String, String> tags, Duration pollInterval,
                              Duration operationTimeout, Duration rolePropagationTimeout,
                              Duration callTimeout, boolean keepPackagesOnUndeploy,
-                             long directUploadLimitBytes) {
+                             long directUploadLimitBytes, String python,
+                             Map<String, String> pipEnvironment) {
     /** The target's name. */
     public static final String NAME = "lambda";
     /** The alias every deployment is invoked through. */
@@ -70,9 +73,21 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
         Objects.requireNonNull(rolePropagationTimeout, "rolePropagationTimeout");
         environment = Collections.unmodifiableMap(new TreeMap<>(environment));
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
+        pipEnvironment = Collections.unmodifiableMap(new TreeMap<>(pipEnvironment));
         check(roleArn, createRole, runtime, memoryMb, functionTimeout,
                 ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri,
                 directUploadLimitBytes, bucket, environment, tags);
+        pipEnvironment.keySet().forEach(k -> {
+            if (!k.startsWith("PIP_")) {
+                throw new InvalidConfigurationException("pip environment variable '" + k + "' is not one of pip's "
+                        + "(PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, ...); only PIP_* keys are passed to pip");
+            }
+        });
+        if (python != null && python.isBlank()) {
+            throw new InvalidConfigurationException("the Python interpreter for resolving dependencies is blank; "
+                    + "name one (--python, MLDEPLOY_PYTHON, LambdaTarget.builder().python(...)) or leave it unset "
+                    + "for python3");
+        }
     }
 
     private static void check(String roleArn, boolean createRole, String runtime, Integer memoryMb,

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationR
 
 class FunctionRequestsTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/r";
+    private static final String LAYER = "arn:aws:lambda:us-east-1:123456789012:layer:m-deps:1";
 
     private static FunctionSettings settings(String imageUri, LambdaSettings.Vpc vpc) {
         return new FunctionSettings("m", "python3.12", Architecture.ARM64, 1024, 30, 512, Map.of("K", "v"),
@@ -25,8 +26,8 @@ class FunctionRequestsTest {
     @Test
     void create_whenZip_setsRuntimeHandlerAndLeavesVersionUnpublished() {
         CreateFunctionRequest r = FunctionRequests.create(CreateFunctionRequest.builder(), "m", ROLE,
-                FunctionCode.builder().s3Bucket("b").s3Key("k").build(), settings(null, null), Map.of("t", "1"))
-                .build();
+                FunctionCode.builder().s3Bucket("b").s3Key("k").build(), settings(null, null), Map.of("t", "1"),
+                List.of()).build();
         assertEquals(PackageType.ZIP, r.packageType());
         assertEquals("python3.12", r.runtimeAsString());
         assertEquals(LambdaPackager.HANDLER, r.handler());
@@ -39,16 +40,50 @@ class FunctionRequestsTest {
     @Test
     void create_whenImage_sendsNoRuntimeOrHandler() {
         CreateFunctionRequest r = FunctionRequests.create(CreateFunctionRequest.builder(), "m", ROLE,
-                FunctionCode.builder().imageUri("i").build(), settings("i", null), Map.of()).build();
+                FunctionCode.builder().imageUri("i").build(), settings("i", null), Map.of(), List.of(LAYER)).build();
         assertEquals(PackageType.IMAGE, r.packageType());
         assertNull(r.runtime());
         assertNull(r.handler());
+        assertTrue(r.layers().isEmpty(), "an image function takes no layers");
+    }
+
+    @Test
+    void create_whenZipWithDependencyLayer_listsTheLayerVersion() {
+        CreateFunctionRequest r = FunctionRequests.create(CreateFunctionRequest.builder(), "m", ROLE,
+                FunctionCode.builder().s3Bucket("b").s3Key("k").build(), settings(null, null), Map.of(),
+                List.of(LAYER)).build();
+        assertEquals(List.of(LAYER), r.layers());
+    }
+
+    @Test
+    void updateConfiguration_whenNoLayers_sendsEmptyLayersToDetachThem() {
+        UpdateFunctionConfigurationRequest r = FunctionRequests.updateConfiguration(
+                UpdateFunctionConfigurationRequest.builder(), "m", ROLE, settings(null, null), "rev-1", List.of())
+                .build();
+        assertTrue(r.hasLayers(), "an explicit empty list, so Lambda drops the old layer");
+        assertTrue(r.layers().isEmpty());
+    }
+
+    @Test
+    void layersDiffer_comparesTheVersionArns() {
+        software.amazon.awssdk.services.lambda.model.FunctionConfiguration withLayer =
+                software.amazon.awssdk.services.lambda.model.FunctionConfiguration.builder()
+                        .layers(software.amazon.awssdk.services.lambda.model.Layer.builder().arn(LAYER).build())
+                        .build();
+        software.amazon.awssdk.services.lambda.model.FunctionConfiguration none =
+                software.amazon.awssdk.services.lambda.model.FunctionConfiguration.builder().build();
+        assertFalse(FunctionRequests.layersDiffer(withLayer, List.of(LAYER)));
+        assertTrue(FunctionRequests.layersDiffer(withLayer, List.of(LAYER.replace(":1", ":2"))));
+        assertTrue(FunctionRequests.layersDiffer(withLayer, List.of()));
+        assertTrue(FunctionRequests.layersDiffer(none, List.of(LAYER)));
+        assertFalse(FunctionRequests.layersDiffer(none, List.of()));
     }
 
     @Test
     void updateConfiguration_whenNoVpc_sendsEmptyVpcToDetachOne() {
         UpdateFunctionConfigurationRequest r = FunctionRequests.updateConfiguration(
-                UpdateFunctionConfigurationRequest.builder(), "m", ROLE, settings(null, null), "rev-1").build();
+                UpdateFunctionConfigurationRequest.builder(), "m", ROLE, settings(null, null), "rev-1", List.of())
+                .build();
         assertEquals("rev-1", r.revisionId());
         assertTrue(r.vpcConfig().subnetIds().isEmpty());
         assertTrue(r.vpcConfig().securityGroupIds().isEmpty());

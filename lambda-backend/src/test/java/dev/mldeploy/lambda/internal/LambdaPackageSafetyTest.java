@@ -27,6 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Lambda zip holds nothing that lands outside the directory it is extracted to. */
 class LambdaPackageSafetyTest {
+    /** The packager the lambda target offers, as the CLI reaches it. */
+    private static final dev.mldeploy.spi.Packager PACKAGER = dev.mldeploy.lambda.LambdaTargetProvider.of(
+            dev.mldeploy.lambda.LambdaTarget.builder().build())
+            .packager().orElseThrow();
     private static final List<String> ODD_BUT_SAFE = List.of("a..b.txt", "...", "..x", "x..", "with space.txt",
             "-rf", "caf\u00e9", "\u6a21\u578b.bin", "sub/deeper/..hidden");
 
@@ -54,7 +58,7 @@ class LambdaPackageSafetyTest {
         boolean withInvalidUtf8 = HostileNames.createInvalidUtf8Name(model);
         Path out = tmp.resolve("out");
 
-        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> LambdaPackager.writeTo(spec(model), out));
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> PACKAGER.write(spec(model), out));
 
         for (String name : hostile) {
             assertTrue(e.getMessage().contains(PackageEntryNames.display(name)), name + " not named: " + e.getMessage());
@@ -80,7 +84,7 @@ class LambdaPackageSafetyTest {
         Files.writeString(model.resolve(".aws/credentials"), "[default]\naws_secret_access_key=x\n");
         Files.writeString(model.resolve(".mldeployignore"), "junk/\n");
 
-        List<Path> written = LambdaPackager.writeTo(spec(model), tmp.resolve("out"));
+        List<Path> written = PACKAGER.write(spec(model), tmp.resolve("out"));
         PythonExtract.Result r = PythonExtract.zip(written.get(0), tmp.resolve("scope"));
 
         assertEquals(List.of(), r.escaping(), "no member resolves outside the extraction directory");
@@ -116,7 +120,7 @@ class LambdaPackageSafetyTest {
         Path model = model();
 
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> LambdaPackager.writeTo(spec(model), model.resolve("dist")));
+                () -> PACKAGER.write(spec(model), model.resolve("dist")));
 
         assertTrue(e.getMessage().contains("is inside the model directory"), e.getMessage());
         assertFalse(Files.exists(model.resolve("dist")));
