@@ -56,6 +56,9 @@ final class DeployCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
+    /** The longest --target auto spends resolving the dependencies it counts (plan's default). */
+    private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(5);
+
     @Override
     public Integer call() {
         Map<String, String> flags = new LinkedHashMap<>(target.environment());
@@ -69,7 +72,7 @@ final class DeployCommand implements Callable<Integer> {
         ProgressPrinter progress = ProgressPrinter.forConsole(err);
         DeployResult result;
         try (ModelDeployer deployer = cli.deployer(target.target, flags)) {
-            PlacementOptions placement = placementOptions();
+            PlacementOptions placement = placementOptions(model, flags);
             checkBackendOptions(deployer, model, placement);
             DeployOptions options = DeployOptions.builder().progressListener(progress).timeout(target.timeout)
                     .placementOptions(placement).build();
@@ -141,9 +144,17 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    /** With --target auto, price what the backend options ask for. */
-    private PlacementOptions placementOptions() {
+    /**
+     * With --target auto, price what the backend options ask for and count the model's dependencies as
+     * {@code plan} does (resolved for Lambda's platform, or estimated), so auto never picks {@code lambda:zip} for
+     * a model whose dependencies do not fit in one.
+     */
+    private PlacementOptions placementOptions(ModelSpec model, Map<String, String> flags) {
         PlacementOptions.Builder p = PlacementOptions.builder();
+        if (ModelDeployer.AUTO.equals(target.target)) {
+            Duration bound = target.timeout.compareTo(RESOLVE_TIMEOUT) < 0 ? target.timeout : RESOLVE_TIMEOUT;
+            new DependencyMeasurement(cli.environment(flags), bound).measure(model).ifPresent(p::dependencies);
+        }
         if (backend.instanceType != null) {
             p.instanceType(backend.instanceType);
         }

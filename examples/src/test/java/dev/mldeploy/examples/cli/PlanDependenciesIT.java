@@ -141,6 +141,24 @@ class PlanDependenciesIT {
     }
 
     @Test
+    void deployAuto_countsTheDependencies_soAModelWhoseDependenciesCannotBeZippedIsNotPlacedOnLambdaZip()
+            throws IOException {
+        house.sdist("c-ext-sdist", "1.0", Map.of(
+                "setup.py", "from setuptools import setup, Extension\nsetup(name='c-ext-sdist', version='1.0', "
+                        + "ext_modules=[Extension('c_ext_sdist', ['c_ext_sdist.c'])])\n",
+                "c_ext_sdist.c", "#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "
+                        + "\"c_ext_sdist\", NULL, -1, NULL};\nPyMODINIT_FUNC PyInit_c_ext_sdist(void) "
+                        + "{ return PyModule_Create(&m); }\n"));
+        Files.writeString(model.resolve("requirements.txt"), "c-ext-sdist\n");
+        // --instance-type is SageMaker's: the refusal names the candidate auto chose, before anything is deployed
+        Cli.Result r = cli(house.pipEnvironment()).run("deploy", "--target", "auto", "--model", model.toString(),
+                "--instance-type", "ml.m5.large");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().contains("(chosen by --target auto as lambda:image)"), r::toString);
+        assertEquals(0, leftOverResolutions());
+    }
+
+    @Test
     void plan_withNoResolve_estimatesFromTheInterpretersInstalledPackages() throws IOException {
         Files.writeString(model.resolve("requirements.txt"), "pip\nno-such-dist-anywhere\n");  // every Python has pip
         Cli.Result r = cli(Map.of()).run("plan", "--model", model.toString(), "--target", "lambda", "--no-resolve",
