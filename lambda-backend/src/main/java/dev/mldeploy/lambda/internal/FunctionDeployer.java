@@ -13,7 +13,6 @@ import dev.mldeploy.bundle.SourceTree;
 import dev.mldeploy.bundle.SpecFingerprint;
 import dev.mldeploy.spi.DeployContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +59,7 @@ public final class FunctionDeployer {
     private final FunctionWaiter waiter;
     private final CodeUploader uploader;
     private final LayerPublisher layers;
+    private final FunctionTagger tagger;
 
     public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
         this.config = config;
@@ -70,6 +70,7 @@ public final class FunctionDeployer {
         this.waiter = new FunctionWaiter(lambda, config.pollInterval(), config.rolePropagationTimeout());
         this.uploader = new CodeUploader(config, clients);
         this.layers = new LayerPublisher(lambda);
+        this.tagger = new FunctionTagger(lambda, config.createRole());
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
@@ -282,7 +283,8 @@ public final class FunctionDeployer {
             int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0
                     : aliases.provisioned(name, budget);
             aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, budget, ctx);
-            retag(existing, name, hash, created.store, s.userTags(), budget);
+            tagger.retag(existing, name, hash, created.store == null ? null : created.store.bucket(), s.userTags(),
+                    budget);
             Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
                     + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
@@ -346,26 +348,6 @@ public final class FunctionDeployer {
             lambda.deleteFunctionConcurrency(b -> budget.on(b).functionName(name));
         } else {
             lambda.putFunctionConcurrency(b -> budget.on(b).functionName(name).reservedConcurrentExecutions(want));
-        }
-    }
-
-    private void retag(GetFunctionResponse existing, String name, String hash, PackageStore store,
-                       Map<String, String> userTags, CallBudget budget) {
-        Map<String, String> want = new HashMap<>(FunctionRequests.functionTags(name, hash, config.createRole()
-                || "true".equals(existing.tags().get(Tags.ROLE_CREATED)), store == null ? null : store.bucket(),
-                userTags));
-        existing.tags().forEach((k, v) -> {
-            if (k.equals(Tags.BUCKET) && !want.containsKey(k)) {
-                want.put(k, v); // packages uploaded before stay known to undeploy
-            }
-        });
-        List<String> gone = existing.tags().keySet().stream().filter(k -> !want.containsKey(k)).toList();
-        String arn = existing.configuration().functionArn();
-        if (!gone.isEmpty()) {
-            lambda.untagResource(b -> budget.on(b).resource(arn).tagKeys(gone));
-        }
-        if (!want.equals(existing.tags())) {
-            lambda.tagResource(b -> budget.on(b).resource(arn).tags(want));
         }
     }
 }
