@@ -78,12 +78,7 @@ class LambdaLayerIT {
     /** The wheelhouse pip installs from: a package with a host build and two Lambda builds, and pure ones. */
     static Wheelhouse wheelhouse(Path directory) {
         Wheelhouse house = Wheelhouse.at(directory);
-        house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(Path.of(python())))
-                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_aarch64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-aarch64'\n").build();
+        house.whichBuild(Path.of(python()));
         house.wheel("plain-helper", "2.0").file("plain_helper.py", "VALUE = 42\n").build();
         house.wheel("plain-helper", "2.1").file("plain_helper.py", "VALUE = 43\n").build();
         byte[] noise = new byte[256 * 1024];

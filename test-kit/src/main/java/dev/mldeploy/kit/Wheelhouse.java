@@ -36,6 +36,8 @@ import java.util.zip.ZipOutputStream;
  * call gives the same bytes.
  */
 public final class Wheelhouse {
+    /** The distribution {@link #whichBuild} writes. */
+    public static final String WHICH_BUILD = "which-build";
     private static final FileTime EPOCH = FileTime.fromMillis(315532800000L);  // 1980-01-01, zip's earliest
     private final Path directory;
 
@@ -73,6 +75,35 @@ public final class Wheelhouse {
     /** Starts a wheel of {@code distribution} at {@code version}. */
     public WheelBuilder wheel(String distribution, String version) {
         return new WheelBuilder(distribution, version);
+    }
+
+    /**
+     * Writes the package {@code which-build} 1.0 in three builds whose module {@code which_build} says which build it
+     * is ({@code BUILD = 'host'}, {@code 'lambda-x86_64'}, {@code 'lambda-aarch64'}): one tagged for
+     * {@code hostPython} ({@link #hostTag}) and two for Lambda's python3.12 ({@code cp312-cp312-manylinux2014_x86_64}
+     * and {@code _aarch64}). A test that imports it proves which platform a target resolved for.
+     */
+    public Wheelhouse whichBuild(Path hostPython) {
+        wheel(WHICH_BUILD, "1.0").tag(hostTag(hostPython)).file("which_build/__init__.py", "BUILD = 'host'\n").build();
+        wheel(WHICH_BUILD, "1.0").tag("cp312-cp312-manylinux2014_x86_64")
+                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
+        wheel(WHICH_BUILD, "1.0").tag("cp312-cp312-manylinux2014_aarch64")
+                .file("which_build/__init__.py", "BUILD = 'lambda-aarch64'\n").build();
+        return this;
+    }
+
+    /**
+     * Writes a source distribution of {@code distribution} 1.0 whose {@code setup.py} compiles a C extension: no
+     * platform but the build machine's can use what it builds, so a resolver for another platform must refuse it.
+     */
+    public Path cExtensionSdist(String distribution) {
+        String module = normalize(distribution);
+        return sdist(distribution, "1.0", Map.of(
+                "setup.py", "from setuptools import setup, Extension\nsetup(name='" + distribution + "', version='1.0', "
+                        + "ext_modules=[Extension('" + module + "', ['" + module + ".c'])])\n",
+                module + ".c", "#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, \""
+                        + module + "\", NULL, -1, NULL};\nPyMODINIT_FUNC PyInit_" + module + "(void) "
+                        + "{ return PyModule_Create(&m); }\n"));
     }
 
     /**

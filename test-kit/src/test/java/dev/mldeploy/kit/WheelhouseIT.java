@@ -22,12 +22,7 @@ class WheelhouseIT {
 
     private Wheelhouse twoBuilds() {
         Wheelhouse house = Wheelhouse.at(tmp.resolve("wheels"));
-        house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(PYTHON))
-                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_aarch64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-aarch64'\n").build();
+        house.whichBuild(PYTHON);
         house.wheel("plain-helper", "2.0").file("plain_helper.py", "VALUE = 42\n").build();
         return house;
     }

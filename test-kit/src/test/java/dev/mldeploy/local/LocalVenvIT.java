@@ -66,10 +66,7 @@ class LocalVenvIT {
     void wheelhouse() {
         home = tmp.resolve("home");
         wheels = Wheelhouse.at(tmp.resolve("wheels"));
-        wheels.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(Path.of(PYTHON)))
-                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
-        wheels.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
+        wheels.whichBuild(Path.of(PYTHON));
         wheels.wheel("plain-helper", "2.0").file("plain_helper.py", "VALUE = 42\n").build();
     }
 

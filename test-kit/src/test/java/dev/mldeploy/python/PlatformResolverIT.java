@@ -34,12 +34,7 @@ class PlatformResolverIT {
     @BeforeEach
     void wheelhouse() {
         house = Wheelhouse.at(tmp.resolve("wheels"));
-        house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(PYTHON))
-                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_aarch64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-aarch64'\n").build();
+        house.whichBuild(PYTHON);
         house.wheel("big-helper", "3.1").file("big_helper/__init__.py", "DATA = '" + "x".repeat(20_000) + "'\n")
                 .build();
         house.wheel("small-helper", "0.2").file("small_helper.py", "VALUE = 42\n").build();
@@ -47,12 +42,7 @@ class PlatformResolverIT {
                 "setup.py", "from setuptools import setup\nsetup(name='pure-sdist', version='1.0', "
                         + "py_modules=['pure_sdist'])\n",
                 "pure_sdist.py", "WHERE = 'built from source'\n"));
-        house.sdist("c-ext-sdist", "1.0", Map.of(
-                "setup.py", "from setuptools import setup, Extension\nsetup(name='c-ext-sdist', version='1.0', "
-                        + "ext_modules=[Extension('c_ext_sdist', ['c_ext_sdist.c'])])\n",
-                "c_ext_sdist.c", "#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "
-                        + "\"c_ext_sdist\", NULL, -1, NULL};\nPyMODINIT_FUNC PyInit_c_ext_sdist(void) "
-                        + "{ return PyModule_Create(&m); }\n"));
+        house.cExtensionSdist("c-ext-sdist");
     }
 
     private ResolvedDependencies resolve(String requirements, Architecture arch, Path target) throws Exception {

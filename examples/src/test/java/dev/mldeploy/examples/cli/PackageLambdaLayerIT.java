@@ -33,10 +33,7 @@ class PackageLambdaLayerIT {
     @BeforeEach
     void modelWithRequirements() throws IOException {
         house = Wheelhouse.at(tmp.resolve("wheels"));
-        house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(PYTHON))
-                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
+        house.whichBuild(PYTHON);
         model = Files.createDirectories(tmp.resolve("deps-model"));
         Files.writeString(model.resolve("inference.py"), "import which_build\n\ndef model_fn(d):\n    return 1\n\n"
                 + "def predict_fn(x, m):\n    return which_build.BUILD\n");

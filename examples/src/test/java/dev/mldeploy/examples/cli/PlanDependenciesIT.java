@@ -32,10 +32,7 @@ class PlanDependenciesIT {
     @BeforeEach
     void modelWithRequirements() throws IOException {
         house = Wheelhouse.at(tmp.resolve("wheels"));
-        house.wheel("which-build", "1.0").tag(Wheelhouse.hostTag(PYTHON))
-                .file("which_build/__init__.py", "BUILD = 'host'\n").build();
-        house.wheel("which-build", "1.0").tag("cp312-cp312-manylinux2014_x86_64")
-                .file("which_build/__init__.py", "BUILD = 'lambda-x86_64'\n").build();
+        house.whichBuild(PYTHON);
         house.wheel("big-helper", "3.1").file("big_helper/__init__.py", "DATA = '" + "x".repeat(40_000) + "'\n")
                 .build();
         model = Files.createDirectories(tmp.resolve("deps-model"));
@@ -123,12 +120,7 @@ class PlanDependenciesIT {
 
     @Test
     void plan_whenARequirementIsACExtensionSdist_rejectsLambdaZipNamingIt() {
-        house.sdist("c-ext-sdist", "1.0", Map.of(
-                "setup.py", "from setuptools import setup, Extension\nsetup(name='c-ext-sdist', version='1.0', "
-                        + "ext_modules=[Extension('c_ext_sdist', ['c_ext_sdist.c'])])\n",
-                "c_ext_sdist.c", "#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "
-                        + "\"c_ext_sdist\", NULL, -1, NULL};\nPyMODINIT_FUNC PyInit_c_ext_sdist(void) "
-                        + "{ return PyModule_Create(&m); }\n"));
+        house.cExtensionSdist("c-ext-sdist");
         try {
             Files.writeString(model.resolve("requirements.txt"), "c-ext-sdist\n");
         } catch (IOException e) {
@@ -143,12 +135,7 @@ class PlanDependenciesIT {
     @Test
     void deployAuto_countsTheDependencies_soAModelWhoseDependenciesCannotBeZippedIsNotPlacedOnLambdaZip()
             throws IOException {
-        house.sdist("c-ext-sdist", "1.0", Map.of(
-                "setup.py", "from setuptools import setup, Extension\nsetup(name='c-ext-sdist', version='1.0', "
-                        + "ext_modules=[Extension('c_ext_sdist', ['c_ext_sdist.c'])])\n",
-                "c_ext_sdist.c", "#include <Python.h>\nstatic struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "
-                        + "\"c_ext_sdist\", NULL, -1, NULL};\nPyMODINIT_FUNC PyInit_c_ext_sdist(void) "
-                        + "{ return PyModule_Create(&m); }\n"));
+        house.cExtensionSdist("c-ext-sdist");
         Files.writeString(model.resolve("requirements.txt"), "c-ext-sdist\n");
         // --instance-type is SageMaker's: the refusal names the candidate auto chose, before anything is deployed
         Cli.Result r = cli(house.pipEnvironment()).run("deploy", "--target", "auto", "--model", model.toString(),
