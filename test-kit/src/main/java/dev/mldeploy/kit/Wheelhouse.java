@@ -140,12 +140,12 @@ public final class Wheelhouse {
     }
 
     /**
-     * An interpreter that can build wheels from source distributions with no index: it has setuptools and the
-     * {@code wheel} package that setuptools before 70.1 needs for {@code bdist_wheel} (this machine's pyenv Python
-     * lacks it; Debian's {@code /usr/bin/python3} has it). Tries {@code MLDEPLOY_PYTHON}, {@code python3}, then
-     * {@code /usr/bin/python3}.
-     *
-     * @throws IllegalStateException when none can
+     * The interpreter the dependency tests run pip with: the first of {@code MLDEPLOY_PYTHON}, {@code python3} and
+     * {@code /usr/bin/python3} that can also build wheels from source distributions with no index (it has
+     * setuptools and the {@code wheel} package that setuptools before 70.1 needs for {@code bdist_wheel}; this
+     * machine's pyenv Python lacks it, Debian's {@code /usr/bin/python3} has it with python3-pip), else the first
+     * that runs at all. A test that builds a source distribution checks {@link #canBuildWheels(Path)} first and is
+     * skipped, saying what to install, when it cannot.
      */
     public static Path wheelBuildingPython() {
         List<String> candidates = new ArrayList<>();
@@ -156,15 +156,28 @@ public final class Wheelhouse {
         candidates.add("python3");
         candidates.add("/usr/bin/python3");
         for (String c : candidates) {
-            try {
-                runPython(Path.of(c), "import setuptools, wheel, pip");
+            if (canBuildWheels(Path.of(c))) {
                 return Path.of(c);
-            } catch (IllegalStateException | UncheckedIOException e) {
-                // not this one: try the next
             }
         }
-        throw new IllegalStateException("no interpreter among " + candidates + " has pip, setuptools and wheel; "
-                + "install the 'wheel' package into one or set MLDEPLOY_PYTHON");
+        return Path.of(candidates.get(0));
+    }
+
+    /** Whether {@code python} has pip, setuptools and wheel, so pip can build a source distribution offline. */
+    public static boolean canBuildWheels(Path python) {
+        try {
+            runPython(python, "import setuptools, wheel, pip");
+            return true;
+        } catch (IllegalStateException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** The reason a test that needs {@link #canBuildWheels(Path)} gives when it is skipped. */
+    public static String cannotBuildWheels(Path python) {
+        return python + " cannot build wheels from source distributions (it lacks setuptools or the 'wheel' "
+                + "package): install them (on Debian: apt-get install python3-pip, as .ci/run does) or set "
+                + "MLDEPLOY_PYTHON to an interpreter that has them";
     }
 
     private static String runPython(Path python, String code) {

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,9 @@ class LocalVenvIT {
 
     @BeforeEach
     void wheelhouse() {
+        // Debian's python3 makes virtual environments only with python3-venv (ensurepip); skip, saying so, without
+        Assumptions.assumeTrue(canMakeVirtualEnvironments(), PYTHON + " cannot make virtual environments (no venv or "
+                + "ensurepip module): install them (on Debian: apt-get install python3-venv) or set MLDEPLOY_PYTHON");
         home = tmp.resolve("home");
         wheels = Wheelhouse.at(tmp.resolve("wheels"));
         wheels.whichBuild(Path.of(PYTHON));
@@ -299,5 +303,18 @@ class LocalVenvIT {
 
         assertFalse(Files.exists(home.resolve("venvs")), "no environment, no cache");
         assertTrue(any(dependencyMessages(), "names no package"), dependencyMessages().toString());
+    }
+
+    private static boolean canMakeVirtualEnvironments() {
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import venv, ensurepip").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

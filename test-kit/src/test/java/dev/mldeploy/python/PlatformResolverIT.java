@@ -2,6 +2,7 @@ package dev.mldeploy.python;
 
 import dev.mldeploy.Architecture;
 import dev.mldeploy.kit.Wheelhouse;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,7 @@ class PlatformResolverIT {
 
     @Test
     void resolve_whenOnlyAPurePythonSdistExists_buildsAndInstallsIt() throws Exception {
+        Assumptions.assumeTrue(Wheelhouse.canBuildWheels(PYTHON), Wheelhouse.cannotBuildWheels(PYTHON));
         Path target = tmp.resolve("pure");
         ResolvedDependencies r = resolve("pure-sdist==1.0\nsmall-helper\n", Architecture.ARM64, target);
         assertEquals("WHERE = 'built from source'\n", Files.readString(target.resolve("pure_sdist.py")));
@@ -82,6 +84,7 @@ class PlatformResolverIT {
 
     @Test
     void resolve_whenAnSdistHasACExtension_refusesNamingThePackageAndTheWaysOut() throws Exception {
+        Assumptions.assumeTrue(Wheelhouse.canBuildWheels(PYTHON), Wheelhouse.cannotBuildWheels(PYTHON));
         Path target = tmp.resolve("cext");
         DependencyInstallException e = assertThrows(DependencyInstallException.class,
                 () -> resolve("small-helper\nc-ext-sdist\n", Architecture.X86_64, target));

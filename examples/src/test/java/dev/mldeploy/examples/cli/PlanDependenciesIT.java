@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,7 @@ class PlanDependenciesIT {
 
     @Test
     void plan_whenARequirementIsACExtensionSdist_rejectsLambdaZipNamingIt() {
+        Assumptions.assumeTrue(Wheelhouse.canBuildWheels(PYTHON), Wheelhouse.cannotBuildWheels(PYTHON));
         house.cExtensionSdist("c-ext-sdist");
         try {
             Files.writeString(model.resolve("requirements.txt"), "c-ext-sdist\n");
@@ -135,6 +137,7 @@ class PlanDependenciesIT {
     @Test
     void deployAuto_countsTheDependencies_soAModelWhoseDependenciesCannotBeZippedIsNotPlacedOnLambdaZip()
             throws IOException {
+        Assumptions.assumeTrue(Wheelhouse.canBuildWheels(PYTHON), Wheelhouse.cannotBuildWheels(PYTHON));
         house.cExtensionSdist("c-ext-sdist");
         Files.writeString(model.resolve("requirements.txt"), "c-ext-sdist\n");
         // --instance-type is SageMaker's: the refusal names the candidate auto chose, before anything is deployed
