@@ -2,7 +2,6 @@ package dev.mldeploy;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -23,7 +22,7 @@ import java.util.stream.Collectors;
  *
  * <p>Immutable; thread-safe.
  */
-public record DependencySizes(Basis basis, long bytes, List<Entry> packages, String detail) {
+public record DependencySizes(Basis basis, long bytes, List<PackageSize> packages, String detail) {
     /** How many packages a reason names. */
     public static final int NAMED_IN_REASONS = 5;
 
@@ -53,23 +52,6 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
         }
     }
 
-    /**
-     * One distribution's share.
-     *
-     * @param name    as its metadata spells it
-     * @param version its version
-     * @param bytes   its installed bytes
-     */
-    public record Entry(String name, String version, long bytes) {
-        public Entry {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(version, "version");
-            if (bytes < 0) {
-                throw new IllegalArgumentException("bytes must be at least 0, was " + bytes);
-            }
-        }
-    }
-
     public DependencySizes {
         Objects.requireNonNull(basis, "basis");
         Objects.requireNonNull(detail, "detail");
@@ -79,17 +61,16 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
         if ((basis == Basis.UNKNOWN || basis == Basis.REFUSED) && bytes != 0) {
             throw new IllegalArgumentException("an " + basis.word() + " size has no bytes, was " + bytes);
         }
-        packages = packages.stream().sorted(Comparator.comparingLong(Entry::bytes).reversed()
-                .thenComparing(Entry::name, String.CASE_INSENSITIVE_ORDER)).toList();
+        packages = packages.stream().sorted(PackageSize.LARGEST_FIRST).toList();
     }
 
     /** Sizes measured after resolving for the platform {@code detail} names. */
-    public static DependencySizes measured(long bytes, List<Entry> packages, String detail) {
+    public static DependencySizes measured(long bytes, List<PackageSize> packages, String detail) {
         return new DependencySizes(Basis.MEASURED, bytes, packages, detail);
     }
 
     /** Sizes estimated as {@code detail} says. */
-    public static DependencySizes estimated(long bytes, List<Entry> packages, String detail) {
+    public static DependencySizes estimated(long bytes, List<PackageSize> packages, String detail) {
         return new DependencySizes(Basis.ESTIMATED, bytes, packages, detail);
     }
 
@@ -112,7 +93,7 @@ public record DependencySizes(Basis basis, long bytes, List<Entry> packages, Str
     }
 
     /** The {@code n} largest packages. */
-    public List<Entry> largest(int n) {
+    public List<PackageSize> largest(int n) {
         return packages.subList(0, Math.min(Math.max(0, n), packages.size()));
     }
 

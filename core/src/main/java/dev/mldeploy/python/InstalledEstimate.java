@@ -1,5 +1,7 @@
 package dev.mldeploy.python;
 
+import dev.mldeploy.PackageSize;
+
 import dev.mldeploy.spi.Json;
 
 import java.time.Duration;
@@ -71,7 +73,7 @@ public final class InstalledEstimate {
     public record Estimate(String interpreter, long totalBytes, List<PackageSize> packages, List<String> missing) {
         public Estimate {
             Objects.requireNonNull(interpreter, "interpreter");
-            packages = packages.stream().sorted(ResolvedDependencies.LARGEST_FIRST).toList();
+            packages = packages.stream().sorted(PackageSize.LARGEST_FIRST).toList();
             missing = List.copyOf(missing);
         }
     }

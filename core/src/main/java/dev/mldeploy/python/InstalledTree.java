@@ -1,5 +1,7 @@
 package dev.mldeploy.python;
 
+import dev.mldeploy.PackageSize;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,8 @@
 package dev.mldeploy.python;
 
+import dev.mldeploy.PackageSize;
+
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,16 +14,13 @@ import java.util.Objects;
  * @param packages   each installed distribution's bytes, largest first (equal sizes by name)
  */
 public record ResolvedDependencies(Path directory, long totalBytes, List<PackageSize> packages) {
-    /** Largest first, then by name: the order reasons and tables list them in. */
-    static final Comparator<PackageSize> LARGEST_FIRST = Comparator.comparingLong(PackageSize::bytes).reversed()
-            .thenComparing(PackageSize::name, String.CASE_INSENSITIVE_ORDER);
 
     public ResolvedDependencies {
         Objects.requireNonNull(directory, "directory");
         if (totalBytes < 0) {
             throw new IllegalArgumentException("totalBytes must be at least 0, was " + totalBytes);
         }
-        packages = packages.stream().sorted(LARGEST_FIRST).toList();
+        packages = packages.stream().sorted(PackageSize.LARGEST_FIRST).toList();
     }
 
     /** The {@code n} largest distributions (all of them when there are fewer). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.CandidateEvaluation;
 import dev.mldeploy.DependencySizes;
+import dev.mldeploy.PackageSize;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.PlacementOptions;
 import java.nio.file.Files;
@@ -32,9 +33,9 @@ class LambdaDependencySizeTest {
 
     private static DependencySizes torch() {
         return DependencySizes.measured(1946 * MB + 38 * MB + 5 * MB, List.of(
-                new DependencySizes.Entry("numpy", "2.1.3", 38 * MB),
-                new DependencySizes.Entry("torch", "2.5.1", 1946 * MB),
-                new DependencySizes.Entry("filelock", "3.16.1", 5 * MB)), "resolved for python3.12 x86_64");
+                new PackageSize("numpy", "2.1.3", 38 * MB),
+                new PackageSize("torch", "2.5.1", 1946 * MB),
+                new PackageSize("filelock", "3.16.1", 5 * MB)), "resolved for python3.12 x86_64");
     }
 
     @Test
@@ -62,10 +63,10 @@ class LambdaDependencySizeTest {
     @Test
     void zip_whenCodeAndDependenciesFitTogether_isFeasible_andOneByteMoreIsNot() {
         long fits = 250 * MB - 2 * MB;
-        DependencySizes exact = DependencySizes.measured(fits, List.of(new DependencySizes.Entry("big", "1", fits)),
+        DependencySizes exact = DependencySizes.measured(fits, List.of(new PackageSize("big", "1", fits)),
                 "resolved for python3.12 arm64");
         assertTrue(evaluate(LambdaProfile.Packaging.ZIP, ModelSpec.builder("m").build(), with(exact)).feasible());
-        DependencySizes over = DependencySizes.measured(fits + 1, List.of(new DependencySizes.Entry("big", "1",
+        DependencySizes over = DependencySizes.measured(fits + 1, List.of(new PackageSize("big", "1",
                 fits + 1)), "resolved for python3.12 arm64");
         CandidateEvaluation zip = evaluate(LambdaProfile.Packaging.ZIP, ModelSpec.builder("m").build(), with(over));
         assertFalse(zip.feasible());

@@ -1,5 +1,7 @@
 package dev.mldeploy.python;
 
+import dev.mldeploy.PackageSize;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package dev.mldeploy.python;
 
+import dev.mldeploy.PackageSize;
+
 import dev.mldeploy.Architecture;
 import dev.mldeploy.kit.Wheelhouse;
 import org.junit.jupiter.api.Assumptions;

@@ -7,7 +7,6 @@ import dev.mldeploy.DependencySizes;
 import dev.mldeploy.python.DependencyInstallException;
 import dev.mldeploy.python.InstalledEstimate;
 import dev.mldeploy.python.NoPlatformBuildException;
-import dev.mldeploy.python.PackageSize;
 import dev.mldeploy.python.Pip;
 import dev.mldeploy.python.PlatformResolver;
 import dev.mldeploy.python.PythonPlatform;
@@ -69,8 +68,8 @@ final class DependencyMeasurement {
         try {
             ResolvedDependencies r = new PlatformResolver(new Pip(python()), pipEnvironment())
                     .resolve(requirements.get(), platform, dir.resolve("python"), timeout, line -> { });
-            return Optional.of(DependencySizes.measured(r.totalBytes(), r.packages().stream()
-                    .map(DependencyMeasurement::entry).toList(), "resolved for Lambda " + platform.describe()));
+            return Optional.of(DependencySizes.measured(r.totalBytes(), r.packages(),
+                    "resolved for Lambda " + platform.describe()));
         } catch (NoPlatformBuildException e) {
             return Optional.of(DependencySizes.refused(firstLine(e.getMessage())));
         } catch (DependencyInstallException | dev.mldeploy.OperationTimeoutException e) {
@@ -94,8 +93,8 @@ final class DependencyMeasurement {
         if (e.isEmpty() || e.get().packages().isEmpty()) {
             return DependencySizes.unknown(why);
         }
-        return DependencySizes.estimated(e.get().totalBytes(), e.get().packages().stream()
-                .map(DependencyMeasurement::entry).toList(), why + "; estimated from the packages installed for "
+        return DependencySizes.estimated(e.get().totalBytes(), e.get().packages(), why
+                + "; estimated from the packages installed for "
                 + e.get().interpreter() + " on this machine" + (e.get().missing().isEmpty() ? ""
                 : ", which lacks " + String.join(", ", e.get().missing())));
     }
@@ -108,10 +107,6 @@ final class DependencyMeasurement {
             }
         });
         return env;
-    }
-
-    private static DependencySizes.Entry entry(PackageSize p) {
-        return new DependencySizes.Entry(p.name(), p.version(), p.bytes());
     }
 
     private static String firstLine(String message) {

@@ -3,7 +3,7 @@ package dev.mldeploy.lambda.internal;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.bundle.DeterministicZip;
-import dev.mldeploy.python.PackageSize;
+import dev.mldeploy.PackageSize;
 import dev.mldeploy.python.Pip;
 import dev.mldeploy.python.PlatformResolver;
 import dev.mldeploy.python.PythonPlatform;
@@ -53,7 +53,7 @@ public final class LayerPackager {
      */
     public record Layer(LambdaPackager.Package zip, List<PackageSize> packages) {
         public Layer {
-            packages = packages.stream().sorted(Comparator.comparingLong(PackageSize::bytes).reversed()).toList();
+            packages = packages.stream().sorted(PackageSize.LARGEST_FIRST).toList();
         }
     }
 

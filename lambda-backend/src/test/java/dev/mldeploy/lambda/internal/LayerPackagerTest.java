@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.InvalidSpecException;
-import dev.mldeploy.python.PackageSize;
+import dev.mldeploy.PackageSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package dev.mldeploy.python;
+package dev.mldeploy;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,10 @@ import java.util.Objects;
  * @param bytes   the bytes of the files it installed, at least 0
  */
 public record PackageSize(String name, String version, long bytes) {
+    /** Largest first, then by name: the order reasons and tables list packages in. */
+    public static final Comparator<PackageSize> LARGEST_FIRST = Comparator.comparingLong(PackageSize::bytes)
+            .reversed().thenComparing(PackageSize::name, String.CASE_INSENSITIVE_ORDER);
+
     public PackageSize {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
