@@ -103,7 +103,7 @@ class LambdaHandlerContractTest(unittest.TestCase):
     def test_csv_and_npy_round_trips(self):
         self.use(ECHO_ARRAYS)
         out = lambda_handler.handler({"body": "1,2\n3,4\n", "contentType": "text/csv", "accept": "text/csv"}, None)
-        self.assertEqual(("1,2\n3,4\n", "text/csv"), (out["body"], out["contentType"]))
+        self.assertEqual(("1.0,2.0\n3.0,4.0\n", "text/csv"), (out["body"], out["contentType"]), "as a float array")
         buf = io.BytesIO()
         np.save(buf, np.array([[1.5, -2.0]]))
         out = lambda_handler.handler({"body": base64.b64encode(buf.getvalue()).decode(), "isBase64Encoded": True,
@@ -143,7 +143,8 @@ class ServedUnchangedTest(ServerCase, unittest.TestCase):
         self.assertEqual((200, "application/x-npy"), (status, headers["content-type"]))
         self.assertEqual([0, 1, 2, 3], np.load(io.BytesIO(body)).tolist())
         status, headers, body = post(port, b"1,2\n", "text/csv", "text/csv")
-        self.assertEqual((200, b"1,2\n", "text/csv"), (status, body, headers["content-type"]))
+        self.assertEqual((200, b"1.0\n2.0\n", "text/csv"), (status, body, headers["content-type"]),
+                         "one row decodes to a 1-D float array, written one value a line as numpy.savetxt does")
 
     def test_lambda_serve_mode_reports_a_failing_model_fn_as_a_failed_start_with_the_traceback(self):
         p, port = self.start("fails-on-load", script="mldeploy_lambda.py")

@@ -1,8 +1,9 @@
 """Content types: the default decoders (request body -> data) and encoders (prediction -> body) of the SageMaker
 inference toolkit, without its numpy dependency.
 
-Decoders by Content-Type: JSON (and +json) -> Python objects, text/csv -> a list of rows (numbers parsed),
-text/* -> str, application/octet-stream -> bytes, application/x-npy -> numpy array and application/x-npz -> a dict
+Decoders by Content-Type: JSON (and +json) -> Python objects, text/csv -> with numpy importable and every field a
+number, a float array shaped as np.genfromtxt(body, delimiter=",") shapes it (the toolkit's decoder: rows x columns,
+1-D for one row or one column, an empty field NaN), otherwise a list of rows (numbers parsed), text/* -> str, application/octet-stream -> bytes, application/x-npy -> numpy array and application/x-npz -> a dict
 of arrays when numpy is importable. Anything else is UnsupportedContentTypeError (415); a body that does not parse
 is MalformedRequestError (400).
 
@@ -98,10 +99,18 @@ def _decode_json(body, content_type):
 
 def _decode_csv(body, content_type):
     try:
-        return [[_number(f.strip()) for f in row] for row in csv.reader(io.StringIO(_text(body, content_type)))
+        rows = [[_number(f.strip()) for f in row] for row in csv.reader(io.StringIO(_text(body, content_type)))
                 if row]
     except csv.Error as exc:
         raise MalformedRequestError("the request body is not valid CSV: %s" % exc)
+    if _np is None or not rows or not all(isinstance(f, (int, float)) or f == "" for row in rows for f in row):
+        return rows  # without numpy, or not all numbers (where the toolkit would guess a structured array)
+    for i, row in enumerate(rows[1:], start=2):
+        if len(row) != len(rows[0]):
+            raise MalformedRequestError("the CSV rows have different lengths: row %d has %d fields, row 1 has %d"
+                                        % (i, len(row), len(rows[0])))
+    array = _np.array([[_np.nan if f == "" else f for f in row] for row in rows], dtype=float)
+    return _np.squeeze(array)  # as np.genfromtxt returns it
 
 
 def _require_numpy(what):
