@@ -206,6 +206,13 @@ final class LocalInvoker implements Invoker {
                 throw refused.get();
             }
         }
+        if (status == 504 && "timeout".equals(errorKind)) {
+            throw new InvocationException("local model '" + name + "' did not answer within its maximum inference "
+                    + "time, so its server answered 504 and replaces the worker that ran it (its limit is the "
+                    + "spec's maxInferenceTime, rounded up to whole seconds, passed as "
+                    + LocalStarter.ENV_SERVER_TIMEOUT + "); raise maxInferenceTime or make the model faster; "
+                    + "its log: " + s.logFile(), null, status, false);
+        }
         if (status == 500 && errorKind != null) {
             Optional<? extends InvocationException> modelError = ModelErrorPayload.parse(LocalTarget.NAME, status,
                     body, s.logFile().toString(), null);

@@ -32,6 +32,8 @@ final class LocalStarter {
     /** The adapter exits with this status when its port was taken before it could bind it. */
     static final int EXIT_PORT_IN_USE = 75;
     static final String ADAPTER_DIR = "adapter";
+    /** The adapter's bound on one request (SageMaker's variable); past it the request is answered 504. */
+    static final String ENV_SERVER_TIMEOUT = "SAGEMAKER_MODEL_SERVER_TIMEOUT";
     static final String LOG_FILE = "server.log";
     /** The log kept from the previous process, and the one the adapter rotates into. */
     static final String PREVIOUS_LOG_FILE = "server.log.1";
@@ -140,7 +142,8 @@ final class LocalStarter {
     /**
      * The model process's environment: the deploying process's, without its AWS settings and credentials (except
      * what {@link LocalTarget#passEnvironment()} names) and without {@code MLDEPLOY_*}; then the spec's; then the
-     * adapter's own settings.
+     * adapter's own settings, with {@code SAGEMAKER_MODEL_SERVER_TIMEOUT} the spec's maximum inference time unless
+     * the deploying process's environment sets it (a spec cannot: the prefix is reserved).
      */
     static void environment(Map<String, String> env, Map<String, String> inherited, LocalTarget config,
                             ModelSpec spec, Path logFile) {
@@ -169,6 +172,17 @@ final class LocalStarter {
         env.put("MLDEPLOY_MAX_REQUEST_BYTES", Long.toString(LocalTarget.MAX_REQUEST_BYTES));
         // the target's setting wins over the spec's environment: it is how local runs choose their worker count
         env.put("SAGEMAKER_MODEL_SERVER_WORKERS", Integer.toString(config.workers()));
+        String timeout = env.get(ENV_SERVER_TIMEOUT);
+        if (timeout == null || timeout.isBlank()) {
+            // the server answers 504 past it, as the endpoint would; whole seconds, as SageMaker's variable takes
+            env.put(ENV_SERVER_TIMEOUT, Long.toString(serverTimeoutSeconds(spec.resources().maxInferenceTime())));
+        }
+    }
+
+    /** The spec's maximum inference time in whole seconds, rounded up (so never below it, and at least 1). */
+    static long serverTimeoutSeconds(java.time.Duration maxInferenceTime) {
+        long millis = maxInferenceTime.toMillis();
+        return Math.max(1, (millis + 999) / 1000);
     }
 
     private Process spawn(ModelSpec spec, Path source, String python, Path adapterDir, Path logFile, int port,

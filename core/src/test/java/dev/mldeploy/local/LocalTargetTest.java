@@ -86,6 +86,29 @@ class LocalTargetTest {
     }
 
     @Test
+    void environment_givesTheServerTheSpecsMaxInferenceTimeRoundedUpToWholeSeconds() throws Exception {
+        java.nio.file.Files.writeString(home.resolve("inference.py"), "def model_fn(d):\n    pass\n"
+                + "def predict_fn(x, m):\n    pass\n");
+        Map<String, String> env = new java.util.HashMap<>();
+        LocalStarter.environment(env, Map.of(), LocalTarget.builder().build(), dev.mldeploy.ModelSpec.builder("m")
+                .source(home).maxInferenceTime(Duration.ofMillis(2001)).build(), home.resolve("server.log"));
+        assertEquals("3", env.get("SAGEMAKER_MODEL_SERVER_TIMEOUT"));
+        assertEquals(1, LocalStarter.serverTimeoutSeconds(Duration.ofMillis(1)));
+        assertEquals(2, LocalStarter.serverTimeoutSeconds(Duration.ofSeconds(2)));
+        assertEquals(10, LocalStarter.serverTimeoutSeconds(dev.mldeploy.Resources.DEFAULT_MAX_INFERENCE_TIME));
+    }
+
+    @Test
+    void environment_whenTheDeployingEnvironmentSetsTheServerTimeout_keepsIt() throws Exception {
+        java.nio.file.Files.writeString(home.resolve("inference.py"), "def model_fn(d):\n    pass\n"
+                + "def predict_fn(x, m):\n    pass\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SAGEMAKER_MODEL_SERVER_TIMEOUT", "120"));
+        LocalStarter.environment(env, Map.of(), LocalTarget.builder().build(), dev.mldeploy.ModelSpec.builder("m")
+                .source(home).maxInferenceTime(Duration.ofSeconds(5)).build(), home.resolve("server.log"));
+        assertEquals("120", env.get("SAGEMAKER_MODEL_SERVER_TIMEOUT"), "the user's setting wins");
+    }
+
+    @Test
     void builder_whenValuesInvalid_failsSayingWhich() {
         assertTrue(assertThrows(InvalidConfigurationException.class,
                 () -> LocalTarget.builder().startupTimeout(Duration.ZERO)).getMessage().contains("startupTimeout"));
