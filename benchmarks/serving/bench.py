@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Serving benchmark: the mldeploy adapter against gunicorn, serving the same model hooks under the same load.
 
-    python3 benchmarks/serving/bench.py [--rounds 3] [--duration 10] [--warmup 3] [--workers N]
+    python3 benchmarks/serving/bench.py [--rounds 3] [--duration 10] [--warmup 3] [--workers N] [--adapter DIR]
                                         [--models cpu,sentiment] [--out DIR] [--python /usr/bin/python3]
 
 For each model (cpu: about 20 ms of pure-Python work a request; sentiment: the I/O-light sample model of
@@ -35,7 +35,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-ADAPTER_ENTRY = os.path.join(REPO, "core", "src", "main", "resources", "dev", "mldeploy", "adapter", "mldeploy_serve.py")
+ADAPTER_DIR = os.path.join(REPO, "core", "src", "main", "resources", "dev", "mldeploy", "adapter")
 WRK_SCRIPT = os.path.join(HERE, "wrk_report.lua")
 WSGI_DIR = HERE
 WRK_MARK = "MLDEPLOY_WRK "
@@ -193,7 +193,7 @@ def calibrate(python, cpu_ms):
 class Server(object):
     """One server process (its own session, so that stopping it stops its workers too)."""
 
-    def __init__(self, kind, model, workers, python, env, log_dir):
+    def __init__(self, kind, model, workers, python, env, log_dir, adapter_dir):
         self.kind = kind
         self.port = free_port()
         self.log_path = os.path.join(log_dir, "%s-%s-%d-%d.log" % (kind, model, workers, self.port))
@@ -202,7 +202,7 @@ class Server(object):
         if kind == ADAPTER:
             env["SAGEMAKER_MODEL_SERVER_WORKERS"] = str(workers)
             env.pop("MLDEPLOY_TOKEN_STDIN", None)
-            cmd = [python, ADAPTER_ENTRY, "serve", "--model-dir", model_dir, "--host", "127.0.0.1",
+            cmd = [python, os.path.join(adapter_dir, "mldeploy_serve.py"), "serve", "--model-dir", model_dir, "--host", "127.0.0.1",
                    "--port", str(self.port)]
         else:
             env["MLDEPLOY_BENCH_MODEL_DIR"] = model_dir
@@ -263,11 +263,11 @@ def _signal_group(pgid, sig):
         pass
 
 
-def start_server(kind, model, workers, python, env, log_dir, attempts=3):
+def start_server(kind, model, workers, python, env, log_dir, adapter_dir=ADAPTER_DIR, attempts=3):
     """A started, ready server; a new free port when the one chosen was taken in the meantime."""
     last = None
     for _ in range(attempts):
-        server = Server(kind, model, workers, python, env, log_dir)
+        server = Server(kind, model, workers, python, env, log_dir, adapter_dir)
         try:
             server.wait_ready()
             return server
@@ -292,7 +292,7 @@ def run_wrk(wrk, port, body_file, content_type, connections, seconds):
 def measure(args, kind, model, workers, env, body_file, reference, log_dir):
     spec = MODELS[model]
     connections = 2 * workers
-    server = start_server(kind, model, workers, args.python, env, log_dir)
+    server = start_server(kind, model, workers, args.python, env, log_dir, args.adapter)
     try:
         status, answer = server.invoke(spec["body"], spec["content_type"])
         if status != 200:
@@ -344,6 +344,8 @@ def parse_args(argv):
     p.add_argument("--cpu-ms", type=float, default=20.0, help="work of the cpu model per request, in ms (20)")
     p.add_argument("--python", default="/usr/bin/python3", help="the interpreter of both servers")
     p.add_argument("--wrk", default="/usr/bin/wrk")
+    p.add_argument("--adapter", default=ADAPTER_DIR,
+                   help="the adapter directory (holding mldeploy_serve.py) to measure; default this checkout's")
     p.add_argument("--out", default=os.path.join(REPO, "benchmarks", "target", "serving"),
                    help="directory for serving-benchmark.md, serving-benchmark.json and the servers' logs")
     args = p.parse_args(argv)
@@ -353,6 +355,9 @@ def parse_args(argv):
         p.error("unknown model(s) %s; known: %s" % (", ".join(unknown) or "(none)", ", ".join(MODELS)))
     if args.rounds < 1 or args.duration < 1 or args.workers < 1 or args.warmup < 0 or args.cpu_ms <= 0:
         p.error("--rounds, --duration and --workers must be at least 1, --warmup at least 0, --cpu-ms positive")
+    if not os.path.isfile(os.path.join(args.adapter, "mldeploy_serve.py")):
+        p.error("--adapter %s holds no mldeploy_serve.py" % args.adapter)
+    args.adapter = os.path.abspath(args.adapter)
     args.models = models
     return args
 
@@ -383,7 +388,7 @@ def main(argv=None):
                                                                 "platform.python_version())"], stdout=subprocess.PIPE,
                                                                stdin=subprocess.DEVNULL).stdout.decode().strip()),
             "gunicorn": gunicorn_version, "wrk": _wrk_version(args.wrk), "iterations": iterations,
-            "cpu_ms": args.cpu_ms, "load_before": _load(), "machine": platform.machine(), "workers": args.workers}
+            "cpu_ms": args.cpu_ms, "adapter": args.adapter, "load_before": _load(), "machine": platform.machine(), "workers": args.workers}
     counts = sorted({1, args.workers})
     runs = []
     reference = {}

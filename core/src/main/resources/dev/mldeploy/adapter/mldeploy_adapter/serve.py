@@ -3,8 +3,9 @@
 The parent binds the port, forks SAGEMAKER_MODEL_SERVER_WORKERS workers (default: the CPUs this process may use)
 that accept on the shared socket, replaces a worker that dies (and logs it), and on SIGTERM or SIGINT has every
 worker finish its requests in flight within DRAIN_SECONDS (SageMaker's 30 s grace) before it exits 0. Each worker
-loads the model once, then serves: GET /ping answers 200, POST /invocations runs the hooks; a worker takes a new
-connection only while no request of its own is in flight, so concurrent requests spread over the workers. With
+loads the model once, then serves: GET /ping answers 200, POST /invocations runs the hooks on the connection's thread
+(a watchdog thread answers the timeout); a worker takes a new connection only while no request of its own is in
+flight, so concurrent requests spread over the workers. With
 MLDEPLOY_PRELOAD_MODEL=true the parent loads the model before forking (the workers share it copy-on-write).
 
 Answers: a model error is 500 with {"errorType", "errorMessage", "stackTrace"} and X-Mldeploy-Error: model; a
@@ -38,8 +39,6 @@ import sys
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from http.server import BaseHTTPRequestHandler
 
 from . import errors
@@ -163,6 +162,73 @@ class ModelState(object):
         self.pid = os.getpid()  # the identity is the parent's: the process mldeploy started and recorded
 
 
+_MAX_HEADER_LINE = 65536  # http.client's limits
+_MAX_HEADERS = 100
+
+
+class Headers(object):
+    """A request's headers: case-insensitive get (the first of repeated names), as email.message.Message answers it,
+    without the cost of the email parser, which took about half of the server's time on a small request."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items):
+        self._items = items  # [(name, value)] in order
+
+    def get(self, name, default=None):
+        name = name.lower()
+        for key, value in self._items:
+            if key.lower() == name:
+                return value
+        return default
+
+    def __getitem__(self, name):
+        return self.get(name)
+
+    def __contains__(self, name):
+        return self.get(name) is not None
+
+    def keys(self):
+        return [k for k, _ in self._items]
+
+    def items(self):
+        return list(self._items)
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self):
+        return len(self._items)
+
+
+class HeaderError(ValueError):
+    def __init__(self, status, message):
+        ValueError.__init__(self, message)
+        self.status = status
+
+
+def read_headers(rfile):
+    """The header block after the request line, up to its empty line; raises HeaderError (431 or 400)."""
+    items = []
+    while True:
+        line = rfile.readline(_MAX_HEADER_LINE + 1)
+        if len(line) > _MAX_HEADER_LINE:
+            raise HeaderError(431, "Line too long")
+        if line in (b"\r\n", b"\n", b""):
+            return Headers(items)
+        if len(items) >= _MAX_HEADERS:
+            raise HeaderError(431, "Too many headers")
+        text = line.decode("iso-8859-1")
+        if text[0] in " \t" and items:  # an obsolete folded continuation line
+            name, value = items[-1]
+            items[-1] = (name, value + " " + text.strip())
+            continue
+        name, sep, value = text.partition(":")
+        if not sep or not name or name != name.strip():
+            raise HeaderError(400, "Bad header line")
+        items.append((name, value.strip()))
+
+
 class Handler(BaseHTTPRequestHandler):
     """One connection (keep-alive: many requests), on a thread of its worker."""
 
@@ -179,6 +245,60 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass  # no access log: it would cost time on every request
 
+    def parse_request(self):
+        """BaseHTTPRequestHandler.parse_request's checks, with the headers read by read_headers."""
+        self.command = None
+        self.request_version = version = self.default_request_version
+        self.close_connection = True
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        self.requestline = requestline
+        words = requestline.split()
+        if not words:
+            return False
+        if len(words) >= 3:
+            version = words[-1]
+            try:
+                if not version.startswith("HTTP/"):
+                    raise ValueError(version)
+                major, minor = version.split("/", 1)[1].split(".")
+                if len(major) > 10 or len(minor) > 10 or not (major.isdigit() and minor.isdigit()):
+                    raise ValueError(version)
+                number = (int(major), int(minor))
+            except ValueError:
+                self.send_error(400, "Bad request version (%r)" % version)
+                return False
+            self.request_version = version  # (before the 505, unlike the standard library: it has a status line)
+            if number >= (2, 0):
+                self.send_error(505, "Invalid HTTP version (%s)" % version)
+                return False
+            if number >= (1, 1):
+                self.close_connection = False
+        if not 2 <= len(words) <= 3:
+            self.send_error(400, "Bad request syntax (%r)" % requestline)
+            return False
+        command, path = words[:2]
+        if len(words) == 2:
+            self.close_connection = True
+            if command != "GET":
+                self.send_error(400, "Bad HTTP/0.9 request type (%r)" % command)
+                return False
+        self.command, self.path = command, path
+        if self.path.startswith("//"):
+            self.path = "/" + self.path.lstrip("/")
+        try:
+            self.headers = read_headers(self.rfile)
+        except HeaderError as exc:
+            self.send_error(exc.status, str(exc))
+            return False
+        connection = self.headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        if self.headers.get("Expect", "").lower() == "100-continue" and self.request_version >= "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
+
     def handle_one_request(self):
         try:
             BaseHTTPRequestHandler.handle_one_request(self)
@@ -188,12 +308,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
 
     def _begin(self):
+        self._timed_out = False
         self.idle = False
         self._started.set()
         self.server.begin()
 
     def _end(self):
-        self.server.end()
+        if not getattr(self, "_timed_out", False):  # a timed-out request was ended by the watchdog
+            self.server.end()
         self.idle = True
 
     def _authorized(self):
@@ -315,29 +437,33 @@ class Handler(BaseHTTPRequestHandler):
         if hooks is None:
             self._send_json(503, {"error": "model is loading"})
             return
-        timeout = self.server.state.timeout_seconds
-        future = self.server.executor.submit(hooks.invoke, body, self.headers.get("Content-Type"),
-                                             self.headers.get("Accept"), hooks.context(self.headers))
+        # the model runs on this thread (a hand-over to another would cost more than a fast model takes); the
+        # worker's watchdog answers 504 in its place if it runs past the timeout
+        self._deadline = time.monotonic() + self.server.state.timeout_seconds
+        self.server.watch(self)
         try:
-            out, content_type = future.result(timeout)
-        except FutureTimeout:
-            log("a request ran past %s=%g s; answered 504; this worker is retired once its other requests end"
-                % (ENV_TIMEOUT, timeout))
-            self.close_connection = True
-            message = ("the model did not answer within %g s (%s); the worker running it is replaced"
-                       % (timeout, ENV_TIMEOUT))
-            self._send_json(504, {"errorType": "ModelTimeout", "errorMessage": message, "statusCode": 504},
-                            {MODEL_ERROR_HEADER: "timeout"})
-            self.server.retire()
-            return
+            out, content_type = hooks.invoke(body, self.headers.get("Content-Type"), self.headers.get("Accept"),
+                                             hooks.context(self.headers))
+            answer = (200, out, content_type, None)
         except errors.RequestError as exc:
-            self._send(exc.status, exc.body(), "application/json", {MODEL_ERROR_HEADER: errors.REQUEST})
-            return
+            answer = (exc.status, exc.body(), "application/json", {MODEL_ERROR_HEADER: errors.REQUEST})
         except Exception as exc:  # noqa: BLE001 - every model error becomes the error body
             log("model raised %s (request failed with HTTP 500)" % type(exc).__name__)
-            self._send(500, errors.error_body(exc), "application/json", {MODEL_ERROR_HEADER: errors.MODEL})
-            return
-        self._send(200, out, content_type)
+            answer = (500, errors.error_body(exc), "application/json", {MODEL_ERROR_HEADER: errors.MODEL})
+        if self.server.unwatch(self):
+            self._send(*answer)
+        else:  # the watchdog answers 504 and counts the request as ended; this answer is too late
+            self._answered.wait(DRAIN_SECONDS)  # the connection closes only once the 504 is out
+            self.close_connection = True
+
+    def answer_timeout(self):
+        """The 504 the watchdog sends for a request still running (on the watchdog's thread)."""
+        timeout = self.server.state.timeout_seconds
+        self.close_connection = True
+        message = ("the model did not answer within %g s (%s); the worker running it is replaced"
+                   % (timeout, ENV_TIMEOUT))
+        self._send_json(504, {"errorType": "ModelTimeout", "errorMessage": message, "statusCode": 504},
+                        {MODEL_ERROR_HEADER: "timeout"})
 
 
 class Worker(object):
@@ -350,10 +476,12 @@ class Worker(object):
         self.pid = os.getpid()
         self.draining = False
         self.retired = False
-        self.executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="mldeploy-model")
         self._lock = threading.Condition()
         self._in_flight = 0
         self._handlers = set()
+        self._watched = set()  # handlers whose model runs, for the watchdog
+        self._watch_lock = threading.Lock()
+        self._watchdog = None
 
     def begin(self):
         with self._lock:
@@ -363,6 +491,50 @@ class Worker(object):
         with self._lock:
             self._in_flight -= 1
             self._lock.notify_all()
+
+    def watch(self, handler):
+        with self._watch_lock:
+            self._watched.add(handler)
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch_deadlines, name="mldeploy-watchdog", daemon=True)
+                self._watchdog.start()
+
+    def unwatch(self, handler):
+        """Whether the handler is still to answer: False when the watchdog answered 504 in its place."""
+        with self._watch_lock:
+            self._watched.discard(handler)
+            return not handler._timed_out
+
+    def _watch_deadlines(self):
+        """Wakes at the soonest deadline (every deadline is a fixed time after its start, so a request watched
+        later never has a sooner one), at least every _ACCEPT_POLL_SECONDS; a sleep rather than a condition, so
+        that ending a request never has to wake it."""
+        idle = min(_ACCEPT_POLL_SECONDS, self.state.timeout_seconds)
+        while True:
+            with self._watch_lock:
+                now = time.monotonic()
+                late = [h for h in self._watched if h._deadline <= now]
+                for h in late:
+                    self._watched.discard(h)
+                    h._answered = threading.Event()  # set once the 504 is out; the handler waits for it
+                    h._timed_out = True
+                soonest = min((h._deadline for h in self._watched), default=now + idle)
+            if not late:
+                time.sleep(max(0.001, min(soonest - now, _ACCEPT_POLL_SECONDS)))
+                continue
+            for h in late:
+                log("a request ran past %s=%g s; answered 504; this worker is retired once its other requests end"
+                    % (ENV_TIMEOUT, self.state.timeout_seconds))
+                try:
+                    h.answer_timeout()
+                except (OSError, ValueError):
+                    pass  # the client is gone
+                finally:
+                    h._answered.set()
+                self.retire()
+            with self._lock:
+                self._in_flight -= len(late)  # their threads cannot be stopped: the requests end here, for the drain
+                self._lock.notify_all()
 
     def retire(self):
         """After a timed-out request: take nothing more, finish the rest, exit for the parent to replace us."""
@@ -450,7 +622,6 @@ class LoadingResponder(object):
     so that the client's next connection reaches a worker."""
 
     draining = True  # every answer closes its connection
-    executor = None
 
     def __init__(self, listener, state):
         import copy
