@@ -91,6 +91,36 @@ def parse_wrk(output):
     }
 
 
+def session_cpu_seconds(sid, proc="/proc"):
+    """User + system CPU seconds of the live processes of session sid (a server and its workers), from /proc;
+    None where there is no /proc."""
+    try:
+        entries = os.listdir(proc)
+        ticks = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, AttributeError):
+        return None
+    total = 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(os.path.join(proc, entry, "stat")) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        # after the command: state ppid pgrp session ... utime (14th field of the line) stime (15th)
+        if int(fields[3]) == sid:
+            total += int(fields[11]) + int(fields[12])
+    return total / float(ticks)
+
+
+def cpu_per_request_ms(before, after, requests):
+    """The servers' CPU milliseconds per request over a run, or None when it was not measured."""
+    if before is None or after is None or requests <= 0:
+        return None
+    return (after - before) * 1000.0 / requests
+
+
 def order_of_round(index):
     """The servers in the order round `index` (from 0) runs them: adapter, gunicorn, then gunicorn, adapter, ..."""
     return [ADAPTER, GUNICORN] if index % 2 == 0 else [GUNICORN, ADAPTER]
@@ -109,9 +139,15 @@ def summarize(runs):
             "requests_per_second": statistics.median(r["requests_per_second"] for r in group),
             "p50_ms": statistics.median(r["p50_ms"] for r in group),
             "p99_ms": statistics.median(r["p99_ms"] for r in group),
+            "cpu_ms_per_request": _median_or_none([r.get("cpu_ms_per_request") for r in group]),
             "failed": sum(r["failed"] for r in group),
         }
     return summary
+
+
+def _median_or_none(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
 def ratios(summary, workers):
@@ -124,6 +160,10 @@ def ratios(summary, workers):
         value = s["requests_per_second"] / summary[(model, GUNICORN, n)]["requests_per_second"]
         out.append({"model": model, "workers": n, "ratio": "adapter / gunicorn", "value": value,
                     "target": TARGET_VS_GUNICORN, "met": value >= TARGET_VS_GUNICORN})
+        theirs = summary[(model, GUNICORN, n)].get("cpu_ms_per_request")
+        if s.get("cpu_ms_per_request") and theirs:
+            out.append({"model": model, "workers": n, "ratio": "server CPU per request, gunicorn / adapter",
+                        "value": theirs / s["cpu_ms_per_request"], "target": None, "met": None})
     for model in sorted({m for (m, _, _) in summary}):
         for server in (ADAPTER, GUNICORN):
             one, many = summary.get((model, server, 1)), summary.get((model, server, workers))
@@ -138,19 +178,24 @@ def ratios(summary, workers):
 
 
 def markdown(summary, ratio_rows, meta):
-    lines = ["| model | workers | connections | server | req/s | p50 ms | p99 ms |",
-             "|---|---:|---:|---|---:|---:|---:|"]
+    lines = ["| model | workers | connections | server | req/s | p50 ms | p99 ms | server CPU ms/request |",
+             "|---|---:|---:|---|---:|---:|---:|---:|"]
     for (model, server, n), s in sorted(summary.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
-        lines.append("| %s | %d | %d | %s | %.1f | %.1f | %.1f |" % (model, n, s["connections"], server,
-                                                                   s["requests_per_second"], s["p50_ms"], s["p99_ms"]))
+        cpu = s.get("cpu_ms_per_request")
+        lines.append("| %s | %d | %d | %s | %.1f | %.1f | %.1f | %s |"
+                     % (model, n, s["connections"], server, s["requests_per_second"], s["p50_ms"], s["p99_ms"],
+                        "-" if cpu is None else "%.3f" % cpu))
     lines += ["", "| model | ratio | value | target |", "|---|---|---:|---|"]
     for r in ratio_rows:
         target = "-" if r["target"] is None else "≥ %.1f (%s)" % (r["target"], "met" if r["met"] else "MISSED")
-        name = r["ratio"] + (" (N = %d)" % r["workers"] if r["ratio"] == "adapter / gunicorn" else "")
+        name = r["ratio"] + (" (N = %d)" % r["workers"] if "/ gunicorn" in r["ratio"] or "gunicorn /" in r["ratio"]
+                             else "")
         lines.append("| %s | %s | %.2f× | %s |" % (r["model"], name, r["value"], target))
     lines += ["", "Medians of %(rounds)d rounds of %(duration)g s (after %(warmup)g s of warm-up each), %(cpus)d CPUs, "
               "%(python)s, gunicorn %(gunicorn)s (sync workers), %(wrk)s; cpu model: %(iterations)d loop rounds "
-              "(%(cpu_ms)g ms calibrated); load average %(load_before)s before, %(load_after)s after." % meta]
+              "(%(cpu_ms)g ms calibrated); load average %(load_before)s before, %(load_after)s after. Server CPU: user + "
+              "system time of the server's processes over the measured run, per request (less sensitive than req/s "
+              "to other load on the machine)." % meta]
     return "\n".join(lines) + "\n"
 
 
@@ -304,7 +349,12 @@ def measure(args, kind, model, workers, env, body_file, reference, log_dir):
                              % (kind, answer[:200], model, expected[:200]))
         if args.warmup > 0:
             run_wrk(args.wrk, server.port, body_file, spec["content_type"], connections, args.warmup)
+        load = _load()
+        cpu_before = session_cpu_seconds(server.process.pid)
         result = run_wrk(args.wrk, server.port, body_file, spec["content_type"], connections, args.duration)
+        result["cpu_ms_per_request"] = cpu_per_request_ms(cpu_before, session_cpu_seconds(server.process.pid),
+                                                          result["requests"])
+        result["load_average"] = load
         if server.process.poll() is not None:
             raise BenchError("%s exited during the run; its log: %s" % (kind, server.log_path))
     finally:

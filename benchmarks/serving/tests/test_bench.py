@@ -23,9 +23,9 @@ MLDEPLOY_WRK {"requests": 1000, "duration_us": 10000000, "bytes": 122880, "error
 """
 
 
-def run(model, server, workers, rps, p50=1.0, p99=2.0, failed=0):
+def run(model, server, workers, rps, p50=1.0, p99=2.0, failed=0, cpu=None):
     return {"model": model, "server": server, "workers": workers, "connections": 2 * workers,
-            "requests_per_second": rps, "p50_ms": p50, "p99_ms": p99, "failed": failed}
+            "requests_per_second": rps, "p50_ms": p50, "p99_ms": p99, "failed": failed, "cpu_ms_per_request": cpu}
 
 
 class ParseWrkTest(unittest.TestCase):
@@ -57,7 +57,18 @@ class RoundsAndRatiosTest(unittest.TestCase):
         s = bench.summarize([run("cpu", "adapter", 2, 90, 30, 80), run("cpu", "adapter", 2, 100, 20, 60),
                              run("cpu", "adapter", 2, 300, 10, 70, failed=1)])
         self.assertEqual({"rounds": 3, "connections": 4, "requests_per_second": 100, "p50_ms": 20, "p99_ms": 70,
-                          "failed": 1}, s[("cpu", "adapter", 2)])
+                          "cpu_ms_per_request": None, "failed": 1}, s[("cpu", "adapter", 2)])
+
+    def test_the_cpu_per_request_is_the_median_of_the_rounds_that_measured_it(self):
+        s = bench.summarize([run("cpu", "adapter", 1, 50, cpu=20.0), run("cpu", "adapter", 1, 50, cpu=None),
+                             run("cpu", "adapter", 1, 50, cpu=22.0), run("cpu", "gunicorn", 1, 40, cpu=42.0)])
+        self.assertEqual(21.0, s[("cpu", "adapter", 1)]["cpu_ms_per_request"])
+        rows = {r["ratio"]: r for r in bench.ratios(s, 1)}
+        self.assertEqual(2.0, rows["server CPU per request, gunicorn / adapter"]["value"])
+        self.assertIsNone(rows["server CPU per request, gunicorn / adapter"]["target"])
+        self.assertEqual(0.5, bench.cpu_per_request_ms(1.0, 1.5, 1000))
+        self.assertIsNone(bench.cpu_per_request_ms(None, 1.5, 1000))
+        self.assertIsNone(bench.cpu_per_request_ms(1.0, 1.5, 0))
 
     def test_ratios_against_gunicorn_and_the_cpu_models_scaling_with_their_targets(self):
         s = bench.summarize([run("cpu", "adapter", 1, 50), run("cpu", "gunicorn", 1, 40),
@@ -86,9 +97,24 @@ class RoundsAndRatiosTest(unittest.TestCase):
                 "gunicorn": "20.1.0", "wrk": "wrk 4.1.0", "iterations": 1000, "cpu_ms": 20, "load_before": "0.1",
                 "load_after": "0.2"}
         table = bench.markdown(s, bench.ratios(s, 2), meta)
-        self.assertIn("| cpu | 2 | 4 | adapter | 85.0 | 40.0 | 80.0 |", table)
+        self.assertIn("| cpu | 2 | 4 | adapter | 85.0 | 40.0 | 80.0 | - |", table)
         self.assertIn("| cpu | adapter / gunicorn (N = 2) | 0.85× | ≥ 1.0 (MISSED) |", table)
         self.assertIn("Medians of 3 rounds", table)
+
+
+class SessionCpuTest(unittest.TestCase):
+    def test_sums_user_and_system_time_of_the_sessions_processes_only(self):
+        proc = tempfile.mkdtemp(prefix="proc")
+        ticks = os.sysconf("SC_CLK_TCK")
+        # pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+        for pid, comm, session, utime, stime in ((10, "python3", 10, ticks, ticks), (11, "a (b) c", 10, ticks, 0),
+                                                 (12, "other", 99, 50 * ticks, 0)):
+            os.makedirs(os.path.join(proc, str(pid)))
+            with open(os.path.join(proc, str(pid), "stat"), "w") as f:
+                f.write("%d (%s) S 1 %d %d 0 -1 0 0 0 0 0 %d %d 0 0\n" % (pid, comm, session, session, utime, stime))
+        os.makedirs(os.path.join(proc, "self"))
+        self.assertEqual(3.0, bench.session_cpu_seconds(10, proc))
+        self.assertIsNone(bench.session_cpu_seconds(10, os.path.join(proc, "missing")))
 
 
 class MissingToolTest(unittest.TestCase):
