@@ -1,7 +1,9 @@
 """The SageMaker-contract server's workers, as a process: parallel serving, replacement, drain, limits."""
+import http.client
 import json
 import os
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -133,6 +135,51 @@ class WorkersTest(ServerCase, unittest.TestCase):
         status, headers, _ = post(port, {})
         self.assertEqual(200, status, "a new worker serves")
         self.assertNotEqual(before, headers["x-mldeploy-worker"], "the timed-out worker was replaced")
+        self.assertTrue(wait_for(lambda: "retired after a request timed out" in self.read(log)))
+
+    def test_a_timed_out_models_late_result_is_never_sent_and_the_workers_other_request_finishes(self):
+        log, out = self.log_file()
+        p, port = self.start(None, model_dir=self.slow_model(), stdout=out,
+                             env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1", "SAGEMAKER_MODEL_SERVER_TIMEOUT": "2"})
+        self.wait_ready(port, p)
+        # two keep-alive connections of the one worker: x (raw, to see every byte) and y
+        x = socket.create_connection(("127.0.0.1", port), timeout=20)
+        self.addCleanup(x.close)
+        y = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        self.addCleanup(y.close)
+
+        def request(body):
+            data = json.dumps(body).encode()
+            return (b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(data)) + data
+
+        def read_until_closed(sock):
+            chunks = []
+            while True:
+                data = sock.recv(65536)
+                if not data:
+                    return b"".join(chunks)
+                chunks.append(data)
+
+        x.sendall(request({}))
+        first = b""
+        while not first.endswith(b"}"):
+            first += x.recv(65536)
+        y.request("POST", "/invocations", body=b"{}", headers={"Content-Type": "application/json"})
+        y_first = y.getresponse()
+        y_first.read()
+        worker = y_first.getheader("X-Mldeploy-Worker")
+        self.assertIn(("X-Mldeploy-Worker: %s" % worker).encode(), first, "both connections are the one worker's")
+        # x: 2.3 s, past the 2 s timeout; y, a second later: 1.6 s, within its own, still running when x's ends
+        x.sendall(request({"sleep": 2.3}))
+        time.sleep(1.0)
+        y.request("POST", "/invocations", body=b'{"sleep": 1.6}', headers={"Content-Type": "application/json"})
+        answered = read_until_closed(x)
+        y_answer = y.getresponse()
+        self.assertEqual(200, y_answer.status, "the worker's other request was answered")
+        self.assertEqual(worker, y_answer.getheader("X-Mldeploy-Worker"))
+        self.assertEqual(1, answered.count(b"HTTP/1.1 "), "one answer on x, never the late result: %r" % answered)
+        self.assertTrue(answered.startswith(b"HTTP/1.1 504 "), answered)
         self.assertTrue(wait_for(lambda: "retired after a request timed out" in self.read(log)))
 
     def test_a_body_over_sagemaker_max_payload_in_mb_answers_413(self):
