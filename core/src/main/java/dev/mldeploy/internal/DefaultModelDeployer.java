@@ -122,7 +122,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
         if (provider == null) {
             throw unknownTarget(targetName);
         }
-        return provider.packager().orElseThrow(() -> new InvalidConfigurationException("target '" + targetName
+        return provider.packager(context).orElseThrow(() -> new InvalidConfigurationException("target '" + targetName
                 + "' has nothing to package; targets that do: " + providers.values().stream()
                 .filter(p -> p.packager().isPresent()).map(TargetProvider::name).toList()))
                 .write(spec, outDir);

@@ -21,8 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code <home>/local/.locks/<name>.lock} between processes. The holder deletes the lock file before it releases
  * the lock, so none is left behind; a process that opened the file before it was deleted finds, once it holds the
  * lock, that the file it locked is deleted, and starts again on a new file.
+ *
+ * <p>Public for the other targets' caches on the same machine (the Lambda backend's dependency resolutions); not
+ * API.
  */
-final class StateLock implements AutoCloseable {
+public final class StateLock implements AutoCloseable {
     /** One in-JVM lock per lock file: two targets on the same home must exclude each other too. */
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
     private static final Duration RETRY = Duration.ofMillis(100);
@@ -48,7 +51,7 @@ final class StateLock implements AutoCloseable {
      * Takes the lock for {@code name} under {@code stateRoot}, waiting within the context's deadline;
      * {@code subject} names what it guards in progress and timeout messages (e.g. {@code environment 3f2a...}).
      */
-    static StateLock acquire(Path stateRoot, String name, String subject, DeployContext ctx) {
+    public static StateLock acquire(Path stateRoot, String name, String subject, DeployContext ctx) {
         Path file = stateRoot.resolve(".locks").resolve(name + ".lock").toAbsolutePath().normalize();
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         String what = "the lock on " + subject + " (" + file + ")";

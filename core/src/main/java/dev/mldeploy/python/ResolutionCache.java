@@ -87,6 +87,10 @@ public final class ResolutionCache {
                 // another process finished the same key first: its entry is as good as ours
             } catch (AtomicMoveNotSupportedException e) {
                 throw new UncheckedIOException("cannot rename within " + directory + " atomically", e);
+            } catch (java.nio.file.FileSystemException e) {
+                if (!Files.isDirectory(entry)) {
+                    throw e;
+                } // Linux reports a rename onto a full directory as a plain FileSystemException (ENOTEMPTY)
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -41,6 +41,17 @@ public interface TargetProvider extends TargetPlugin {
     }
 
     /**
+     * The packager for the configuration {@code context} describes (the deployer's environment, where the CLI's
+     * target options arrive as keys), checked as a deploy would check it, without building clients or calling
+     * anything remote. Default: {@link #packager()}, for targets whose artifacts do not depend on it.
+     *
+     * @throws dev.mldeploy.InvalidConfigurationException a value in {@code context} cannot work
+     */
+    default java.util.Optional<Packager> packager(TargetContext context) {
+        return packager();
+    }
+
+    /**
      * Creates the target. Fails fast with {@link dev.mldeploy.InvalidConfigurationException} when its configuration
      * cannot work (no region, malformed role ARN, ...), before any call that changes anything.
      */

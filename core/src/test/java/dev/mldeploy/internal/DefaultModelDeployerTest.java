@@ -503,4 +503,22 @@ class DefaultModelDeployerTest {
         verify(cloud, never()).rollback(any(), any());
         verify(local, never()).rollback(any(), any());
     }
+
+    @Test
+    void packageModel_asksTheProviderForThePackagerOfTheDeployersEnvironment() throws IOException {
+        TargetProvider p = provider("cloud", target("cloud"));
+        ArgumentCaptor<dev.mldeploy.spi.TargetContext> seen = ArgumentCaptor.forClass(
+                dev.mldeploy.spi.TargetContext.class);
+        Path written = tmp.resolve("out/artifact");
+        when(p.packager(seen.capture())).thenReturn(Optional.of((spec, out) -> List.of(written)));
+        Path model = Files.createDirectories(tmp.resolve("m"));
+        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
+                + "def predict_fn(x, m):\n    return x\n");
+        try (ModelDeployer d = ModelDeployer.builder().discoverProviders(false).provider(p).defaultTarget("cloud")
+                .environment(Map.of("MLDEPLOY_SAGEMAKER_FRAMEWORK", "xgboost")).build()) {
+            assertEquals(List.of(written), d.packageModel(ModelSpec.builder("m").source(model).build(), "cloud",
+                    tmp.resolve("out")));
+        }
+        assertEquals(Optional.of("xgboost"), seen.getValue().env("MLDEPLOY_SAGEMAKER_FRAMEWORK"));
+    }
 }

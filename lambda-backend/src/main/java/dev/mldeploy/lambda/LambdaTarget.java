@@ -55,7 +55,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Dependencies: a model with a {@code requirements.txt} gets them as a Lambda layer, resolved for the function's
  * runtime and architecture ({@link Builder#python(String)}'s pip, binary wheels only) and published only when no
- * version with the same content exists, so a change to the model's code uploads the code zip alone.
+ * version with the same content exists, so a change to the model's code uploads the code zip alone. The resolved
+ * dependencies are kept in {@link #dependencyCache()} ({@code <home>/resolutions}), keyed by the requirements'
+ * bytes, the runtime's Python version, the architecture and pip's configuration, so a redeploy with an unchanged
+ * {@code requirements.txt} runs no pip.
  *
  * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
  * Clients given to the builder are used as they are and never closed by mldeploy.
@@ -133,6 +136,7 @@ public final class LambdaTarget {
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
         b.python = settings.python();
         b.pipEnvironment.putAll(settings.pipEnvironment());
+        b.home = settings.home();
         return b;
     }
 
@@ -301,6 +305,20 @@ public final class LambdaTarget {
         return settings.pipEnvironment();
     }
 
+    /** The mldeploy home; default {@code ~/.mldeploy} ({@code MLDEPLOY_HOME}). */
+    public java.nio.file.Path home() {
+        return settings.home();
+    }
+
+    /**
+     * Where the resolved dependencies of layers are cached: {@code <home>/resolutions}, one directory per pip
+     * configuration, in it one per requirements content and platform. Never pruned by mldeploy; deleting it (or an
+     * entry in it) makes the next deploy resolve again.
+     */
+    public java.nio.file.Path dependencyCache() {
+        return settings.resolutionCache();
+    }
+
     @Override
     public String toString() {
         return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
@@ -337,6 +355,7 @@ public final class LambdaTarget {
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
         private String python;
         private final Map<String, String> pipEnvironment = new TreeMap<>();
+        private java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".mldeploy");
 
         private Builder() {
         }
@@ -520,6 +539,15 @@ public final class LambdaTarget {
         }
 
         /**
+         * The mldeploy home, default {@code ~/.mldeploy}: the resolved dependencies of layers are cached in its
+         * {@code resolutions} directory, next to the local target's state and environments.
+         */
+        public Builder home(java.nio.file.Path home) {
+            this.home = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @throws InvalidConfigurationException a value cannot work (malformed role ARN, unsupported runtime, ...)
@@ -535,7 +563,7 @@ public final class LambdaTarget {
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
                     callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
-                    pipEnvironment));
+                    pipEnvironment, home.toAbsolutePath().normalize()));
         }
 
         private static Duration positive(Duration d, String what) {

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  *       these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET},
  *       {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY},
  *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} and every {@code PIP_*} key (pip for the
- *       dependency layer), {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
+ *       dependency layer), {@code MLDEPLOY_HOME} (where resolved layers are cached), {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
  *       {@code MLDEPLOY_TIMEOUT} (deploy, undeploy);</li>
  *   <li>{@link #of(LambdaTarget)} serves a configuration built in code, as given.</li>
  * </ul>
@@ -40,6 +40,8 @@ public final class LambdaTargetProvider implements TargetProvider {
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
     /** The interpreter whose pip resolves the dependency layer (default {@code python3}). */
     public static final String PYTHON = "MLDEPLOY_PYTHON";
+    /** The mldeploy home (default {@code ~/.mldeploy}): resolved dependency layers are cached under it. */
+    public static final String HOME = "MLDEPLOY_HOME";
 
     /** The configuration given to {@link #of}, or null: configure from the environment at {@link #create}. */
     private final LambdaTarget target;
@@ -124,6 +126,14 @@ public final class LambdaTargetProvider implements TargetProvider {
         b.createBucket(flag(context, CREATE_BUCKET));
         context.env(RUNTIME).ifPresent(b::runtime);
         context.env(PYTHON).ifPresent(b::python);
+        context.env(HOME).ifPresent(h -> {
+            try {
+                b.home(java.nio.file.Path.of(h));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InvalidConfigurationException(HOME + "='" + h + "' is not a valid path: "
+                        + e.getMessage(), e);
+            }
+        });
         Map<String, String> pip = new TreeMap<>();
         context.environment().forEach((k, v) -> {
             if (k.startsWith("PIP_")) {

@@ -38,6 +38,8 @@ final class LambdaFixtures implements AutoCloseable {
     final LambdaClient lambda;
     final IamClient iam;
     final S3Client s3;
+    /** The mldeploy home of the targets made here (resolved layers are cached in it), not the user's. */
+    final Path home;
 
     /** A deployer with only {@code target}, as default, reaching the emulator. */
     ModelDeployer deployer(LambdaTarget target) {
@@ -47,6 +49,11 @@ final class LambdaFixtures implements AutoCloseable {
 
     LambdaFixtures(AwsEndpoint aws, ExecutionInterceptor... extra) {
         this.aws = aws;
+        try {
+            this.home = Files.createTempDirectory("mldeploy-lambda-home-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.lambda = LambdaClient.builder().endpointOverride(aws.endpoint()).region(aws.awsRegion())
                 .credentialsProvider(aws.credentialsProvider()).overrideConfiguration(o -> {
                     o.addExecutionInterceptor(faults);
@@ -64,7 +71,7 @@ final class LambdaFixtures implements AutoCloseable {
 
     /** A target on these clients, polling fast. */
     LambdaTarget.Builder target() {
-        return LambdaTarget.builder().lambdaClient(lambda).iamClient(iam).s3Client(s3)
+        return LambdaTarget.builder().lambdaClient(lambda).iamClient(iam).s3Client(s3).home(home)
                 .pollInterval(Duration.ofMillis(20)).rolePropagationTimeout(Duration.ofSeconds(5));
     }
 
@@ -128,6 +135,13 @@ final class LambdaFixtures implements AutoCloseable {
 
     @Override
     public void close() {
+        try (java.util.stream.Stream<Path> all = Files.walk(home)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the test home " + home, e);
+        }
         lambda.close();
         iam.close();
         s3.close();

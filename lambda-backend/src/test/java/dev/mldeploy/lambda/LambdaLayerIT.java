@@ -68,6 +68,8 @@ class LambdaLayerIT {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path home;
     LambdaFixtures fx;
     final Requests requests = new Requests();
 
@@ -152,7 +154,34 @@ class LambdaLayerIT {
     private LambdaTarget.Builder target() {
         // pip sees only the wheelhouse (PIP_NO_INDEX, PIP_FIND_LINKS), as the deployer's environment would give it
         return fx.target().createRole(true).runtime("python3.12").python(python())
-                .pipEnvironment(house.pipEnvironment());
+                .pipEnvironment(house.pipEnvironment()).home(home);
+    }
+
+    /** An interpreter that runs {@link #python()} and appends a line to {@code runs} each time it is started. */
+    static Path countingPython(Path dir, Path runs) throws IOException {
+        Path script = dir.resolve("counting-python");
+        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> '" + runs + "'\nexec '" + resolvedPython()
+                + "' \"$@\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    /** {@link #python()} as a path ({@code python3} looked up on PATH), for a script that execs it. */
+    static String resolvedPython() {
+        String p = python();
+        if (p.contains("/")) {
+            return p;
+        }
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(d, p))) {
+                return Path.of(d, p).toString();
+            }
+        }
+        return p;
+    }
+
+    static int lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
 
     private static DeployResult deploy(ModelDeployer d, ModelSpec spec) {
@@ -266,6 +295,58 @@ class LambdaLayerIT {
         assertEquals(List.of(), layerVersions("deps"));
         assertEquals(List.of(), fx.functions());
         assertFalse(fx.roles().contains("mldeploy-lambda-deps"), fx.roles().toString());
+    }
+
+    @Test
+    void deploy_whenRequirementsUnchanged_reusesTheCachedResolution_andRunsNoPip() throws Exception {
+        Path runs = dir.resolve("pip-runs.txt");
+        LambdaTarget t = target().python(countingPython(dir, runs).toString()).build();
+        ModelSpec first = ModelSpec.builder("cached").source(model(dir, "cached", REQUIREMENTS)).build();
+        ModelSpec second = ModelSpec.builder("cached2").source(model(dir, "cached2", REQUIREMENTS)).build();
+        try (ModelDeployer d = fx.deployer(t)) {
+            assertEquals(DeployResult.Change.CREATED, deploy(d, first).change());
+            int pipRuns = lines(runs);
+            assertTrue(pipRuns >= 1, "the first deploy resolves with pip");
+            List<Path> entries;
+            try (var s = Files.walk(t.dependencyCache(), 2)) {
+                entries = s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{64}")).toList();
+            }
+            assertEquals(1, entries.size(), entries.toString());
+            Path marker = entries.get(0).resolve("plain_helper.py");
+            java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(marker);
+
+            // the same model again: unchanged, and no pip run on the way
+            List<String> said = new ArrayList<>();
+            DeployResult again = d.deploy(first, DeployOptions.builder().timeout(Duration.ofMinutes(3))
+                    .progressListener(e -> said.add(e.message())).build());
+            assertEquals(DeployResult.Change.UNCHANGED, again.change(), again.message());
+            assertEquals(pipRuns, lines(runs), "no pip run for an unchanged requirements.txt");
+            assertTrue(said.stream().anyMatch(m -> m.startsWith("reusing cached resolution ")), said.toString());
+
+            // another model with the same requirements: its layer comes from the cache, the same bytes
+            fx.faults.clear();
+            assertEquals(DeployResult.Change.CREATED, deploy(d, second).change());
+            assertEquals(pipRuns, lines(runs), "no pip run for the same requirements on the same platform");
+            assertEquals(written, Files.getLastModifiedTime(marker), "the cache entry was not rewritten");
+            assertEquals(1, fx.faults.count("PublishLayerVersion"), fx.faults.calls().toString());
+            assertEquals(layerVersions("cached").get(0).description(), layerVersions("cached2").get(0).description(),
+                    "the same resolved files give the same layer content address");
+            assertEquals("BUILD = 'lambda-x86_64'\n", entry(requests.layers.get(1).content().zipFile()
+                    .asByteArray(), "python/which_build/__init__.py"));
+
+            // another architecture is another resolution
+            try (ModelDeployer arm = fx.deployer(t.toBuilder().architecture(dev.mldeploy.Architecture.ARM64)
+                    .build())) {
+                ModelSpec third = ModelSpec.builder("cachedarm").source(model(dir, "cachedarm", REQUIREMENTS))
+                        .build();
+                deploy(arm, third);
+                assertTrue(lines(runs) > pipRuns, "arm64 is resolved with pip");
+                assertTrue(arm.undeploy("cachedarm"));
+            }
+            assertTrue(d.undeploy("cached"));
+            assertTrue(d.undeploy("cached2"));
+        }
+        assertEquals(List.of(), fx.functions());
     }
 
     @Test

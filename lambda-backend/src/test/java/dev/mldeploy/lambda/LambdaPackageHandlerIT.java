@@ -93,7 +93,8 @@ class LambdaPackageHandlerIT {
         ModelSpec spec = ModelSpec.builder("same").source(model).build();
 
         List<Path> written = LambdaTargetProvider.of(LambdaTarget.builder().runtime("python3.12")
-                .python(LambdaLayerIT.python()).pipEnvironment(house.pipEnvironment()).build())
+                .python(LambdaLayerIT.python()).pipEnvironment(house.pipEnvironment()).home(dir.resolve("home"))
+                .build())
                 .packager().orElseThrow().write(spec, dir.resolve("out"));
         assertEquals(List.of(dir.resolve("out/same-lambda.zip"), dir.resolve("out/same-lambda-layer.zip")), written);
         Path task = dir.resolve("task");
@@ -116,7 +117,8 @@ class LambdaPackageHandlerIT {
         Map<String, Object> localAnswer;
         // the local target builds its virtual environment from the same requirements.txt and wheelhouse
         try (ModelDeployer local = ModelDeployer.builder().provider(LocalTarget.builder().home(dir.resolve("home"))
-                .python(LambdaLayerIT.python()).pipEnvironment(house.pipEnvironment()).build())
+                .python(LambdaLayerIT.python()).pipEnvironment(house.pipEnvironment()).home(dir.resolve("home"))
+                .build())
                 .defaultTarget("local").discoverProviders(false).build()) {
             local.deploy(spec, DeployOptions.builder().timeout(Duration.ofMinutes(3)).build());
             try (InferenceClient c = local.client("same")) {

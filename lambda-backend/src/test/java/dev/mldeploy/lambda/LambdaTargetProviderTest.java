@@ -97,6 +97,16 @@ class LambdaTargetProviderTest {
     }
 
     @Test
+    void configure_readsTheHome_whoseResolutionsDirectoryCachesTheLayers() {
+        LambdaTarget t = LambdaTargetProvider.configure(new TargetContext(Map.of("MLDEPLOY_HOME", "/srv/mldeploy")));
+        assertEquals(java.nio.file.Path.of("/srv/mldeploy"), t.home());
+        assertEquals(java.nio.file.Path.of("/srv/mldeploy/resolutions"), t.dependencyCache());
+        assertEquals(java.nio.file.Path.of(System.getProperty("user.home"), ".mldeploy", "resolutions"),
+                LambdaTargetProvider.configure(new TargetContext(Map.of())).dependencyCache(), "~/.mldeploy then");
+        assertEquals(t.home(), t.toBuilder().build().home(), "toBuilder keeps it");
+    }
+
+    @Test
     void build_whenPythonBlankOrPipKeyForeign_refusesNamingTheSetting() {
         InvalidConfigurationException blank = assertThrows(InvalidConfigurationException.class,
                 () -> LambdaTarget.builder().python(" ").build());

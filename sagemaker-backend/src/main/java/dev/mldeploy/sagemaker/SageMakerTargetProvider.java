@@ -79,6 +79,24 @@ public final class SageMakerTargetProvider implements TargetProvider {
     }
 
     /**
+     * The packager for the configuration {@code context} describes (unless a configuration was given to
+     * {@link #of}), checked as a deploy checks it: with a prebuilt framework ({@code MLDEPLOY_SAGEMAKER_FRAMEWORK},
+     * {@code MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION}, the CLI's {@code --framework} and {@code --framework-version})
+     * it writes only the artifact for that framework's image.
+     *
+     * @throws InvalidConfigurationException an unknown framework or version, or one given with an image
+     */
+    @Override
+    public Optional<Packager> packager(TargetContext context) {
+        SageMakerTarget t = target != null ? target : targetFrom(context);
+        if (t.framework().isEmpty() && t.frameworkVersion().isEmpty()) {
+            return Optional.of(new SageMakerPackager(t.compressionLevel()));
+        }
+        return Optional.of(SageMakerPackager.forFramework(t.compressionLevel(), t.framework().orElse(null),
+                t.frameworkVersion().orElse(null)));
+    }
+
+    /**
      * Builds the clients it was not given and returns the target. Fails with {@link InvalidConfigurationException}
      * when a value in the environment is malformed, or when no region can be found (set {@code AWS_REGION} or
      * {@link SageMakerTarget.Builder#region(String)}).

@@ -125,6 +125,11 @@ class SageMakerFrameworkImageIT {
         assertTrue(events.stream().anyMatch(e -> e.phase().equals("image") && e.message().contains(expected)
                 && e.message().contains("region eu-west-1")), events.toString());
 
+        Map<String, String> described = d.describe("tabular").attributes();
+        assertEquals(expected, described.get("image"), described.toString());
+        assertEquals("sklearn", described.get("framework"), described.toString());
+        assertEquals("1.4-2-py312", described.get("frameworkVersion"), described.toString());
+
         S3Client s3 = s3(region);
         List<String> keys = keys(s3);
         assertEquals(1, keys.size(), keys.toString());
@@ -161,6 +166,10 @@ class SageMakerFrameworkImageIT {
         assertEquals("/opt/ml/model/code", container.environment().get("SAGEMAKER_SUBMIT_DIRECTORY"));
         assertTrue(result.message().contains("default for a GPU model") && result.message().contains("2.5.1 as "
                 + "configured"), result.message());
+        Map<String, String> described = d.describe("vision").attributes();
+        assertEquals(container.image(), described.get("image"));
+        assertEquals("pytorch", described.get("framework"));
+        assertEquals("2.5.1", described.get("frameworkVersion"), "the full version, not the alias configured");
         assertTrue(d.undeploy("vision"));
         assertEquals(List.of(), sm.listModels(r -> r.maxResults(100)).models());
         assertEquals(List.of(), keys(s3(region)));

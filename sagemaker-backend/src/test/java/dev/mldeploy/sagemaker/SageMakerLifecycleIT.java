@@ -81,6 +81,8 @@ class SageMakerLifecycleIT {
         Deployment described = d.describe("sentiment");
         assertEquals(result.deployment().specHash(), described.specHash());
         assertEquals("realtime", described.variant());
+        assertEquals("123456789012.dkr.ecr.us-east-1.amazonaws.com/mldeploy-serve:it", described.attributes().get("image"));
+        assertFalse(described.attributes().containsKey("framework"), "your own image is no prebuilt framework's");
         assertEquals(List.of("sentiment"), d.list().stream().map(Deployment::name).toList());
 
         moto.aws.queueSageMakerResults(List.of(Map.of("Body", "{\"label\": \"positive\"}",

@@ -149,6 +149,16 @@ public final class MlDeployCli implements Callable<Integer> {
         return b.build();
     }
 
+    /** The provider named {@code name}: one given to the CLI, else the one {@link java.util.ServiceLoader} finds. */
+    java.util.Optional<TargetProvider> provider(String name) {
+        java.util.Optional<TargetProvider> given = providers.stream().filter(p -> p.name().equals(name)).findFirst();
+        if (given.isPresent() || !discover) {
+            return given;
+        }
+        return java.util.ServiceLoader.load(TargetProvider.class).stream().map(java.util.ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals(name)).findFirst();
+    }
+
     private static int onUsageError(CommandLine.ParameterException e, String[] args) {
         String message = e.getMessage();
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {

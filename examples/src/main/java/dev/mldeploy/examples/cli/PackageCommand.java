@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "package", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Writes what the target would deploy for the model in DIR (for sagemaker: model.tar.gz and "
                 + "a Dockerfile for your own image (--image), and prebuilt/model.tar.gz for AWS's prebuilt framework "
-                + "images; for lambda the function zip and, when DIR has a requirements.txt, the dependency layer zip, "
+                + "images (only that with --framework or --framework-version); for lambda the function zip and, when DIR has a requirements.txt, the dependency layer zip, "
                 + "resolved with pip for the function's runtime and architecture) into the output directory, and "
                 + "lists the model files it packaged and those it left out. Calls nothing remote.",
                 "Left out by default: .env and .env.*, .aws/, .ssh/, .netrc, .npmrc, .pypirc, .docker/, version "
@@ -55,9 +55,17 @@ final class PackageCommand implements Callable<Integer> {
     String name;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the artifacts.")
     Path outDir;
+    /** With either, sagemaker writes only prebuilt/model.tar.gz, for that framework's image. */
+    @Mixin
+    FrameworkOptions framework;
 
     @Override
     public Integer call() {
+        try {
+            framework.checkUsedBy(target, "--target " + target);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         ModelSpec modelSpec = ModelSpec.builder(name != null ? name : PlanCommand.dirName(model)).source(model)
                 .build();
         // every refusal comes before anything is written
@@ -65,7 +73,7 @@ final class PackageCommand implements Callable<Integer> {
         PackageOutput output = PackageOutput.at(outDir);
         SourceTree tree = SourceTree.of(modelSpec);
         List<Path> files;
-        try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
+        try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, framework.environment())) {
             files = output.write(target, dir -> deployer.packageModel(modelSpec, target, dir));
         }
         PrintWriter o = spec.commandLine().getOut();

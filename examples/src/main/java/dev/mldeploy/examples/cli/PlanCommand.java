@@ -10,6 +10,8 @@ import dev.mldeploy.DependencySizes;
 import dev.mldeploy.PlacementDecision;
 import dev.mldeploy.PlacementOptions;
 import dev.mldeploy.python.Requirements;
+import dev.mldeploy.spi.TargetContext;
+import dev.mldeploy.spi.TargetProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -92,6 +94,8 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--instance-count", paramLabel = "N", description = "SageMaker instance count to price "
             + "(default: sized from peak traffic).")
     Integer instanceCount;
+    @Mixin
+    FrameworkOptions framework;
     @Option(names = "--no-resolve", description = "Do not install the model's requirements.txt for Lambda's "
             + "platform to measure it; the dependencies' size is then estimated from the packages installed for "
             + "the interpreter (MLDEPLOY_PYTHON, else python3), or reported unknown.")
@@ -102,6 +106,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkFramework();
         ModelSpec model = spec();
         Optional<DependencySizes> dependencies = dependencies(model);
         PlacementOptions options = placementOptions(dependencies);
@@ -267,6 +272,25 @@ final class PlanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /**
+     * {@code --framework} and {@code --framework-version}: for sagemaker only, and checked by its provider as a
+     * deploy's configuration is (an unknown framework, or a version that framework does not have, exits 2 naming
+     * the known ones); a version given alone is checked against the model's default framework at deploy.
+     */
+    private void checkFramework() {
+        if (!framework.given()) {
+            return;
+        }
+        try {
+            framework.checkUsedBy(target, "--target " + target);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        TargetProvider sagemaker = cli.provider("sagemaker").orElseThrow(() -> usage("--framework and "
+                + "--framework-version are for the sagemaker target, which is not on the class path"));
+        sagemaker.packager(new TargetContext(cli.environment(framework.environment())));
     }
 
     private CommandLine.ParameterException usage(String message) {

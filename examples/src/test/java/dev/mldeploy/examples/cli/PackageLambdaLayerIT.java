@@ -49,7 +49,7 @@ class PackageLambdaLayerIT {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MLDEPLOY_HOME", tmp.resolve("home").toString());
         return new Cli(env, false, dev.mldeploy.lambda.LambdaTargetProvider.of(LambdaTarget.builder()
-                .runtime("python3.12").python(PYTHON.toString()).pipEnvironment(house.pipEnvironment()).build()));
+                .runtime("python3.12").python(PYTHON.toString()).pipEnvironment(house.pipEnvironment()).home(tmp.resolve("home")).build()));
     }
 
     private static List<String> names(Path zip) throws IOException {

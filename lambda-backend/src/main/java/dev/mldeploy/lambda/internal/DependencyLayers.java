@@ -1,13 +1,14 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.ModelSpec;
+import dev.mldeploy.python.Pip;
+import dev.mldeploy.python.PlatformResolver;
 import dev.mldeploy.python.Requirements;
 import dev.mldeploy.spi.DeployContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code requirements.txt} naming at least one requirement has its dependencies resolved for the function's runtime
  * and architecture by the configured interpreter's pip ({@code python3} by default, with the target's
  * {@code PIP_*} variables), into a temporary layer zip
- * ({@link LayerPackager}). Stateless.
+ * ({@link LayerPackager}); an unchanged {@code requirements.txt} on the same platform and pip configuration reuses
+ * the resolution cached under the mldeploy home ({@link LayerResolutions}) and runs no pip. Stateless.
  */
 public final class DependencyLayers {
     /** The interpreter whose pip resolves the dependencies when the target names none. */
@@ -42,27 +44,33 @@ public final class DependencyLayers {
         if (req.isEmpty()) {
             return null;
         }
-        ctx.progress("dependencies", "", "resolving " + Requirements.FILE_NAME + " for " + s.runtime() + " on "
-                + s.architecture().awsName() + " (binary wheels only)");
+        ctx.progress("dependencies", "", "dependencies of " + Requirements.FILE_NAME + " for " + s.runtime()
+                + " on " + s.architecture().awsName() + " (binary wheels only)");
         Path zip;
         try {
             zip = Files.createTempFile("mldeploy-layer-" + spec.name() + "-", ".zip");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file for the dependency layer", e);
         }
-        LayerPackager.Layer layer = build(req.get(), s, config, ctx.remaining(), zip);
+        LayerPackager.Layer layer = build(req.get(), s, config, ctx, zip);
         ctx.progress("dependencies", "", "dependency layer: " + layer.packages().size() + " packages, "
                 + layer.zip().unzippedBytes() + " bytes unzipped, " + layer.zip().zippedBytes() + " zipped");
         return layer;
     }
 
-    /** Resolves and zips {@code requirements} for {@code s}'s platform into {@code zip}. */
+    /**
+     * Zips {@code requirements} resolved for {@code s}'s platform into {@code zip}: the cached resolution
+     * ({@link LambdaSettings#resolutionCache()}) when there is one, else pip's, which is then cached.
+     */
     static LayerPackager.Layer build(Requirements requirements, FunctionSettings s, LambdaSettings config,
-                                     Duration timeout, Path zip) {
+                                     DeployContext ctx, Path zip) {
         Consumer<String> pipOutput = line -> LOG.debug("pip: {}", line);
-        try {
-            return LayerPackager.build(requirements, s.runtime(), s.architecture(), python(config),
-                    config.pipEnvironment(), timeout, pipOutput, zip);
+        PlatformResolver resolver = new PlatformResolver(new Pip(Path.of(python(config))), config.pipEnvironment());
+        LayerResolutions cache = new LayerResolutions(config.resolutionCache(), System.getenv(),
+                config.pipEnvironment());
+        try (LayerResolutions.Resolution resolved = cache.resolve(requirements,
+                LayerPackager.platform(s.runtime(), s.architecture()), resolver, ctx, pipOutput)) {
+            return LayerPackager.layer(resolved.dependencies(), zip);
         } catch (RuntimeException e) {
             LayerPackager.deleteTree(zip);
             throw e;

@@ -109,8 +109,12 @@ public final class LambdaPackager {
             return List.of(p.zip());
         }
         Path layerZip = outDir.resolve(layerFileName(spec.name()));
+        // no listener: the package command reports the files written, not how the layer was resolved
+        dev.mldeploy.spi.DeployContext ctx = dev.mldeploy.spi.DeployContext.of(spec.name(), LambdaSettings.NAME,
+                e -> { }, config.operationTimeout() != null ? config.operationTimeout()
+                        : dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT);
         LayerPackager.Layer layer = DependencyLayers.build(DependencyLayers.requirements(spec).get(), settings,
-                config, (config.operationTimeout() != null ? config.operationTimeout() : dev.mldeploy.DeployOptions.DEFAULT_TIMEOUT), layerZip);
+                config, ctx, layerZip);
         LayerPackager.checkTotal(spec.name(), p, layer, LambdaLimits.UNZIPPED_BYTES);
         return List.of(p.zip(), layer.zip().zip());
     }

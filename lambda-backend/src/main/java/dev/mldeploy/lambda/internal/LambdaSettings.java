@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * endpoint, role, runtime, architecture, memory, function timeout, ephemeral storage, bucket, image, reserved
  * concurrency, VPC, operation timeout, call timeout, and {@code python}, the interpreter whose pip resolves the
  * dependency layer); the others are never null ({@code pipEnvironment} holds the {@code PIP_*} variables added to
- * that pip's environment). Immutable.
+ * that pip's environment; {@code home} is the mldeploy home, whose {@code resolutions} directory caches the layers'
+ * resolved dependencies). Immutable.
  */
 public record LambdaSettings(String region, AwsCredentialsProvider credentialsProvider,
                              LambdaClient lambdaClient, S3Client s3Client,
@@ -36,7 +37,7 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
                              Duration operationTimeout, Duration rolePropagationTimeout,
                              Duration callTimeout, boolean keepPackagesOnUndeploy,
                              long directUploadLimitBytes, String python,
-                             Map<String, String> pipEnvironment) {
+                             Map<String, String> pipEnvironment, java.nio.file.Path home) {
     /** The target's name. */
     public static final String NAME = "lambda";
     /** The alias every deployment is invoked through. */
@@ -71,6 +72,7 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
     public LambdaSettings {
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(rolePropagationTimeout, "rolePropagationTimeout");
+        Objects.requireNonNull(home, "home");
         environment = Collections.unmodifiableMap(new TreeMap<>(environment));
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         pipEnvironment = Collections.unmodifiableMap(new TreeMap<>(pipEnvironment));
@@ -151,6 +153,11 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
             }
         });
         AwsRules.checkTags(tags, "the lambda target's resources", InvalidConfigurationException::new);
+    }
+
+    /** Where resolved dependency layers are cached: {@code <home>/resolutions}. */
+    public java.nio.file.Path resolutionCache() {
+        return home.resolve("resolutions");
     }
 
     /** Leaves out clients and credentials: they are the caller's, and a credentials provider may print secrets. */

@@ -4,24 +4,20 @@ import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.bundle.DeterministicZip;
 import dev.mldeploy.PackageSize;
-import dev.mldeploy.python.Pip;
 import dev.mldeploy.python.PlatformResolver;
 import dev.mldeploy.python.PythonPlatform;
-import dev.mldeploy.python.Requirements;
 import dev.mldeploy.python.ResolvedDependencies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -29,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the dependency layer of a function: the model's {@code requirements.txt} resolved for the function's
- * platform by {@link PlatformResolver} (Lambda's CPython and architecture, binary wheels only), zipped by
+ * platform by {@link PlatformResolver} (Lambda's CPython and architecture, binary wheels only; cached by
+ * {@link LayerResolutions}), zipped by
  * {@link DeterministicZip} with every file under {@code python/} (the directory Lambda's Python runtimes put on
  * {@code sys.path} from a layer) and no {@code __pycache__} or {@code *.pyc} (byte code of the build machine's
  * interpreter; the runtime compiles its own). Same resolved files, same bytes, same SHA-256: the layer's content
@@ -57,31 +54,17 @@ public final class LayerPackager {
         }
     }
 
+    /** The platform of Lambda's {@code runtime} ({@code python3.N}) on {@code architecture}. */
+    public static PythonPlatform platform(String runtime, dev.mldeploy.Architecture architecture) {
+        return PythonPlatform.lambda(runtime.substring("python".length()), architecture);
+    }
+
     /**
-     * Resolves {@code requirements} for {@code runtime} ({@code python3.N}) on {@code architecture} with
-     * {@code python}'s pip ({@code pipEnvironment} added to its environment) and writes the layer zip to {@code zip}. The resolved files live in a temporary directory
-     * that is deleted before this returns.
-     *
-     * @throws dev.mldeploy.python.DependencyInstallException pip failed, or a package has no build for the platform
-     * @throws dev.mldeploy.OperationTimeoutException         pip did not finish within {@code timeout}
+     * The layer of {@code dependencies} (resolved by {@link PlatformResolver} for the function's platform), zipped
+     * into {@code zip}; the resolved directory is only read.
      */
-    public static Layer build(Requirements requirements, String runtime, dev.mldeploy.Architecture architecture,
-                              String python, java.util.Map<String, String> pipEnvironment, Duration timeout,
-                              Consumer<String> pipOutput, Path zip) {
-        PythonPlatform platform = PythonPlatform.lambda(runtime.substring("python".length()), architecture);
-        Path resolved;
-        try {
-            resolved = Files.createTempDirectory("mldeploy-layer-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for the dependencies", e);
-        }
-        try {
-            ResolvedDependencies deps = new PlatformResolver(new Pip(Path.of(python)), pipEnvironment).resolve(requirements,
-                    platform, resolved, timeout, pipOutput);
-            return new Layer(zip(deps.directory(), zip), deps.packages());
-        } finally {
-            deleteTree(resolved);
-        }
+    public static Layer layer(ResolvedDependencies dependencies, Path zip) {
+        return new Layer(zip(dependencies.directory(), zip), dependencies.packages());
     }
 
     /** Zips every regular file under {@code sitePackages} as {@code python/<relative path>} into {@code zip}. */

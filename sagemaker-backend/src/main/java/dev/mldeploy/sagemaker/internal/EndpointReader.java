@@ -28,7 +28,33 @@ public final class EndpointReader {
             return Optional.empty();
         }
         Map<String, String> tags = api.tags(d.get().endpointArn());
-        return Naming.isManaged(tags, name) ? Optional.of(toDeployment(d.get(), tags)) : Optional.empty();
+        return Naming.isManaged(tags, name) ? Optional.of(withImage(toDeployment(d.get(), tags), d.get()))
+                : Optional.empty();
+    }
+
+    /**
+     * {@code deployment} with the image its model runs on: {@code image} (the URI) and, when it is one of AWS's
+     * prebuilt framework images, {@code framework} and {@code frameworkVersion}. Read
+     * from the model of the endpoint's first variant (all variants share one model); unchanged when the endpoint
+     * config or the model is gone.
+     */
+    private Deployment withImage(Deployment deployment, DescribeEndpointResponse endpoint) {
+        Optional<String> image = api.describeEndpointConfig(endpoint.endpointConfigName())
+                .filter(c -> c.hasProductionVariants() && !c.productionVariants().isEmpty())
+                .flatMap(c -> api.describeModel(c.productionVariants().get(0).modelName()))
+                .map(m -> m.primaryContainer() == null ? null : m.primaryContainer().image());
+        if (image.isEmpty()) {
+            return deployment;
+        }
+        Map<String, String> attributes = new TreeMap<>(deployment.attributes());
+        attributes.put("image", image.get());
+        FrameworkImages.standard().identify(image.get()).ifPresent(p -> {
+            attributes.put("framework", p.framework());
+            attributes.put("frameworkVersion", p.version());
+        });
+        return new Deployment(deployment.name(), deployment.target(), deployment.variant(), deployment.status(),
+                deployment.statusReason(), deployment.specHash(), deployment.endpoint(),
+                deployment.createdAt(), deployment.updatedAt(), attributes);
     }
 
     /** Every endpoint mldeploy made, sorted by name. */

@@ -27,6 +27,9 @@ public final class FrameworkImages {
     public static final String RESOURCE = "/dev/mldeploy/sagemaker/framework-images.json";
     public static final String CPU = "cpu";
     public static final String GPU = "gpu";
+    /** An ECR image URI with a tag: account, region, repository, tag. */
+    private static final java.util.regex.Pattern ECR_IMAGE = java.util.regex.Pattern.compile(
+            "^(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.[a-z0-9.]+/([a-z0-9._/-]+):([\\w.-]+)$");
 
     /** One image of a version: its processor, its Python version (null: not part of the tag) and its tag. */
     record Image(String processor, String python, String tag) {
@@ -211,6 +214,38 @@ public final class FrameworkImages {
         String uri = account + ".dkr.ecr." + region + "." + dnsSuffix(region) + "/" + f.repository() + ":"
                 + image.tag();
         return new Resolved(uri, f.name(), v.version(), processor, image.python(), region);
+    }
+
+    /**
+     * The table's prebuilt image {@code uri} names ({@code <account>.dkr.ecr.<region>.<suffix>/<repository>:<tag>}
+     * with the account the table lists for that version and region), or empty for any other image: what
+     * {@code describe} shows of a model's container.
+     */
+    public Optional<Resolved> identify(String uri) {
+        java.util.regex.Matcher m = ECR_IMAGE.matcher(Objects.requireNonNull(uri, "uri"));
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String account = m.group(1);
+        String region = m.group(2);
+        for (Framework f : frameworks.values()) {
+            if (!f.repository().equals(m.group(3))) {
+                continue;
+            }
+            for (Version v : f.versions()) {
+                Map<String, String> accounts = registries.get(v.registries());
+                if (accounts == null || !account.equals(accounts.get(region))) {
+                    continue;
+                }
+                for (Image i : v.images()) {
+                    if (i.tag().equals(m.group(4))) {
+                        return Optional.of(new Resolved(uri, f.name(), v.version(), i.processor(), i.python(),
+                                region));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**

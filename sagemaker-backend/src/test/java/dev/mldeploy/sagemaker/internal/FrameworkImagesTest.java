@@ -54,6 +54,33 @@ class FrameworkImagesTest {
     }
 
     @Test
+    void identify_givesBackWhatResolveGave_forEachFrameworkAndARegionOfAnotherPartition() {
+        for (FrameworkImages.Resolved r : List.of(
+                table.resolve("sklearn", "1.2-1", "us-east-1", "cpu", Optional.empty()),
+                table.resolve("pytorch", "2.6.0", "us-west-2", "gpu", Optional.empty()),
+                table.resolve("pytorch", "2.4", "eu-central-1", "cpu", Optional.empty()),
+                table.resolve("xgboost", "1.7-1", "us-east-1", "cpu", Optional.empty()),
+                table.resolve("sklearn", "1.2-1", "cn-north-1", "cpu", Optional.empty()))) {
+            FrameworkImages.Resolved back = table.identify(r.uri()).orElseThrow(() -> new AssertionError(r.uri()));
+            assertEquals(r.framework(), back.framework(), r.uri());
+            assertEquals(r.version(), back.version(), r.uri());
+            assertEquals(r.region(), back.region(), r.uri());
+        }
+    }
+
+    @Test
+    void identify_whenNotOneOfAwssPrebuiltImages_isEmpty() {
+        String sklearn = table.resolve("sklearn", "1.2-1", "us-east-1", "cpu", Optional.empty()).uri();
+        assertEquals(Optional.empty(), table.identify("123456789012.dkr.ecr.us-east-1.amazonaws.com/mldeploy-serve:it"),
+                "your own image");
+        assertEquals(Optional.empty(), table.identify(sklearn.replace("683313688378", "123456789012")),
+                "the same repository and tag in another account");
+        assertEquals(Optional.empty(), table.identify(sklearn.replace("1.2-1-cpu-py3", "9.9-9-cpu-py3")),
+                "a tag the table does not have");
+        assertEquals(Optional.empty(), table.identify("docker.io/library/python:3.12"), "not ECR");
+    }
+
+    @Test
     void resolve_chinaRegion_usesTheAmazonawsComCnSuffixAndItsOwnAccount() {
         assertEquals("450853457545.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-scikit-learn:1.2-1-cpu-py3",
                 table.resolve("sklearn", "1.2-1", "cn-north-1", "cpu", Optional.empty()).uri());
