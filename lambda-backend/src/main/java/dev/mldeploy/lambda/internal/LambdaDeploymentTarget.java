@@ -46,6 +46,9 @@ public final class LambdaDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
+        if (context.alarms().isPresent()) {
+            monitoring.checkAlarmsReachable();
+        }
         DeployResult result = deployer.deploy(spec, bounded(context));
         return context.alarms().isEmpty() ? result : monitoring.putAlarms(result, context.alarms().get(), context);
     }

@@ -139,12 +139,34 @@ public final class EndpointMonitoring {
 
     /** {@code d} naming its alarms. */
     public Deployment withAlarms(Deployment d, CallBudget budget) {
-        return new DeploymentAlarms(cloudWatch.get()).describe(d, budget);
+        return reachableAlarms().map(a -> a.describe(d, budget)).orElse(d);
     }
 
     /** Removes {@code name}'s alarms; whether there were any. */
     public boolean removeAlarms(String name, DeployContext ctx) {
-        return new DeploymentAlarms(cloudWatch.get()).removeOnUndeploy(SageMakerSettings.NAME, name, ctx);
+        return reachableAlarms().map(a -> a.removeOnUndeploy(SageMakerSettings.NAME, name, ctx)).orElse(false);
+    }
+
+    /**
+     * Refuses a deploy that asks for alarms when no CloudWatch client can be built (no region for it, when the
+     * caller gave only its own clients), before the deploy changes anything.
+     */
+    void checkAlarmsReachable() {
+        cloudWatch.get();
+    }
+
+    /**
+     * The alarms, when a CloudWatch client can be built: one that cannot (the caller gave its own clients and no
+     * region) never made any, so describe and undeploy go on without them.
+     */
+    private java.util.Optional<DeploymentAlarms> reachableAlarms() {
+        try {
+            return java.util.Optional.of(new DeploymentAlarms(cloudWatch.get()));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EndpointMonitoring.class).debug("no CloudWatch client ({}); not looking "
+                    + "for alarms", e.toString());
+            return java.util.Optional.empty();
+        }
     }
 
     /** For the error of an endpoint that failed: the last lines of its log since {@code since} (never throws). */

@@ -54,6 +54,9 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
+        if (context.alarms().isPresent()) {
+            monitoring.checkAlarmsReachable();
+        }
         DeployResult result = deployer.deploy(spec, context);
         return context.alarms().isEmpty() ? result : monitoring.putAlarms(result, context.alarms().get(), context);
     }
