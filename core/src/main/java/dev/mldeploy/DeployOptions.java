@@ -16,8 +16,10 @@ public final class DeployOptions {
     private final ProgressListener progressListener;
     private final Duration timeout;
     private final PlacementOptions placementOptions;
+    private final AlarmPolicy alarms;
 
     private DeployOptions(Builder b) {
+        this.alarms = b.alarms;
         this.target = b.target;
         this.progressListener = b.progressListener;
         this.timeout = b.timeout;
@@ -44,6 +46,7 @@ public final class DeployOptions {
         b.progressListener = progressListener;
         b.timeout = timeout;
         b.placementOptions = placementOptions;
+        b.alarms = alarms;
         return b;
     }
 
@@ -64,14 +67,29 @@ public final class DeployOptions {
         return placementOptions;
     }
 
+    /** The default alarms to create or update with the deployment, when asked for ({@code deploy --alarms}). */
+    public java.util.Optional<AlarmPolicy> alarms() {
+        return Optional.ofNullable(alarms);
+    }
+
     /** Builds {@link DeployOptions}. */
     public static final class Builder {
         private String target;
         private ProgressListener progressListener = ProgressListener.none();
         private Duration timeout = DEFAULT_TIMEOUT;
         private PlacementOptions placementOptions = PlacementOptions.defaults();
+        private AlarmPolicy alarms;
 
         private Builder() {
+        }
+
+        /**
+         * Creates (or updates) the default CloudWatch alarms with the deployment ({@link AlarmPolicy}); undeploy
+         * removes them. A target without CloudWatch (local) refuses the deploy before any change.
+         */
+        public Builder alarms(AlarmPolicy policy) {
+            this.alarms = Objects.requireNonNull(policy, "alarms");
+            return this;
         }
 
         public Builder target(String target) {

@@ -153,6 +153,27 @@ public interface ModelDeployer extends AutoCloseable {
     }
 
     /**
+     * What the target's monitoring (CloudWatch) recorded for the deployment named {@code name} over the query's window:
+     * invocations, errors, latency percentiles, throttles and concurrency, per variant (SageMaker) or alias and
+     * version (Lambda). On the default target ({@code auto}: the target it is on).
+     *
+     * @throws NotSupportedException        the target records no metrics (local)
+     * @throws DeploymentNotFoundException  there is no such deployment
+     * @throws OperationTimeoutException    reading took longer than the query's timeout
+     */
+    DeploymentMetrics metrics(String name, MetricsQuery query);
+
+    /**
+     * The newest lines (at most the query's limit) the deployment named {@code name} wrote to its own log since the
+     * query's start, oldest first: its CloudWatch Logs group ({@code /aws/sagemaker/Endpoints/<endpoint>},
+     * {@code /aws/lambda/<function>}), or the local process's log file. Call again with a later start to follow it.
+     *
+     * @throws DeploymentNotFoundException  there is no such deployment and no log of one
+     * @throws OperationTimeoutException    reading took longer than the query's timeout
+     */
+    List<LogEvent> logs(String name, LogQuery query);
+
+    /**
      * A client for the deployment named {@code name}.
      *
      * @throws DeploymentNotFoundException there is none

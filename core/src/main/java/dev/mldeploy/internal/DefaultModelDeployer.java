@@ -3,7 +3,11 @@ package dev.mldeploy.internal;
 import dev.mldeploy.DeployOptions;
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentMetrics;
 import dev.mldeploy.DeploymentNotFoundException;
+import dev.mldeploy.LogEvent;
+import dev.mldeploy.LogQuery;
+import dev.mldeploy.MetricsQuery;
 import dev.mldeploy.InferenceClient;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ModelDeployer;
@@ -157,6 +161,9 @@ public final class DefaultModelDeployer implements ModelDeployer {
         Target target = target(name);
         DeployContext ctx = DeployContext.of(spec.name(), name, options.progressListener(), options.timeout(),
                 decision, candidate);
+        if (options.alarms().isPresent()) {
+            ctx = ctx.withAlarms(options.alarms().get());
+        }
         LOG.debug("deploying '{}' to {}", spec.name(), name);
         DeployResult result = target.deploy(spec, ctx);
         if (result.placement() == null && decision != null) {
@@ -222,6 +229,27 @@ public final class DefaultModelDeployer implements ModelDeployer {
         }
         LOG.debug("rolling '{}' back on {}", name, t);
         return target(t).rollback(name, DeployContext.of(name, t, options.progressListener(), options.timeout()));
+    }
+
+    @Override
+    public DeploymentMetrics metrics(String name, MetricsQuery query) {
+        Objects.requireNonNull(query, "query");
+        return target(targetOf(name)).metrics(name, query);
+    }
+
+    /** On a named target the target is asked even for a name it does not know: a failed deploy's log may be left. */
+    @Override
+    public List<LogEvent> logs(String name, LogQuery query) {
+        Objects.requireNonNull(query, "query");
+        return target(targetOf(name)).logs(name, query);
+    }
+
+    /** The target the deployment {@code name} is on: the default one, or for auto the one it is found on. */
+    private String targetOf(String name) {
+        if (!AUTO.equals(defaultTarget)) {
+            return defaultTarget;
+        }
+        return find(name).map(Map.Entry::getKey).orElseThrow(() -> notFound(name));
     }
 
     @Override

@@ -70,6 +70,10 @@ final class LocalDeployments implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
+        if (ctx.alarms().isPresent()) {
+            throw new dev.mldeploy.NotSupportedException(name(), "alarms", "the local target has no CloudWatch "
+                    + "alarms; deploy without --alarms (DeployOptions.alarms), or to sagemaker or lambda");
+        }
         Path source = spec.requireSource().toAbsolutePath().normalize();
         refuseSourceInState(source);
         Map<String, String> settings = new LinkedHashMap<>();
@@ -183,6 +187,12 @@ final class LocalDeployments implements Target {
      *
      * @throws NoPreviousVersionException none is recorded, or its directory is gone or no longer a model
      */
+    /** The model process's own output, {@code <home>/local/<name>/server.log} ({@link LocalLogs}). */
+    @Override
+    public List<dev.mldeploy.LogEvent> logs(String name, dev.mldeploy.LogQuery query) {
+        return LocalLogs.read(name, stateDir(name), query);
+    }
+
     @Override
     public RollbackResult rollback(String name, DeployContext ctx) {
         Path dir = stateDir(name);

@@ -25,9 +25,17 @@ public final class DeployContext {
     private final Instant deadline;
     private final PlacementDecision placement;
     private final CandidateEvaluation candidate;
+    private final dev.mldeploy.AlarmPolicy alarms;
 
     private DeployContext(String deploymentName, String target, ProgressListener listener, Clock clock,
                           Duration timeout, PlacementDecision placement, CandidateEvaluation candidate) {
+        this(deploymentName, target, listener, clock, timeout, placement, candidate, null);
+    }
+
+    private DeployContext(String deploymentName, String target, ProgressListener listener, Clock clock,
+                          Duration timeout, PlacementDecision placement, CandidateEvaluation candidate,
+                          dev.mldeploy.AlarmPolicy alarms) {
+        this.alarms = alarms;
         this.deploymentName = Objects.requireNonNull(deploymentName, "deploymentName");
         this.target = Objects.requireNonNull(target, "target");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -80,6 +88,20 @@ public final class DeployContext {
     /** The candidate placement chose on this target (variant, instance type and count, ...), when there is one. */
     public Optional<CandidateEvaluation> candidate() {
         return Optional.ofNullable(candidate);
+    }
+
+    /**
+     * A context like this one (same start, deadline and listener) that asks the target for the default alarms. A target
+     * reads it in its own {@code deploy}, before it derives contexts of its own.
+     */
+    public DeployContext withAlarms(dev.mldeploy.AlarmPolicy policy) {
+        return new DeployContext(deploymentName, target, listener, clock, remaining(), placement, candidate,
+                Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** The default alarms the deploy asks for ({@link dev.mldeploy.DeployOptions#alarms()}), if it does. */
+    public Optional<dev.mldeploy.AlarmPolicy> alarms() {
+        return Optional.ofNullable(alarms);
     }
 
     public Duration elapsed() {

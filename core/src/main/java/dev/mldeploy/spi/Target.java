@@ -2,6 +2,10 @@ package dev.mldeploy.spi;
 
 import dev.mldeploy.DeployResult;
 import dev.mldeploy.Deployment;
+import dev.mldeploy.DeploymentMetrics;
+import dev.mldeploy.LogEvent;
+import dev.mldeploy.LogQuery;
+import dev.mldeploy.MetricsQuery;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.NotSupportedException;
 import dev.mldeploy.RollbackResult;
@@ -51,6 +55,31 @@ public interface Target extends AutoCloseable {
     default RollbackResult rollback(String name, DeployContext context) {
         throw new NotSupportedException(name(), "rollback", "target " + name() + " cannot roll back deployments; "
                 + "deploy the version you want instead");
+    }
+
+    /**
+     * What the target's monitoring recorded for the deployment named {@code name} over the query's window, per variant
+     * or version. A capability: a target without metrics leaves this default, which refuses.
+     *
+     * @throws NotSupportedException                     this target records no metrics
+     * @throws dev.mldeploy.DeploymentNotFoundException  there is no such deployment
+     * @throws dev.mldeploy.OperationTimeoutException    reading took longer than the query's timeout
+     */
+    default DeploymentMetrics metrics(String name, MetricsQuery query) {
+        throw new NotSupportedException(name(), "metrics", "target " + name() + " records no metrics; deploy to "
+                + "sagemaker or lambda to get CloudWatch metrics");
+    }
+
+    /**
+     * The newest lines (at most the query's limit) the deployment named {@code name} wrote to its own log since the
+     * query's start, oldest first. A capability: a target that keeps no log leaves this default, which refuses.
+     *
+     * @throws NotSupportedException                     this target keeps no log
+     * @throws dev.mldeploy.DeploymentNotFoundException  there is no such deployment and no log of one
+     * @throws dev.mldeploy.OperationTimeoutException    reading took longer than the query's timeout
+     */
+    default List<LogEvent> logs(String name, LogQuery query) {
+        throw new NotSupportedException(name(), "logs", "target " + name() + " keeps no log of its deployments");
     }
 
     /**

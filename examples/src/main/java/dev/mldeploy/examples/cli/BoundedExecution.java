@@ -41,6 +41,10 @@ final class BoundedExecution implements CommandLine.IExecutionStrategy {
         }
         CommandSpec command = leaf.commandSpec();
         OptionSpec option = command.findOption("--timeout");
+        OptionSpec follow = command.findOption("--follow");
+        if (follow != null && Boolean.TRUE.equals(follow.getValue())) {
+            return delegate.execute(parseResult); // runs until interrupted; --timeout bounds each of its reads
+        }
         if (option == null || helpRequested(parseResult)) {
             return delegate.execute(parseResult); // prints the help, or runs a command that takes no --timeout
         }

@@ -56,6 +56,17 @@ final class DeployCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backend;
 
+    @Option(names = "--alarms", description = "[sagemaker, lambda] Create CloudWatch alarms with the deployment "
+            + "(removed by undeploy): error rate and p99 latency, each in ALARM when 3 of 5 one-minute periods breach.")
+    boolean alarms;
+    @Option(names = "--alarm-error-rate", paramLabel = "PERCENT", description = "With --alarms: the error rate "
+            + "(failed / all invocations) above which the error-rate alarm fires (default 5).")
+    Double alarmErrorRate;
+    @Option(names = "--alarm-p99", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --alarms: the p99 latency above which the latency alarm fires (default 1s; e.g. "
+                    + "500ms).")
+    Duration alarmP99;
+
     /** The longest --target auto spends resolving the dependencies it counts (plan's default). */
     private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -74,8 +85,10 @@ final class DeployCommand implements Callable<Integer> {
         try (ModelDeployer deployer = cli.deployer(target.target, flags)) {
             PlacementOptions placement = placementOptions(model, flags);
             checkBackendOptions(deployer, model, placement);
-            DeployOptions options = DeployOptions.builder().progressListener(progress).timeout(target.timeout)
-                    .placementOptions(placement).build();
+            DeployOptions.Builder ob = DeployOptions.builder().progressListener(progress).timeout(target.timeout)
+                    .placementOptions(placement);
+            alarmPolicy().ifPresent(ob::alarms);
+            DeployOptions options = ob.build();
             try {
                 result = deployer.deploy(model, options);
             } finally {
@@ -96,6 +109,29 @@ final class DeployCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** The alarms --alarms asks for; a threshold without --alarms is a usage error. */
+    private java.util.Optional<dev.mldeploy.AlarmPolicy> alarmPolicy() {
+        if (!alarms) {
+            if (alarmErrorRate != null || alarmP99 != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (alarmErrorRate != null
+                        ? "--alarm-error-rate" : "--alarm-p99") + " sets an alarm threshold; add --alarms");
+            }
+            return java.util.Optional.empty();
+        }
+        dev.mldeploy.AlarmPolicy p = dev.mldeploy.AlarmPolicy.defaults();
+        try {
+            if (alarmErrorRate != null) {
+                p = p.withErrorRatePercent(alarmErrorRate);
+            }
+            if (alarmP99 != null) {
+                p = p.withP99Latency(alarmP99);
+            }
+        } catch (dev.mldeploy.InvalidConfigurationException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return java.util.Optional.of(p);
     }
 
     ModelSpec spec() {

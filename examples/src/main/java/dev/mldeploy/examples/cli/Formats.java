@@ -103,7 +103,18 @@ final class Formats {
         line(sb, "spec hash", d.specHash());
         d.created().ifPresent(t -> line(sb, "created", t.toString()));
         d.updated().ifPresent(t -> line(sb, "updated", t.toString()));
-        d.attributes().forEach((k, v) -> line(sb, k, v));
+        d.attributes().forEach((k, v) -> {
+            if (!k.equals("alarms")) {
+                line(sb, k, v);
+            }
+        });
+        // one line per alarm, with its state: "mldeploy-lambda-x-error-rate (OK)"
+        String alarms = d.attributes().get("alarms");
+        if (alarms != null) {
+            for (String a : alarms.split(",")) {
+                line(sb, "alarm", a.trim());
+            }
+        }
         return sb.toString();
     }
 

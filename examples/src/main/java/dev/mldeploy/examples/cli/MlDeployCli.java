@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 + "Lambda, invokes it, and says where it would run best and what it would cost.",
         subcommands = {QuickstartCommand.class, PlanCommand.class, DeployCommand.class, InvokeCommand.class,
                 DescribeCommand.class, ListCommand.class, UndeployCommand.class, RollbackCommand.class,
-                PackageCommand.class, CommandLine.HelpCommand.class})
+                PackageCommand.class, MetricsCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
 public final class MlDeployCli implements Callable<Integer> {
     /** Bad usage: an unknown option, a malformed value, an invalid spec or configuration, an unsupported operation. */
     public static final int EXIT_USAGE = 2;

@@ -10,6 +10,8 @@ import java.util.Optional;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -26,6 +28,8 @@ public final class AwsClients implements AutoCloseable {
     private final AwsClientFactory factory;
     private S3Client s3;
     private IamClient iam;
+    private CloudWatchClient cloudWatch;
+    private CloudWatchLogsClient logs;
 
     private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
@@ -60,6 +64,22 @@ public final class AwsClients implements AutoCloseable {
             iam = config.iamClient() != null ? config.iamClient() : factory.buildGlobal(IamClient.builder());
         }
         return iam;
+    }
+
+    /** The CloudWatch client for metrics and alarms, built on first use. */
+    public synchronized CloudWatchClient cloudWatch() {
+        if (cloudWatch == null) {
+            cloudWatch = factory.build(CloudWatchClient.builder());
+        }
+        return cloudWatch;
+    }
+
+    /** The CloudWatch Logs client for the function's log, built on first use. */
+    public synchronized CloudWatchLogsClient logs() {
+        if (logs == null) {
+            logs = factory.build(CloudWatchLogsClient.builder());
+        }
+        return logs;
     }
 
     /** The endpoint override: the configuration's, else {@code AWS_ENDPOINT_URL}. */

@@ -62,12 +62,18 @@ public final class FunctionDeployer {
     private final FunctionTagger tagger;
 
     public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
+        this(config, clients, aliases, reader, FunctionWaiter.NO_FAILURE_LOG);
+    }
+
+    /** {@code failureLog} adds the last lines of the function's log to the error when it fails to become ready. */
+    FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader,
+                     java.util.function.BiFunction<String, java.time.Instant, String> failureLog) {
         this.config = config;
         this.clients = clients;
         this.lambda = clients.lambda();
         this.aliases = aliases;
         this.reader = reader;
-        this.waiter = new FunctionWaiter(lambda, config.pollInterval(), config.rolePropagationTimeout());
+        this.waiter = new FunctionWaiter(lambda, config.pollInterval(), config.rolePropagationTimeout(), failureLog);
         this.uploader = new CodeUploader(config, clients);
         this.layers = new LayerPublisher(lambda);
         this.tagger = new FunctionTagger(lambda, config.createRole());

@@ -24,11 +24,30 @@ final class FunctionWaiter {
     private final LambdaClient lambda;
     private final Duration pollInterval;
     private final Duration rolePropagationTimeout;
+    private final java.util.function.BiFunction<String, java.time.Instant, String> failureLog;
+
+    /** Adds nothing to a failure's message. */
+    static final java.util.function.BiFunction<String, java.time.Instant, String> NO_FAILURE_LOG = (f, t) -> "";
 
     FunctionWaiter(LambdaClient lambda, Duration pollInterval, Duration rolePropagationTimeout) {
+        this(lambda, pollInterval, rolePropagationTimeout, NO_FAILURE_LOG);
+    }
+
+    /**
+     * {@code failureLog} gives, for a function and the time its deploy began, a note for the error when the function
+     * fails (the last lines of its log); it must not throw.
+     */
+    FunctionWaiter(LambdaClient lambda, Duration pollInterval, Duration rolePropagationTimeout,
+                   java.util.function.BiFunction<String, java.time.Instant, String> failureLog) {
         this.lambda = lambda;
         this.pollInterval = pollInterval;
         this.rolePropagationTimeout = rolePropagationTimeout;
+        this.failureLog = failureLog;
+    }
+
+    /** When the deploy {@code ctx} began, less a minute for clock skew: the earliest log line it may have caused. */
+    private static java.time.Instant since(DeployContext ctx) {
+        return ctx.clock().instant().minus(ctx.elapsed()).minus(Duration.ofMinutes(1));
     }
 
     /**
@@ -72,7 +91,8 @@ final class FunctionWaiter {
                 .poll(() -> lambda.getFunctionConfiguration(b -> budget.on(b).functionName(name)))
                 .status(c -> c.stateAsString() + "/" + c.lastUpdateStatusAsString())
                 .failWhen(c -> c.state() == State.FAILED ? new DeploymentFailedException("function " + name
-                        + " failed: " + c.stateReasonCodeAsString() + ": " + c.stateReason()) : null)
+                        + " failed: " + c.stateReasonCodeAsString() + ": " + c.stateReason()
+                        + failureLog.apply(name, since(ctx))) : null)
                 .until(c -> c.state() == State.ACTIVE && c.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS)
                 .await();
     }
@@ -87,7 +107,8 @@ final class FunctionWaiter {
                 .status(GetFunctionConfigurationResponse::lastUpdateStatusAsString)
                 .failWhen(c -> c.lastUpdateStatus() == LastUpdateStatus.FAILED || c.state() == State.FAILED
                         ? new DeploymentFailedException("the " + what + " update of function " + name + " failed: "
-                        + c.lastUpdateStatusReasonCodeAsString() + ": " + c.lastUpdateStatusReason()) : null)
+                        + c.lastUpdateStatusReasonCodeAsString() + ": " + c.lastUpdateStatusReason()
+                        + failureLog.apply(name, since(ctx))) : null)
                 .until(c -> c.lastUpdateStatus() == null || c.lastUpdateStatus() == LastUpdateStatus.SUCCESSFUL)
                 .await();
     }

@@ -23,13 +23,15 @@ public final class LambdaDeploymentTarget implements Target {
     private final FunctionReader reader;
     private final FunctionDeployer deployer;
     private final FunctionUndeployer undeployer;
+    private final FunctionMonitoring monitoring;
 
     private LambdaDeploymentTarget(LambdaSettings config, AwsClients clients) {
         this.config = config;
         this.clients = clients;
         this.aliases = new AliasManager(clients.lambda(), config.pollInterval());
         this.reader = new FunctionReader(clients.lambda(), aliases);
-        this.deployer = new FunctionDeployer(config, clients, aliases, reader);
+        this.monitoring = new FunctionMonitoring(reader, aliases, clients::cloudWatch, clients::logs);
+        this.deployer = new FunctionDeployer(config, clients, aliases, reader, monitoring::failureNote);
         this.undeployer = new FunctionUndeployer(config, clients, reader);
     }
 
@@ -44,14 +46,19 @@ public final class LambdaDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
-        return deployer.deploy(spec, bounded(context));
+        if (context.alarms().isPresent()) {
+            monitoring.checkAlarmsReachable();
+        }
+        DeployResult result = deployer.deploy(spec, bounded(context));
+        return context.alarms().isEmpty() ? result : monitoring.putAlarms(result, context.alarms().get(), context);
     }
 
+    /** The deployment, naming its alarms when it has any. */
     @Override
     public Optional<Deployment> describe(String name) {
         CallBudget budget = callBudget("describing Lambda deployment '" + name + "'");
         try {
-            return reader.describe(name, budget);
+            return reader.describe(name, budget).map(d -> monitoring.withAlarms(d, budget));
         } catch (RuntimeException e) {
             throw LambdaErrors.failed("describing Lambda deployment '" + name + "'", e);
         }
@@ -65,7 +72,29 @@ public final class LambdaDeploymentTarget implements Target {
     /** See {@link FunctionUndeployer#undeploy}. */
     @Override
     public boolean undeploy(String name, DeployContext context) {
-        return undeployer.undeploy(name, bounded(context));
+        DeployContext ctx = bounded(context);
+        boolean found;
+        try {
+            found = undeployer.undeploy(name, ctx);
+        } catch (RuntimeException e) {
+            try {
+                monitoring.removeAlarms(name, ctx);
+            } catch (RuntimeException alarms) {
+                e.addSuppressed(alarms);
+            }
+            throw e;
+        }
+        return monitoring.removeAlarms(name, ctx) | found;
+    }
+
+    @Override
+    public dev.mldeploy.DeploymentMetrics metrics(String name, dev.mldeploy.MetricsQuery query) {
+        return monitoring.metrics(name, query);
+    }
+
+    @Override
+    public List<dev.mldeploy.LogEvent> logs(String name, dev.mldeploy.LogQuery query) {
+        return monitoring.logs(name, query);
     }
 
     /**
@@ -96,7 +125,12 @@ public final class LambdaDeploymentTarget implements Target {
      */
     @Override
     public Invoker invoker(String name) {
-        Optional<Deployment> d = describe(name);
+        Optional<Deployment> d;
+        try {
+            d = reader.describe(name, callBudget("describing Lambda deployment '" + name + "'"));
+        } catch (RuntimeException e) {
+            throw LambdaErrors.failed("describing Lambda deployment '" + name + "'", e);
+        }
         if (d.isEmpty()) {
             throw new DeploymentNotFoundException(name, "no Lambda deployment named '" + name + "'; deploy it first");
         }

@@ -5,6 +5,8 @@ import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.spi.TargetContext;
 import java.util.Optional;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -22,6 +24,8 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final ApplicationAutoScalingClient autoScaling;
     private final AwsClientFactory factory;
+    private CloudWatchClient cloudWatch;
+    private CloudWatchLogsClient logs;
 
     AwsClients(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, S3Client s3,
                ApplicationAutoScalingClient autoScaling) {
@@ -61,6 +65,29 @@ public final class AwsClients implements AutoCloseable {
 
     public ApplicationAutoScalingClient autoScaling() {
         return autoScaling;
+    }
+
+    /** The CloudWatch client for metrics and alarms, built on first use. */
+    public synchronized CloudWatchClient cloudWatch() {
+        if (cloudWatch == null) {
+            cloudWatch = factory().build(CloudWatchClient.builder());
+        }
+        return cloudWatch;
+    }
+
+    /** The CloudWatch Logs client for the endpoint's log, built on first use. */
+    public synchronized CloudWatchLogsClient logs() {
+        if (logs == null) {
+            logs = factory().build(CloudWatchLogsClient.builder());
+        }
+        return logs;
+    }
+
+    private AwsClientFactory factory() {
+        if (factory == null) {
+            throw new IllegalStateException("these clients were all given; no CloudWatch client can be built");
+        }
+        return factory;
     }
 
     /** How many clients were built here (and will be closed). */

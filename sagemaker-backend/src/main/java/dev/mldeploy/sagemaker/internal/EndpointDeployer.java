@@ -43,13 +43,23 @@ public final class EndpointDeployer {
 
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader) {
+        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG);
+    }
+
+    /** {@code failureLog} adds the last lines of an endpoint's log to the error when it fails to start. */
+    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+                            EndpointReader reader, java.util.function.BiFunction<String, java.time.Instant, String>
+                                    failureLog) {
+        this.failureLog = failureLog;
         this.config = config;
         this.api = api;
         this.store = store;
         this.autoscaler = autoscaler;
         this.reader = reader;
-        this.waiter = new EndpointWaiter(api, config.pollInterval());
+        this.waiter = new EndpointWaiter(api, config.pollInterval(), failureLog);
     }
+
+    private final java.util.function.BiFunction<String, java.time.Instant, String> failureLog;
 
     /** What this deploy created (or adopted from a failed attempt), to remove if it fails. */
     private static final class Created {
@@ -310,7 +320,8 @@ public final class EndpointDeployer {
                     + versioned + " that the endpoint uses" : "the endpoint stays on its previous config; "
                     + cleanUp(created, endpoint, versioned, name);
             throw new DeploymentFailedException("update of endpoint " + endpoint + " to config " + versioned
-                    + " failed: " + EndpointWaiter.reason(after) + "; the endpoint is " + after.endpointStatusAsString()
+                    + " failed: " + EndpointWaiter.reason(after) + failureLog.apply(endpoint, EndpointWaiter.since(ctx))
+                    + "; the endpoint is " + after.endpointStatusAsString()
                     + " on config " + after.endpointConfigName() + restored + "; " + cleanup);
         }
         api.addTags(after.endpointArn(), tags);

@@ -20,12 +20,31 @@ public final class EndpointWaiter {
     static final Set<EndpointStatus> TRANSITIONAL = Set.of(EndpointStatus.CREATING, EndpointStatus.UPDATING,
             EndpointStatus.SYSTEM_UPDATING, EndpointStatus.ROLLING_BACK, EndpointStatus.DELETING);
 
+    /** Adds nothing to a failure's message. */
+    static final java.util.function.BiFunction<String, java.time.Instant, String> NO_FAILURE_LOG = (e, t) -> "";
+
     private final SageMakerApi api;
     private final Duration interval;
+    private final java.util.function.BiFunction<String, java.time.Instant, String> failureLog;
 
     public EndpointWaiter(SageMakerApi api, Duration interval) {
+        this(api, interval, NO_FAILURE_LOG);
+    }
+
+    /**
+     * {@code failureLog} gives, for an endpoint and the time its deploy began, a note to add to the error when it
+     * fails (the last lines of its log); it must not throw.
+     */
+    public EndpointWaiter(SageMakerApi api, Duration interval,
+                          java.util.function.BiFunction<String, java.time.Instant, String> failureLog) {
         this.api = api;
         this.interval = interval;
+        this.failureLog = failureLog;
+    }
+
+    /** When the deploy {@code ctx} began, less a minute for clock skew: the earliest log line it may have caused. */
+    static java.time.Instant since(DeployContext ctx) {
+        return ctx.clock().instant().minus(ctx.elapsed()).minus(Duration.ofMinutes(1));
     }
 
     /** Waits until {@code name} is InService; Failed (or the endpoint vanishing) throws with SageMaker's reason. */
@@ -43,7 +62,7 @@ public final class EndpointWaiter {
                     if (s == EndpointStatus.FAILED || s == EndpointStatus.OUT_OF_SERVICE
                             || s == EndpointStatus.UPDATE_ROLLBACK_FAILED) {
                         return new DeploymentFailedException("endpoint " + name + " is " + d.get().endpointStatusAsString()
-                                + ": " + reason(d.get()));
+                                + ": " + reason(d.get()) + failureLog.apply(name, since(ctx)));
                     }
                     return null;
                 })

@@ -25,6 +25,7 @@ public final class SageMakerDeploymentTarget implements Target {
     private final EndpointUndeployer undeployer;
     private final Rollback rollback;
     private final CallBudget callBudget;
+    private final EndpointMonitoring monitoring;
 
     SageMakerDeploymentTarget(SageMakerSettings config, AwsClients clients) {
         this.clients = clients;
@@ -35,7 +36,8 @@ public final class SageMakerDeploymentTarget implements Target {
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
         this.reader = new EndpointReader(api);
-        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
+        this.monitoring = new EndpointMonitoring(api, clients::cloudWatch, clients::logs);
+        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader, monitoring::failureNote);
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
     }
@@ -52,14 +54,29 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
-        return deployer.deploy(spec, context);
+        if (context.alarms().isPresent()) {
+            monitoring.checkAlarmsReachable();
+        }
+        DeployResult result = deployer.deploy(spec, context);
+        return context.alarms().isEmpty() ? result : monitoring.putAlarms(result, context.alarms().get(), context);
     }
 
+    /** The deployment, naming its alarms when it has any. */
     @Override
     public Optional<Deployment> describe(String name) {
         try (CallBudget.Scope s = CallBudget.open(callBudget)) {
-            return reader.describe(name);
+            return reader.describe(name).map(d -> monitoring.withAlarms(d, callBudget));
         }
+    }
+
+    @Override
+    public dev.mldeploy.DeploymentMetrics metrics(String name, dev.mldeploy.MetricsQuery query) {
+        return monitoring.metrics(name, query);
+    }
+
+    @Override
+    public List<dev.mldeploy.LogEvent> logs(String name, dev.mldeploy.LogQuery query) {
+        return monitoring.logs(name, query);
     }
 
     @Override
@@ -71,7 +88,18 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public boolean undeploy(String name, DeployContext context) {
-        return undeployer.undeploy(name, context);
+        boolean found;
+        try {
+            found = undeployer.undeploy(name, context);
+        } catch (RuntimeException e) {
+            try {
+                monitoring.removeAlarms(name, context);
+            } catch (RuntimeException alarms) {
+                e.addSuppressed(alarms);
+            }
+            throw e;
+        }
+        return monitoring.removeAlarms(name, context) | found;
     }
 
     /** Updates the endpoint back to the endpoint config it ran before its last update (kept for this). */
@@ -82,8 +110,11 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public Invoker invoker(String name) {
-        Deployment d = describe(name).orElseThrow(() -> new DeploymentNotFoundException(name,
-                "no sagemaker deployment named '" + name + "'; deploy it first"));
+        Deployment d;
+        try (CallBudget.Scope s = CallBudget.open(callBudget)) {
+            d = reader.describe(name).orElseThrow(() -> new DeploymentNotFoundException(name,
+                    "no sagemaker deployment named '" + name + "'; deploy it first"));
+        }
         return new SageMakerInvoker(clients.runtime(), d.attributes().getOrDefault("endpointName",
                 Naming.endpointName(name)), DeploymentPlan.SERVERLESS.equals(d.variant()), callBudget);
     }
