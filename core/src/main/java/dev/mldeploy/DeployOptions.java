@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Per-call deploy options: a target that overrides the deployer's default (and placement), a progress listener,
- * an overall timeout, and the cost options placement uses.
+ * an overall timeout, the cost options placement uses, and how an update reaches the traffic ({@link RolloutPolicy}).
  */
 public final class DeployOptions {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -16,8 +16,10 @@ public final class DeployOptions {
     private final ProgressListener progressListener;
     private final Duration timeout;
     private final PlacementOptions placementOptions;
+    private final RolloutPolicy rollout;
 
     private DeployOptions(Builder b) {
+        this.rollout = b.rollout;
         this.target = b.target;
         this.progressListener = b.progressListener;
         this.timeout = b.timeout;
@@ -44,6 +46,7 @@ public final class DeployOptions {
         b.progressListener = progressListener;
         b.timeout = timeout;
         b.placementOptions = placementOptions;
+        b.rollout = rollout;
         return b;
     }
 
@@ -64,12 +67,18 @@ public final class DeployOptions {
         return placementOptions;
     }
 
+    /** How an update reaches the traffic; {@link RolloutPolicy#allAtOnce()} unless set. */
+    public RolloutPolicy rollout() {
+        return rollout;
+    }
+
     /** Builds {@link DeployOptions}. */
     public static final class Builder {
         private String target;
         private ProgressListener progressListener = ProgressListener.none();
         private Duration timeout = DEFAULT_TIMEOUT;
         private PlacementOptions placementOptions = PlacementOptions.defaults();
+        private RolloutPolicy rollout = RolloutPolicy.allAtOnce();
 
         private Builder() {
         }
@@ -95,6 +104,12 @@ public final class DeployOptions {
 
         public Builder placementOptions(PlacementOptions options) {
             this.placementOptions = Objects.requireNonNull(options, "placementOptions");
+            return this;
+        }
+
+        /** How an update of an existing deployment reaches its traffic (canary, linear, rollback alarms). */
+        public Builder rollout(RolloutPolicy rollout) {
+            this.rollout = Objects.requireNonNull(rollout, "rollout");
             return this;
         }
 

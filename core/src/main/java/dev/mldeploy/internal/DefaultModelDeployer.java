@@ -156,7 +156,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
         }
         Target target = target(name);
         DeployContext ctx = DeployContext.of(spec.name(), name, options.progressListener(), options.timeout(),
-                decision, candidate);
+                decision, candidate).withRollout(options.rollout());
         LOG.debug("deploying '{}' to {}", spec.name(), name);
         DeployResult result = target.deploy(spec, ctx);
         if (result.placement() == null && decision != null) {

@@ -70,6 +70,11 @@ final class LocalDeployments implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
+        if (!ctx.rollout().isImmediate()) {
+            throw new dev.mldeploy.NotSupportedException("local", "rollout", "the local target replaces its one "
+                    + "process at once and watches no alarm, so rollout " + ctx.rollout() + " cannot be kept; "
+                    + "drop --rollout/--rollback-alarm, or deploy to sagemaker or lambda");
+        }
         Path source = spec.requireSource().toAbsolutePath().normalize();
         refuseSourceInState(source);
         Map<String, String> settings = new LinkedHashMap<>();

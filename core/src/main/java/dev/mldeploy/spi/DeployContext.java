@@ -6,6 +6,7 @@ import dev.mldeploy.ProgressEvent;
 import dev.mldeploy.ProgressListener;
 import dev.mldeploy.CandidateEvaluation;
 import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.RolloutPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ public final class DeployContext {
     private final Instant deadline;
     private final PlacementDecision placement;
     private final CandidateEvaluation candidate;
+    private final RolloutPolicy rollout;
 
     private DeployContext(String deploymentName, String target, ProgressListener listener, Clock clock,
                           Duration timeout, PlacementDecision placement, CandidateEvaluation candidate) {
@@ -36,6 +38,19 @@ public final class DeployContext {
         this.deadline = start.plus(Objects.requireNonNull(timeout, "timeout"));
         this.placement = placement;
         this.candidate = candidate;
+        this.rollout = RolloutPolicy.allAtOnce();
+    }
+
+    private DeployContext(DeployContext base, RolloutPolicy rollout) {
+        this.deploymentName = base.deploymentName;
+        this.target = base.target;
+        this.listener = base.listener;
+        this.clock = base.clock;
+        this.start = base.start;
+        this.deadline = base.deadline;
+        this.placement = base.placement;
+        this.candidate = base.candidate;
+        this.rollout = Objects.requireNonNull(rollout, "rollout");
     }
 
     /** A context with no placement decision. */
@@ -54,6 +69,19 @@ public final class DeployContext {
     public static DeployContext of(String deploymentName, String target, ProgressListener listener,
                                    Duration timeout, Clock clock) {
         return new DeployContext(deploymentName, target, listener, clock, timeout, null, null);
+    }
+
+    /**
+     * A copy of this context (same start and deadline) with the deploy's rollout policy; a context derived with
+     * {@code of} (a shorter timeout) takes it along with {@code withRollout(ctx.rollout())}.
+     */
+    public DeployContext withRollout(RolloutPolicy policy) {
+        return new DeployContext(this, policy);
+    }
+
+    /** How an update reaches the traffic; all at once unless the deploy's options said otherwise. */
+    public RolloutPolicy rollout() {
+        return rollout;
     }
 
     public String deploymentName() {
