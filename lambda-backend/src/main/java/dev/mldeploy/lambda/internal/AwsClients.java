@@ -8,6 +8,7 @@ import dev.mldeploy.spi.TargetContext;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,6 +27,7 @@ public final class AwsClients implements AutoCloseable {
     private final AwsClientFactory factory;
     private S3Client s3;
     private IamClient iam;
+    private CloudWatchClient cloudWatch;
 
     private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
@@ -60,6 +62,14 @@ public final class AwsClients implements AutoCloseable {
             iam = config.iamClient() != null ? config.iamClient() : factory.buildGlobal(IamClient.builder());
         }
         return iam;
+    }
+
+    /** CloudWatch, for the alarms a rollout watches: built on first use with the same region and credentials. */
+    public synchronized CloudWatchClient cloudWatch() {
+        if (cloudWatch == null) {
+            cloudWatch = factory.build(CloudWatchClient.builder());
+        }
+        return cloudWatch;
     }
 
     /** The endpoint override: the configuration's, else {@code AWS_ENDPOINT_URL}. */
