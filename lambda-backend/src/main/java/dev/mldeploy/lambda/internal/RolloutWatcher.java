@@ -55,14 +55,21 @@ final class RolloutWatcher {
             if (ctx.expired()) {
                 return new Outcome(End.DEADLINE, null);
             }
-            if (!alarmNames.isEmpty()) {
-                List<String> firing = alarms.inAlarm(alarmNames, budget);
-                if (!firing.isEmpty()) {
-                    return new Outcome(End.ALARM, firing.get(0));
+            try {
+                if (!alarmNames.isEmpty()) {
+                    List<String> firing = alarms.inAlarm(alarmNames, budget);
+                    if (!firing.isEmpty()) {
+                        return new Outcome(End.ALARM, firing.get(0));
+                    }
                 }
-            }
-            if (!aliasAsSet.getAsBoolean()) {
-                return new Outcome(End.MOVED, null);
+                if (!aliasAsSet.getAsBoolean()) {
+                    return new Outcome(End.MOVED, null);
+                }
+            } catch (dev.mldeploy.OperationTimeoutException e) {
+                if (ctx.expired()) {
+                    return new Outcome(End.DEADLINE, null); // the deadline passed between the check and a read
+                }
+                throw e;
             }
             Duration left = Duration.between(ctx.clock().instant(), end);
             if (left.isNegative() || left.isZero()) {
