@@ -1,5 +1,6 @@
 package dev.mldeploy.aws;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.InvalidConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,13 +70,34 @@ public final class AlarmStates {
     }
 
     /**
-     * Checks that every one of {@code names} exists, before a rollout relies on them.
+     * Checks, before a rollout relies on them, that every one of {@code names} exists and none is in ALARM already
+     * (the rollout would be rolled back at once). One DescribeAlarms call per {@value #PAGE} names.
+     *
+     * @throws InvalidConfigurationException naming each alarm that does not exist
+     * @throws ConflictException             naming an alarm in ALARM now
+     */
+    public void requireReady(List<String> names, CallBudget budget) {
+        if (names.isEmpty()) {
+            return;
+        }
+        Map<String, String> found = requireExisting(names, budget);
+        found.forEach((n, s) -> {
+            if (ALARM.equals(s)) {
+                throw new ConflictException("rollback alarm " + n + " is in ALARM before the rollout started, so "
+                        + "the update would be rolled back at once; nothing was changed: deploy when it is OK, or "
+                        + "leave it out of --rollback-alarm");
+            }
+        });
+    }
+
+    /**
+     * Checks that every one of {@code names} exists, before a rollout relies on them; returns their states.
      *
      * @throws InvalidConfigurationException naming each alarm that does not exist
      */
-    public void requireExisting(List<String> names, CallBudget budget) {
+    public Map<String, String> requireExisting(List<String> names, CallBudget budget) {
         if (names.isEmpty()) {
-            return;
+            return Map.of();
         }
         Map<String, String> found = states(names, budget);
         List<String> missing = names.stream().filter(n -> !found.containsKey(n)).toList();
@@ -85,5 +107,6 @@ public final class AlarmStates {
                     + "region); create " + (missing.size() == 1 ? "it" : "them") + " first (PutMetricAlarm, or "
                     + "deploy --alarms) or correct --rollback-alarm; nothing was changed");
         }
+        return found;
     }
 }

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.mldeploy.ConflictException;
 import dev.mldeploy.DeploymentFailedException;
 import dev.mldeploy.InvalidConfigurationException;
 import java.time.Duration;
@@ -72,7 +73,25 @@ class AlarmStatesTest {
     }
 
     @Test
+    void requireReady_whenAnAlarmIsInAlarmAlready_refusesNamingIt() {
+        when(cw.describeAlarms(any(DescribeAlarmsRequest.class))).thenReturn(DescribeAlarmsResponse.builder()
+                .metricAlarms(metric("errors", StateValue.OK), metric("latency", StateValue.ALARM)).build());
+        ConflictException e = assertThrows(ConflictException.class,
+                () -> states.requireReady(List.of("errors", "latency"), budget));
+        assertTrue(e.getMessage().contains("latency is in ALARM before the rollout started"), e.getMessage());
+    }
+
+    @Test
+    void requireReady_whenAllExistAndNoneFires_passes() {
+        when(cw.describeAlarms(any(DescribeAlarmsRequest.class))).thenReturn(DescribeAlarmsResponse.builder()
+                .metricAlarms(metric("errors", StateValue.INSUFFICIENT_DATA)).build());
+        states.requireReady(List.of("errors"), budget);
+        verify(cw).describeAlarms(any(DescribeAlarmsRequest.class));
+    }
+
+    @Test
     void requireExisting_whenNoAlarmsNamed_makesNoCall() {
+        states.requireReady(List.of(), budget);
         states.requireExisting(List.of(), budget);
         verify(cw, never()).describeAlarms(any(DescribeAlarmsRequest.class));
     }

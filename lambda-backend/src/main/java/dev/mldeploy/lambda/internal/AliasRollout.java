@@ -63,17 +63,7 @@ public final class AliasRollout {
      * @throws dev.mldeploy.ConflictException an alarm is in ALARM now
      */
     public void checkAlarms(RolloutPolicy policy, CallBudget budget) {
-        List<String> names = policy.rollbackAlarms();
-        if (names.isEmpty()) {
-            return;
-        }
-        alarms.requireExisting(names, budget);
-        List<String> firing = alarms.inAlarm(names, budget);
-        if (!firing.isEmpty()) {
-            throw new dev.mldeploy.ConflictException("rollback alarm " + firing.get(0) + " is in ALARM before the "
-                    + "rollout started, so it would be rolled back at once; nothing was changed: deploy when it "
-                    + "is OK, or leave it out of --rollback-alarm");
-        }
+        alarms.requireReady(policy.rollbackAlarms(), budget);
     }
 
     /**

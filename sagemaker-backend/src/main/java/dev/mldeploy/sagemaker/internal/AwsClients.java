@@ -22,6 +22,7 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final ApplicationAutoScalingClient autoScaling;
     private final AwsClientFactory factory;
+    private software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch;
 
     AwsClients(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, S3Client s3,
                ApplicationAutoScalingClient autoScaling) {
@@ -45,6 +46,22 @@ public final class AwsClients implements AutoCloseable {
     /** The clients for {@code config}, building those it does not give. */
     public static AwsClients create(SageMakerSettings config, TargetContext context) {
         return new AwsClients(config, context);
+    }
+
+    /**
+     * CloudWatch, for the rollback alarms a rollout checks: built on first use with the same region and credentials.
+     *
+     * @throws dev.mldeploy.InvalidConfigurationException these clients were all given, with no way to build one
+     */
+    public synchronized software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
+        if (cloudWatch == null) {
+            if (factory == null) {
+                throw new dev.mldeploy.InvalidConfigurationException("no CloudWatch client to read the rollback "
+                        + "alarms with; drop --rollback-alarm");
+            }
+            cloudWatch = factory.build(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder());
+        }
+        return cloudWatch;
     }
 
     public SageMakerClient sageMaker() {

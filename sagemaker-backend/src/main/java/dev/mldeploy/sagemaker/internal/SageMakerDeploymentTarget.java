@@ -35,7 +35,8 @@ public final class SageMakerDeploymentTarget implements Target {
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
         this.reader = new EndpointReader(api);
-        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
+        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader,
+                () -> new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()));
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
     }
