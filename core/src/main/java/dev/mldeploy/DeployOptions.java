@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Per-call deploy options: a target that overrides the deployer's default (and placement), a progress listener,
- * an overall timeout, and the cost options placement uses.
+ * an overall timeout, the cost options placement uses, and how an update reaches the traffic ({@link RolloutPolicy}).
  */
 public final class DeployOptions {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -17,9 +17,11 @@ public final class DeployOptions {
     private final Duration timeout;
     private final PlacementOptions placementOptions;
     private final AlarmPolicy alarms;
+    private final RolloutPolicy rollout;
 
     private DeployOptions(Builder b) {
         this.alarms = b.alarms;
+        this.rollout = b.rollout;
         this.target = b.target;
         this.progressListener = b.progressListener;
         this.timeout = b.timeout;
@@ -47,6 +49,7 @@ public final class DeployOptions {
         b.timeout = timeout;
         b.placementOptions = placementOptions;
         b.alarms = alarms;
+        b.rollout = rollout;
         return b;
     }
 
@@ -72,6 +75,11 @@ public final class DeployOptions {
         return Optional.ofNullable(alarms);
     }
 
+    /** How an update reaches the traffic; {@link RolloutPolicy#allAtOnce()} unless set. */
+    public RolloutPolicy rollout() {
+        return rollout;
+    }
+
     /** Builds {@link DeployOptions}. */
     public static final class Builder {
         private String target;
@@ -79,6 +87,7 @@ public final class DeployOptions {
         private Duration timeout = DEFAULT_TIMEOUT;
         private PlacementOptions placementOptions = PlacementOptions.defaults();
         private AlarmPolicy alarms;
+        private RolloutPolicy rollout = RolloutPolicy.allAtOnce();
 
         private Builder() {
         }
@@ -113,6 +122,12 @@ public final class DeployOptions {
 
         public Builder placementOptions(PlacementOptions options) {
             this.placementOptions = Objects.requireNonNull(options, "placementOptions");
+            return this;
+        }
+
+        /** How an update of an existing deployment reaches its traffic (canary, linear, rollback alarms). */
+        public Builder rollout(RolloutPolicy rollout) {
+            this.rollout = Objects.requireNonNull(rollout, "rollout");
             return this;
         }
 

@@ -160,7 +160,7 @@ public final class DefaultModelDeployer implements ModelDeployer {
         }
         Target target = target(name);
         DeployContext ctx = DeployContext.of(spec.name(), name, options.progressListener(), options.timeout(),
-                decision, candidate);
+                decision, candidate).withRollout(options.rollout());
         if (options.alarms().isPresent()) {
             ctx = ctx.withAlarms(options.alarms().get());
         }

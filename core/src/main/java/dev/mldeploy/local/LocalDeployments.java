@@ -74,6 +74,11 @@ final class LocalDeployments implements Target {
             throw new dev.mldeploy.NotSupportedException(name(), "alarms", "the local target has no CloudWatch "
                     + "alarms; deploy without --alarms (DeployOptions.alarms), or to sagemaker or lambda");
         }
+        if (!ctx.rollout().isImmediate()) {
+            throw new dev.mldeploy.NotSupportedException("local", "rollout", "the local target replaces its one "
+                    + "process at once and watches no alarm, so rollout " + ctx.rollout() + " cannot be kept; "
+                    + "drop --rollout/--rollback-alarm, or deploy to sagemaker or lambda");
+        }
         Path source = spec.requireSource().toAbsolutePath().normalize();
         refuseSourceInState(source);
         Map<String, String> settings = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import dev.mldeploy.ProgressEvent;
 import dev.mldeploy.ProgressListener;
 import dev.mldeploy.CandidateEvaluation;
 import dev.mldeploy.PlacementDecision;
+import dev.mldeploy.RolloutPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +27,10 @@ public final class DeployContext {
     private final PlacementDecision placement;
     private final CandidateEvaluation candidate;
     private final dev.mldeploy.AlarmPolicy alarms;
+    private final RolloutPolicy rollout;
 
     private DeployContext(String deploymentName, String target, ProgressListener listener, Clock clock,
                           Duration timeout, PlacementDecision placement, CandidateEvaluation candidate) {
-        this(deploymentName, target, listener, clock, timeout, placement, candidate, null);
-    }
-
-    private DeployContext(String deploymentName, String target, ProgressListener listener, Clock clock,
-                          Duration timeout, PlacementDecision placement, CandidateEvaluation candidate,
-                          dev.mldeploy.AlarmPolicy alarms) {
-        this.alarms = alarms;
         this.deploymentName = Objects.requireNonNull(deploymentName, "deploymentName");
         this.target = Objects.requireNonNull(target, "target");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -44,6 +39,22 @@ public final class DeployContext {
         this.deadline = start.plus(Objects.requireNonNull(timeout, "timeout"));
         this.placement = placement;
         this.candidate = candidate;
+        this.alarms = null;
+        this.rollout = RolloutPolicy.allAtOnce();
+    }
+
+    /** A copy of {@code base} (same start, deadline, listener and placement) with these alarms and rollout. */
+    private DeployContext(DeployContext base, dev.mldeploy.AlarmPolicy alarms, RolloutPolicy rollout) {
+        this.deploymentName = base.deploymentName;
+        this.target = base.target;
+        this.listener = base.listener;
+        this.clock = base.clock;
+        this.start = base.start;
+        this.deadline = base.deadline;
+        this.placement = base.placement;
+        this.candidate = base.candidate;
+        this.alarms = alarms;
+        this.rollout = Objects.requireNonNull(rollout, "rollout");
     }
 
     /** A context with no placement decision. */
@@ -62,6 +73,19 @@ public final class DeployContext {
     public static DeployContext of(String deploymentName, String target, ProgressListener listener,
                                    Duration timeout, Clock clock) {
         return new DeployContext(deploymentName, target, listener, clock, timeout, null, null);
+    }
+
+    /**
+     * A copy of this context (same start and deadline) with the deploy's rollout policy; a context derived with
+     * {@code of} (a shorter timeout) takes it along with {@code withRollout(ctx.rollout())}.
+     */
+    public DeployContext withRollout(RolloutPolicy policy) {
+        return new DeployContext(this, alarms, policy);
+    }
+
+    /** How an update reaches the traffic; all at once unless the deploy's options said otherwise. */
+    public RolloutPolicy rollout() {
+        return rollout;
     }
 
     public String deploymentName() {
@@ -95,8 +119,7 @@ public final class DeployContext {
      * reads it in its own {@code deploy}, before it derives contexts of its own.
      */
     public DeployContext withAlarms(dev.mldeploy.AlarmPolicy policy) {
-        return new DeployContext(deploymentName, target, listener, clock, remaining(), placement, candidate,
-                Objects.requireNonNull(policy, "policy"));
+        return new DeployContext(this, Objects.requireNonNull(policy, "policy"), rollout);
     }
 
     /** The default alarms the deploy asks for ({@link dev.mldeploy.DeployOptions#alarms()}), if it does. */

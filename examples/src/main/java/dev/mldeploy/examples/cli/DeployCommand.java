@@ -6,6 +6,7 @@ import dev.mldeploy.DeployResult;
 import dev.mldeploy.ModelDeployer;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.PlacementOptions;
+import dev.mldeploy.RolloutPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,15 @@ final class DeployCommand implements Callable<Integer> {
             description = "With --alarms: the p99 latency above which the latency alarm fires (default 1s; e.g. "
                     + "500ms).")
     Duration alarmP99;
+    @Option(names = "--rollout", paramLabel = "all|canary:P:BAKE|linear:P:INTERVAL", defaultValue = "all",
+            description = "How an update of an existing deployment reaches its traffic: all at once (default; "
+                    + "all:BAKE watches the alarms for BAKE after), canary:10:5m (10 %% for 5 minutes, then all), "
+                    + "linear:20:2m (20 %% more every 2 minutes). Percent 1-99, waits 1s-1h (SageMaker: canary at most "
+                    + "50 %%, linear steps 10-50 %%).")
+    String rollout = "all";
+    @Option(names = "--rollback-alarm", paramLabel = "NAME", description = "A CloudWatch alarm that rolls the "
+            + "update back when it goes into ALARM during the rollout (repeatable, at most 10; it must exist).")
+    java.util.List<String> rollbackAlarms = new java.util.ArrayList<>();
 
     /** The longest --target auto spends resolving the dependencies it counts (plan's default). */
     private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(5);
@@ -79,6 +89,8 @@ final class DeployCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ModelSpec model = spec();
+        // checked before any call: InvalidConfigurationException says what to change (exit 2)
+        RolloutPolicy policy = RolloutPolicy.parse(rollout).withRollbackAlarms(rollbackAlarms);
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter progress = ProgressPrinter.forConsole(err);
         DeployResult result;
@@ -86,7 +98,7 @@ final class DeployCommand implements Callable<Integer> {
             PlacementOptions placement = placementOptions(model, flags);
             checkBackendOptions(deployer, model, placement);
             DeployOptions.Builder ob = DeployOptions.builder().progressListener(progress).timeout(target.timeout)
-                    .placementOptions(placement);
+                    .placementOptions(placement).rollout(policy);
             alarmPolicy().ifPresent(ob::alarms);
             DeployOptions options = ob.build();
             try {

@@ -18,8 +18,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Moves the deployment NAME back to the version it ran before its last change: Lambda moves "
                 + "its alias back one version; SageMaker updates the endpoint back to the config it kept; local "
-                + "restarts the previous spec if its model directory is still there. Says from which version to "
-                + "which.")
+                + "restarts the previous spec if its model directory is still there. During a Lambda rollout "
+                + "(deploy --rollout) it ends the rollout: every request back to the previous version, and the "
+                + "deploy fails saying so. During a SageMaker rollout it refuses (SageMaker cannot stop an update; "
+                + "its rollback alarms undo it): run it again once the endpoint is InService. Says from which "
+                + "version to which.")
 final class RollbackCommand implements Callable<Integer> {
     @ParentCommand
     MlDeployCli cli;

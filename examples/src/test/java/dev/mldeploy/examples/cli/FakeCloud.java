@@ -48,6 +48,7 @@ final class FakeCloud implements TargetProvider {
     final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
     final Map<String, ModelSpec> specs = new ConcurrentHashMap<>();
     final List<Map<String, String>> environments = new CopyOnWriteArrayList<>();
+    final List<dev.mldeploy.RolloutPolicy> rollouts = new CopyOnWriteArrayList<>();
 
     FakeCloud() {
         this(NAME);
@@ -119,6 +120,7 @@ final class FakeCloud implements TargetProvider {
 
         @Override
         public DeployResult deploy(ModelSpec spec, DeployContext context) {
+            rollouts.add(context.rollout());
             // a stand-in for SpecFingerprint (which also hashes the Python adapter): source content and resources
             String hash = SourceTree.of(spec.requireSource()).sha256() + "/" + spec.resources();
             Deployment old = deployments.get(spec.name());

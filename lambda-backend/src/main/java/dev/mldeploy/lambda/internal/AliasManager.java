@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
+import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetProvisionedConcurrencyConfigResponse;
 import software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse;
@@ -28,6 +29,9 @@ import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
  */
 public final class AliasManager {
     private static final Logger LOG = LoggerFactory.getLogger(AliasManager.class);
+    /** Every request to the version the alias names: what a move sets, ending any rollout's weights. */
+    static final AliasRoutingConfiguration NO_ROUTING = AliasRoutingConfiguration.builder()
+            .additionalVersionWeights(java.util.Map.of()).build();
     private final LambdaClient lambda;
     private final Duration pollInterval;
 
@@ -46,7 +50,7 @@ public final class AliasManager {
             var r = lambda.getAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS));
             return Optional.of(AliasConfiguration.builder().aliasArn(r.aliasArn()).name(r.name())
                     .functionVersion(r.functionVersion()).description(r.description()).revisionId(r.revisionId())
-                    .build());
+                    .routingConfig(r.routingConfig()).build());
         } catch (RuntimeException e) {
             if (LambdaErrors.isNotFound(e)) {
                 return Optional.empty();
@@ -97,7 +101,8 @@ public final class AliasManager {
                     }
                 }
                 lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS)
-                        .functionVersion(version).description(description(specHash)).revisionId(seen.revisionId()));
+                        .functionVersion(version).routingConfig(NO_ROUTING).description(description(specHash))
+                        .revisionId(seen.revisionId()));
             }
         } catch (RuntimeException e) {
             if (LambdaErrors.isConflict(e)) {
@@ -179,6 +184,45 @@ public final class AliasManager {
         return all;
     }
 
+    /** Whether the alias splits the requests between two versions: a rollout is under way (or was cut off). */
+    static boolean hasRouting(AliasConfiguration a) {
+        return a.routingConfig() != null && a.routingConfig().hasAdditionalVersionWeights()
+                && !a.routingConfig().additionalVersionWeights().isEmpty();
+    }
+
+    /**
+     * Rollback during a rollout: every request back to the version the alias names (the previous one), no routing,
+     * conditional on the RevisionId just read. The deploy running the rollout holds the deploy lease, so this does
+     * not take it; that deploy sees the alias moved, stops, and fails saying so.
+     */
+    private String[] endRollout(String function, AliasConfiguration alias, CallBudget budget, DeployContext ctx) {
+        String to = alias.functionVersion();
+        String from = String.join("+", alias.routingConfig().additionalVersionWeights().keySet());
+        ctx.progress("rollback", "", "a rollout to version " + from + " is under way: pointing alias "
+                + LambdaSettings.ALIAS + " at version " + to + " alone, with no routing");
+        try {
+            lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS)
+                    .functionVersion(to).routingConfig(NO_ROUTING).description(alias.description())
+                    .revisionId(alias.revisionId()));
+        } catch (RuntimeException e) {
+            if (LambdaErrors.isConflict(e) || LambdaErrors.isPreconditionFailed(e)) {
+                throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS + " (the rollout moved it "
+                        + "meanwhile; roll back again)", e);
+            }
+            throw LambdaErrors.failed("ending the rollout of " + function + " (alias " + LambdaSettings.ALIAS
+                    + " back to version " + to + ")", e);
+        }
+        AliasConfiguration after = alias(function, budget).orElse(null);
+        if (after == null || !to.equals(after.functionVersion()) || hasRouting(after)) {
+            throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS + " (it serves version "
+                    + (after == null ? "none" : after.functionVersion() + (hasRouting(after) ? " with routing "
+                    + after.routingConfig().additionalVersionWeights() : "")) + " after this rollback set it to "
+                    + to + " alone; roll back again)", null);
+        }
+        LOG.debug("ended the rollout of {}: version {} alone again", function, to);
+        return new String[] {from, to};
+    }
+
     /**
      * Moves the alias back to the highest published version below the one it serves, under the deploy lease (so no
      * deploy changes the function meanwhile), conditional on the alias's RevisionId as read under the lease, and read
@@ -189,6 +233,10 @@ public final class AliasManager {
      * @throws dev.mldeploy.ConflictException          a deploy holds the lease, or moved the alias meanwhile
      */
     public String[] rollback(String function, CallBudget budget, DeployContext ctx) {
+        Optional<AliasConfiguration> rolling = alias(function, budget).filter(AliasManager::hasRouting);
+        if (rolling.isPresent()) {
+            return endRollout(function, rolling.get(), budget, ctx);
+        }
         try (DeployLock lock = DeployLock.acquire(lambda, function, budget, ctx.clock())) {
             AliasConfiguration alias = alias(function, budget).orElseThrow(() -> new NoPreviousVersionException(
                     function, "Lambda function " + function + " has no alias " + LambdaSettings.ALIAS
@@ -210,7 +258,8 @@ public final class AliasManager {
                     + version);
             try {
                 lambda.updateAlias(b -> budget.on(b).functionName(function).name(LambdaSettings.ALIAS)
-                        .functionVersion(version).description(description(hash)).revisionId(alias.revisionId()));
+                        .functionVersion(version).routingConfig(NO_ROUTING).description(description(hash))
+                        .revisionId(alias.revisionId()));
             } catch (RuntimeException e) {
                 if (LambdaErrors.isConflict(e) || LambdaErrors.isPreconditionFailed(e)) {
                     throw LambdaErrors.conflict(function, "alias " + LambdaSettings.ALIAS, e);

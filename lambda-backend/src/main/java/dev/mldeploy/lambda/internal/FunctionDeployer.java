@@ -80,6 +80,7 @@ public final class FunctionDeployer {
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
+        AliasRollout.checkFits(ctx.rollout(), ctx);
         FunctionSettings settings = FunctionSettings.resolve(spec, config, ctx.candidate());
         if (config.roleArn() == null && !config.createRole()) {
             throw new InvalidConfigurationException("the lambda target needs an execution role: give its ARN "
@@ -114,6 +115,9 @@ public final class FunctionDeployer {
                         "IAM role " + RoleManager.roleName(spec.name()), InvalidSpecException::new);
             }
             CallBudget budget = CallBudget.of(ctx);
+            if (!ctx.rollout().isImmediate()) {
+                rollout().checkAlarms(ctx.rollout(), budget);
+            }
             Optional<GetFunctionResponse> existing = reader.get(spec.name(), budget);
             if (existing.isEmpty()) {
                 return create(spec.name(), settings, pkg, layer, hash, budget, ctx);
@@ -285,7 +289,11 @@ public final class FunctionDeployer {
             PublishVersionResponse published = aliases.publish(name, pkg == null ? null : pkg.codeSha256(),
                     revision, hash, budget, ctx);
             checkPublished(name, s, pkg, roleArn, published);
-            aliases.point(name, published.version(), hash, alias, budget, ctx);
+            if (alias == null || ctx.rollout().isImmediate()) {
+                aliases.point(name, published.version(), hash, alias, budget, ctx);
+            } else {
+                rollout().roll(name, published.version(), hash, alias, ctx.rollout(), lock::renew, budget, ctx);
+            }
             int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0
                     : aliases.provisioned(name, budget);
             aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, budget, ctx);
@@ -295,6 +303,8 @@ public final class FunctionDeployer {
                     + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
                     + LambdaSettings.ALIAS + " moved from " + serving + " to version " + published.version(), null);
+        } catch (dev.mldeploy.RolloutRolledBackException e) {
+            throw e; // it says where the alias is
         } catch (RuntimeException e) {
             MlDeployException failed = LambdaErrors.failed("updating function " + name, e);
             String still = "; alias " + LambdaSettings.ALIAS + " still serves " + serving;
@@ -312,6 +322,11 @@ public final class FunctionDeployer {
             }
             throw failed;
         }
+    }
+
+    /** The rollout of an update; its CloudWatch client is built only when a rollout needs one. */
+    private AliasRollout rollout() {
+        return new AliasRollout(lambda, new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()), config.pollInterval());
     }
 
     /** The version Lambda published must hold this deploy's code and configuration, or another deploy's got in. */

@@ -158,6 +158,6 @@ public final class LambdaDeploymentTarget implements Target {
             return context;
         }
         return DeployContext.of(context.deploymentName(), context.target(), context.listener(), bound,
-                context.placement().orElse(null), context.candidate().orElse(null));
+                context.placement().orElse(null), context.candidate().orElse(null)).withRollout(context.rollout());
     }
 }

@@ -67,7 +67,7 @@ public final class AwsClients implements AutoCloseable {
         return autoScaling;
     }
 
-    /** The CloudWatch client for metrics and alarms, built on first use. */
+    /** The CloudWatch client for metrics, alarms and the rollback alarms a rollout checks, built on first use. */
     public synchronized CloudWatchClient cloudWatch() {
         if (cloudWatch == null) {
             cloudWatch = factory().build(CloudWatchClient.builder());
@@ -85,7 +85,9 @@ public final class AwsClients implements AutoCloseable {
 
     private AwsClientFactory factory() {
         if (factory == null) {
-            throw new IllegalStateException("these clients were all given; no CloudWatch client can be built");
+            throw new dev.mldeploy.InvalidConfigurationException("the SageMaker clients were all given to "
+                    + BUILDER + ", so no CloudWatch client can be built for alarms, metrics or logs; build the "
+                    + "target with a region (and credentials) instead of given clients");
         }
         return factory;
     }

@@ -16,6 +16,7 @@ final class Contexts {
         if (limit == null || limit.compareTo(ctx.remaining()) >= 0) {
             return ctx;
         }
-        return DeployContext.of(ctx.deploymentName(), ctx.target(), ctx.listener(), limit, ctx.clock());
+        return DeployContext.of(ctx.deploymentName(), ctx.target(), ctx.listener(), limit, ctx.clock())
+                .withRollout(ctx.rollout());
     }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointConfigResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
@@ -40,17 +41,31 @@ public final class EndpointDeployer {
     private final Autoscaler autoscaler;
     private final EndpointReader reader;
     private final EndpointWaiter waiter;
+    private final java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms;
 
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader) {
-        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG);
+        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG, EndpointDeployer::noAlarms);
     }
 
     /** {@code failureLog} adds the last lines of an endpoint's log to the error when it fails to start. */
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader, java.util.function.BiFunction<String, java.time.Instant, String>
                                     failureLog) {
+        this(config, api, store, autoscaler, reader, failureLog, EndpointDeployer::noAlarms);
+    }
+
+    /** With {@code alarms}, read (and its CloudWatch client built) only when a rollout names rollback alarms. */
+    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+                            EndpointReader reader, java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms) {
+        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG, alarms);
+    }
+
+    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+                            EndpointReader reader, java.util.function.BiFunction<String, java.time.Instant, String>
+                                    failureLog, java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms) {
         this.failureLog = failureLog;
+        this.alarms = alarms;
         this.config = config;
         this.api = api;
         this.store = store;
@@ -60,6 +75,11 @@ public final class EndpointDeployer {
     }
 
     private final java.util.function.BiFunction<String, java.time.Instant, String> failureLog;
+
+    private static dev.mldeploy.aws.AlarmStates noAlarms() {
+        throw new InvalidConfigurationException("this sagemaker target has no CloudWatch client to read the "
+                + "rollback alarms; drop --rollback-alarm");
+    }
 
     /** What this deploy created (or adopted from a failed attempt), to remove if it fails. */
     private static final class Created {
@@ -77,6 +97,7 @@ public final class EndpointDeployer {
     public DeployResult deploy(ModelSpec spec, DeployContext callerContext) {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate(), api::region);
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
+        BlueGreenUpdate.check(ctx.rollout(), plan, ctx);
         try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return deploy(spec, plan, ctx);
         }
@@ -90,6 +111,9 @@ public final class EndpointDeployer {
         String versioned = Naming.versionedName(name, hash);
         LOG.debug("deploying {} as {} ({}), spec hash {}", name, versioned, plan.mode(), hash);
 
+        if (!ctx.rollout().rollbackAlarms().isEmpty()) {
+            alarms.get().requireReady(ctx.rollout().rollbackAlarms(), CallBudget.current());
+        }
         store.ensureBucket(plan.bucket(), config.createBucket());
         Optional<DescribeEndpointResponse> existing = api.describeEndpoint(endpoint);
         if (existing.isPresent()) {
@@ -289,14 +313,19 @@ public final class EndpointDeployer {
             if (!scaling.isEmpty()) {
                 autoscaler.remove(scaling); // SageMaker refuses to update variants registered for autoscaling
             }
-            api.updateEndpoint(endpoint, versioned);
+            Optional<DeploymentConfig> guarded = BlueGreenUpdate.deploymentConfig(ctx.rollout(), ctx.remaining());
+            if (guarded.isPresent()) {
+                api.updateEndpoint(endpoint, versioned, guarded.get());
+            } else {
+                api.updateEndpoint(endpoint, versioned);
+            }
         } catch (RuntimeException e) {
             String restored = restoreAutoscaling(endpoint, scaling);
             throw Failures.withNote(e, "the endpoint stays on config " + oldConfig + restored + "; "
                     + cleanUp(created, endpoint, versioned, name));
         }
         ctx.progress("endpoint", "Updating", "endpoint " + endpoint + " from config " + oldConfig + " to "
-                + versioned);
+                + versioned + (ctx.rollout().isImmediate() ? "" : " by blue/green rollout " + ctx.rollout()));
         DescribeEndpointResponse after;
         try {
             after = waiter.awaitSettled(endpoint, ctx).orElseThrow(() ->
@@ -313,6 +342,14 @@ public final class EndpointDeployer {
             throw Failures.withNote(new ConflictException("endpoint " + endpoint + " moved to config "
                     + after.endpointConfigName() + " instead of " + versioned + ": another deploy of it ran at the "
                     + "same time; retry after it finishes"), cleanUp(created, endpoint, versioned, name));
+        }
+        if (!ctx.rollout().isImmediate() && after.endpointStatus() == EndpointStatus.IN_SERVICE
+                && oldConfig.equals(after.endpointConfigName())) {
+            String restored = restoreAutoscaling(endpoint, scaling);
+            throw BlueGreenUpdate.rolledBack(name, after, versioned, ctx.rollout(),
+                    ctx.rollout().rollbackAlarms().isEmpty() ? null : alarms.get(),
+                    "the endpoint stays on its previous config" + restored + "; "
+                            + cleanUp(created, endpoint, versioned, name));
         }
         if (after.endpointStatus() != EndpointStatus.IN_SERVICE || !versioned.equals(after.endpointConfigName())) {
             String restored = restoreAutoscaling(endpoint, scaling);

@@ -51,6 +51,14 @@ final class Rollback {
                 .filter(e -> Naming.isManaged(api.tags(e.endpointArn()), name))
                 .orElseThrow(() -> new DeploymentNotFoundException(name, "no sagemaker deployment named '" + name
                         + "'; nothing to roll back"));
+        if (d.endpointStatus() == EndpointStatus.UPDATING && d.pendingDeploymentSummary() != null) {
+            // SageMaker refuses UpdateEndpoint while an update runs and has no call to stop one
+            throw new ConflictException("endpoint " + endpoint + " is being updated to config "
+                    + d.pendingDeploymentSummary().endpointConfigName() + " (a rollout may be under way) and "
+                    + "SageMaker has no call to stop an update: its rollback alarms (AutoRollbackConfiguration) roll "
+                    + "it back by themselves; otherwise run rollback once it is InService, which returns it to "
+                    + d.endpointConfigName());
+        }
         if (d.endpointStatus() != EndpointStatus.IN_SERVICE) {
             throw new ConflictException("endpoint " + endpoint + " is " + d.endpointStatusAsString() + " (a deploy "
                     + "or an undeploy is running, or it failed); roll back when it is InService");

@@ -73,6 +73,13 @@ public final class SageMakerApi {
                 .endpointConfigName(config))));
     }
 
+    /** UpdateEndpoint with SageMaker's blue/green {@code deployment} (traffic routing, auto-rollback alarms). */
+    public void updateEndpoint(String endpoint, String config,
+                               software.amazon.awssdk.services.sagemaker.model.DeploymentConfig deployment) {
+        call("update endpoint " + endpoint, () -> client.updateEndpoint(r -> budget().on(r.endpointName(endpoint)
+                .endpointConfigName(config).deploymentConfig(deployment))));
+    }
+
     public void addTags(String arn, List<Tag> tags) {
         call("tag " + arn, () -> client.addTags(r -> budget().on(r.resourceArn(arn).tags(tags))));
     }

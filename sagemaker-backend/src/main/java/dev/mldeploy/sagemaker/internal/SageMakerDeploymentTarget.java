@@ -37,7 +37,8 @@ public final class SageMakerDeploymentTarget implements Target {
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
         this.reader = new EndpointReader(api);
         this.monitoring = new EndpointMonitoring(api, clients::cloudWatch, clients::logs);
-        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader, monitoring::failureNote);
+        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader, monitoring::failureNote,
+                () -> new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()));
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
     }
