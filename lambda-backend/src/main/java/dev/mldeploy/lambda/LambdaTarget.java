@@ -4,6 +4,8 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
+import dev.mldeploy.aws.http.HttpAccess;
+import dev.mldeploy.lambda.internal.FrontDoorSettings;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaSettings;
@@ -20,6 +22,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -57,6 +60,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * runtime and architecture ({@link Builder#python(String)}'s pip, binary wheels only) and published only when no
  * version with the same content exists, so a change to the model's code uploads the code zip alone.
  *
+ * <p>HTTPS front door: with {@link Builder#http(HttpAccess)} a deploy also makes an API Gateway REST API whose
+ * {@code POST /invocations} invokes the alias (IAM auth, or an API key with a throttling usage plan), shows its URL
+ * in {@link Deployment#httpUrl()}, and undeploy removes it; the contract is the same as on SageMaker.
+ *
  * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
  * Clients given to the builder are used as they are and never closed by mldeploy.
  */
@@ -93,9 +100,11 @@ public final class LambdaTarget {
     }
 
     private final LambdaSettings settings;
+    private final FrontDoorSettings frontDoor;
 
-    private LambdaTarget(LambdaSettings settings) {
+    private LambdaTarget(LambdaSettings settings, FrontDoorSettings frontDoor) {
         this.settings = settings;
+        this.frontDoor = frontDoor;
     }
 
     public static Builder builder() {
@@ -133,6 +142,8 @@ public final class LambdaTarget {
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
         b.python = settings.python();
         b.pipEnvironment.putAll(settings.pipEnvironment());
+        b.http = frontDoor.http();
+        b.apiGatewayClient = frontDoor.apiGatewayClient();
         return b;
     }
 
@@ -143,6 +154,20 @@ public final class LambdaTarget {
     /** The checked settings the internals work from (read by {@link LambdaTargetProvider}). */
     LambdaSettings settings() {
         return settings;
+    }
+
+    /** The front door settings the internals work from (read by {@link LambdaTargetProvider}). */
+    FrontDoorSettings frontDoor() {
+        return frontDoor;
+    }
+
+    /** The HTTPS front door a deploy gives the deployment, when set. */
+    public Optional<HttpAccess> http() {
+        return Optional.ofNullable(frontDoor.http());
+    }
+
+    public Optional<ApiGatewayClient> apiGatewayClient() {
+        return Optional.ofNullable(frontDoor.apiGatewayClient());
     }
 
     /** A copy with {@code edit} applied. */
@@ -337,8 +362,26 @@ public final class LambdaTarget {
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
         private String python;
         private final Map<String, String> pipEnvironment = new TreeMap<>();
+        private HttpAccess http;
+        private ApiGatewayClient apiGatewayClient;
 
         private Builder() {
+        }
+
+        /**
+         * Gives each deployment an HTTPS front door with this access ({@code HttpAccess.iam()}, or
+         * {@code HttpAccess.apiKey(rate, burst)}); a deploy without one removes the front door an earlier deploy
+         * made.
+         */
+        public Builder http(HttpAccess access) {
+            this.http = Objects.requireNonNull(access, "http");
+            return this;
+        }
+
+        /** A client to use for the front door instead of building one; mldeploy never closes it. */
+        public Builder apiGatewayClient(ApiGatewayClient client) {
+            this.apiGatewayClient = Objects.requireNonNull(client, "apiGatewayClient");
+            return this;
         }
 
         public Builder region(String region) {
@@ -535,7 +578,7 @@ public final class LambdaTarget {
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
                     callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
-                    pipEnvironment));
+                    pipEnvironment), new FrontDoorSettings(http, apiGatewayClient));
         }
 
         private static Duration positive(Duration d, String what) {

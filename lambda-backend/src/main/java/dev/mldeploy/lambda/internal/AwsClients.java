@@ -8,6 +8,7 @@ import dev.mldeploy.spi.TargetContext;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,6 +27,7 @@ public final class AwsClients implements AutoCloseable {
     private final AwsClientFactory factory;
     private S3Client s3;
     private IamClient iam;
+    private ApiGatewayClient apiGateway;
 
     private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
@@ -60,6 +62,17 @@ public final class AwsClients implements AutoCloseable {
             iam = config.iamClient() != null ? config.iamClient() : factory.buildGlobal(IamClient.builder());
         }
         return iam;
+    }
+
+    /** {@code given}, else a client built on first use (the front door's). */
+    public synchronized ApiGatewayClient apiGateway(Optional<ApiGatewayClient> given) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (apiGateway == null) {
+            apiGateway = factory.clientOr(Optional.empty(), ApiGatewayClient.builder());
+        }
+        return apiGateway;
     }
 
     /** The endpoint override: the configuration's, else {@code AWS_ENDPOINT_URL}. */

@@ -23,18 +23,26 @@ public final class LambdaDeploymentTarget implements Target {
     private final FunctionReader reader;
     private final FunctionDeployer deployer;
     private final FunctionUndeployer undeployer;
+    private final LambdaFrontDoor frontDoor;
 
-    private LambdaDeploymentTarget(LambdaSettings config, AwsClients clients) {
+    private LambdaDeploymentTarget(LambdaSettings config, FrontDoorSettings http, AwsClients clients) {
         this.config = config;
         this.clients = clients;
         this.aliases = new AliasManager(clients.lambda(), config.pollInterval());
         this.reader = new FunctionReader(clients.lambda(), aliases);
         this.deployer = new FunctionDeployer(config, clients, aliases, reader);
         this.undeployer = new FunctionUndeployer(config, clients, reader);
+        this.frontDoor = new LambdaFrontDoor(http, clients, config.tags());
     }
 
     public static LambdaDeploymentTarget create(LambdaSettings config, TargetContext context) {
-        return new LambdaDeploymentTarget(config, AwsClients.create(config, context));
+        return create(config, FrontDoorSettings.NONE, context);
+    }
+
+    /** The target for {@code config} with the HTTPS front door {@code http} asks for. */
+    public static LambdaDeploymentTarget create(LambdaSettings config, FrontDoorSettings http,
+                                                TargetContext context) {
+        return new LambdaDeploymentTarget(config, http, AwsClients.create(config, context));
     }
 
     @Override
@@ -44,14 +52,15 @@ public final class LambdaDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
-        return deployer.deploy(spec, bounded(context));
+        DeployContext ctx = bounded(context);
+        return frontDoor.apply(deployer.deploy(spec, ctx), ctx);
     }
 
     @Override
     public Optional<Deployment> describe(String name) {
         CallBudget budget = callBudget("describing Lambda deployment '" + name + "'");
         try {
-            return reader.describe(name, budget);
+            return reader.describe(name, budget).map(d -> frontDoor.describe(d, budget));
         } catch (RuntimeException e) {
             throw LambdaErrors.failed("describing Lambda deployment '" + name + "'", e);
         }
@@ -62,10 +71,15 @@ public final class LambdaDeploymentTarget implements Target {
         return reader.list(callBudget("listing Lambda deployments"));
     }
 
-    /** See {@link FunctionUndeployer#undeploy}. */
+    /** Removes the HTTPS front door ({@link LambdaFrontDoor#remove}), then see {@link FunctionUndeployer#undeploy}. */
     @Override
     public boolean undeploy(String name, DeployContext context) {
-        return undeployer.undeploy(name, bounded(context));
+        DeployContext ctx = bounded(context);
+        List<String> http = frontDoor.remove(name, ctx);
+        if (!http.isEmpty()) {
+            ctx.progress("delete", "", "removed the HTTPS front door: " + String.join(", ", http));
+        }
+        return undeployer.undeploy(name, ctx) || !http.isEmpty();
     }
 
     /**
