@@ -135,6 +135,9 @@ public final class ManagedRole {
         Resolved resolved = new Resolved(arn, created);
         try {
             String doc = spec.policy().apply(resolved.accountId());
+            if (!created && doc.equals(currentPolicy(spec).orElse(null))) {
+                return resolved; // an unchanged deployment makes reads only
+            }
             iam.putRolePolicy(r -> budget.on(r).roleName(spec.roleName()).policyName(spec.policyName())
                     .policyDocument(doc));
         } catch (RuntimeException e) {
@@ -177,6 +180,21 @@ public final class ManagedRole {
                     + "remove it or rename the model");
         }
         return role.arn();
+    }
+
+    /** The inline policy as IAM holds it (IAM answers it URL-encoded), if there is one. */
+    private Optional<String> currentPolicy(Spec spec) {
+        try {
+            String doc = iam.getRolePolicy(r -> budget.on(r).roleName(spec.roleName()).policyName(spec.policyName()))
+                    .policyDocument();
+            return Optional.ofNullable(doc).map(d -> d.startsWith("%7B") || d.startsWith("%7b")
+                    ? java.net.URLDecoder.decode(d, java.nio.charset.StandardCharsets.UTF_8) : d);
+        } catch (RuntimeException e) {
+            if (e instanceof NoSuchEntityException || AwsErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw AwsErrors.translate("reading the policy of IAM role " + spec.roleName(), e, builder);
+        }
     }
 
     private void delete(String roleName) {

@@ -4,7 +4,9 @@ import dev.mldeploy.aws.AwsClientFactory;
 import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.spi.TargetContext;
 import java.util.Optional;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -22,6 +24,8 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final ApplicationAutoScalingClient autoScaling;
     private final AwsClientFactory factory;
+    private IamClient iam;
+    private ApiGatewayClient apiGateway;
 
     AwsClients(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, S3Client s3,
                ApplicationAutoScalingClient autoScaling) {
@@ -61,6 +65,36 @@ public final class AwsClients implements AutoCloseable {
 
     public ApplicationAutoScalingClient autoScaling() {
         return autoScaling;
+    }
+
+    /** {@code given}, else an IAM client built on first use (for the roles mldeploy creates). */
+    public synchronized IamClient iam(Optional<IamClient> given) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (iam == null) {
+            iam = factory().buildGlobal(IamClient.builder());
+        }
+        return iam;
+    }
+
+    /** {@code given}, else an API Gateway client built on first use (for the front door). */
+    public synchronized ApiGatewayClient apiGateway(Optional<ApiGatewayClient> given) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (apiGateway == null) {
+            apiGateway = factory().clientOr(Optional.empty(), ApiGatewayClient.builder());
+        }
+        return apiGateway;
+    }
+
+    private AwsClientFactory factory() {
+        if (factory == null) {
+            throw new IllegalStateException("these clients were given, not built; give the IAM and API Gateway "
+                    + "clients too");
+        }
+        return factory;
     }
 
     /** How many clients were built here (and will be closed). */

@@ -5,7 +5,9 @@ import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
+import dev.mldeploy.aws.AwsErrors;
 import dev.mldeploy.aws.CallBudget;
+import dev.mldeploy.aws.ManagedRole;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.Target;
@@ -25,24 +27,42 @@ public final class SageMakerDeploymentTarget implements Target {
     private final EndpointUndeployer undeployer;
     private final Rollback rollback;
     private final CallBudget callBudget;
+    private final SageMakerSettings config;
+    private final AccessSettings access;
+    private final SageMakerApi api;
+    private final Autoscaler autoscaler;
+    private final SageMakerFrontDoor frontDoor;
 
     SageMakerDeploymentTarget(SageMakerSettings config, AwsClients clients) {
+        this(config, AccessSettings.NONE, clients);
+    }
+
+    SageMakerDeploymentTarget(SageMakerSettings config, AccessSettings access, AwsClients clients) {
         this.clients = clients;
+        this.config = config;
+        this.access = access;
         this.callBudget = config.callTimeout() == null ? CallBudget.unbounded() : CallBudget.perCall(
                 config.callTimeout(), "raise the call timeout (SageMakerTarget.builder().callTimeout, "
                         + "MLDEPLOY_CALL_TIMEOUT, --timeout)");
-        SageMakerApi api = new SageMakerApi(clients.sageMaker());
+        this.api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
-        Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
+        this.autoscaler = new Autoscaler(clients.autoScaling());
         this.reader = new EndpointReader(api);
         this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
+        this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags());
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
     public static SageMakerDeploymentTarget create(SageMakerSettings config, TargetContext context) {
-        return new SageMakerDeploymentTarget(config, AwsClients.create(config, context));
+        return create(config, AccessSettings.NONE, context);
+    }
+
+    /** The target for {@code config} with the execution role and front door {@code access} asks for. */
+    public static SageMakerDeploymentTarget create(SageMakerSettings config, AccessSettings access,
+                                                   TargetContext context) {
+        return new SageMakerDeploymentTarget(config, access, AwsClients.create(config, context));
     }
 
     @Override
@@ -52,13 +72,59 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
-        return deployer.deploy(spec, context);
+        DeployContext ctx = Contexts.bounded(context, config.timeout());
+        DeployResult result = access.createRole() ? deployWithCreatedRole(spec, ctx) : deployer.deploy(spec, ctx);
+        return frontDoor.apply(result, ctx);
+    }
+
+    /**
+     * Checks the plan with a placeholder role first (a bad spec fails before the role exists), then finds or makes
+     * the execution role for it and deploys with it; a first deploy that fails before its endpoint exists removes
+     * the role it made.
+     */
+    private DeployResult deployWithCreatedRole(ModelSpec spec, DeployContext ctx) {
+        DeploymentPlan plan = DeploymentPlan.resolve(config.withRoleArn(RoleManager.placeholderArn(spec.name())),
+                spec, ctx.candidate(), api::region);
+        RoleManager roles = new RoleManager(iam(), CallBudget.of(ctx));
+        ManagedRole.Resolved role = roles.ensure(spec.name(), plan, api.region(), config.tags(), ctx);
+        try {
+            return new EndpointDeployer(config.withRoleArn(role.arn()), api, store, autoscaler, reader)
+                    .deploy(spec, ctx);
+        } catch (RuntimeException e) {
+            if (!role.created()) {
+                throw e;
+            }
+            String note;
+            try (CallBudget.Scope s = CallBudget.open(CallBudget.of(ctx).forCleanup())) {
+                if (api.describeEndpoint(Naming.endpointName(spec.name())).isPresent()) {
+                    throw e; // the endpoint (still creating, or left) runs as the role: undeploy removes both
+                }
+                roles.deleteIfManaged(spec.name());
+                note = "removed IAM role " + RoleManager.roleName(spec.name());
+            } catch (RuntimeException cleanup) {
+                if (cleanup == e) {
+                    throw e;
+                }
+                e.addSuppressed(cleanup);
+                note = "could not remove IAM role " + RoleManager.roleName(spec.name()) + ": 'undeploy "
+                        + spec.name() + "' finds it by the name";
+            }
+            throw Failures.withNote(e, note);
+        }
+    }
+
+    private software.amazon.awssdk.services.iam.IamClient iam() {
+        return clients.iam(Optional.ofNullable(access.iamClient()));
+    }
+
+    private software.amazon.awssdk.services.apigateway.ApiGatewayClient apiGateway() {
+        return clients.apiGateway(Optional.ofNullable(access.apiGatewayClient()));
     }
 
     @Override
     public Optional<Deployment> describe(String name) {
         try (CallBudget.Scope s = CallBudget.open(callBudget)) {
-            return reader.describe(name);
+            return reader.describe(name).map(d -> frontDoor.describe(d, callBudget));
         }
     }
 
@@ -71,7 +137,29 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public boolean undeploy(String name, DeployContext context) {
-        return undeployer.undeploy(name, context);
+        DeployContext ctx = Contexts.bounded(context, config.timeout());
+        List<String> http = frontDoor.remove(name, ctx);
+        if (!http.isEmpty()) {
+            ctx.progress("delete", "FrontDoor", "removed the HTTPS front door: " + String.join(", ", http));
+        }
+        boolean found = undeployer.undeploy(name, ctx);
+        return removeExecutionRole(name, ctx) || found || !http.isEmpty();
+    }
+
+    /** After the endpoint is gone: the execution role mldeploy made for {@code name}, if any (found by name). */
+    private boolean removeExecutionRole(String name, DeployContext ctx) {
+        try {
+            boolean removed = new RoleManager(iam(), CallBudget.of(ctx)).deleteIfManaged(name);
+            if (removed) {
+                ctx.progress("delete", "Role", "deleted IAM role " + RoleManager.roleName(name));
+            }
+            return removed;
+        } catch (RuntimeException e) {
+            if (!access.createRole() && AwsErrors.isAccessDenied(e.getCause())) {
+                return false; // a caller who brings its own role may not read IAM; mldeploy made no role then
+            }
+            throw e;
+        }
     }
 
     /** Updates the endpoint back to the endpoint config it ran before its last update (kept for this). */
