@@ -201,6 +201,23 @@ class SageMakerFrontDoorIT {
     }
 
     @Test
+    void deploy_withCreateRole_whileSageMakerCannotAssumeTheNewRoleYet_retriesAndSucceeds() throws Exception {
+        moto.faults.failNext("CreateModel", 2, () -> software.amazon.awssdk.services.sagemaker.model
+                .SageMakerException.builder().statusCode(400).message("Could not assume role "
+                        + "arn:aws:iam::123456789012:role/mldeploy-sm-late. Please ensure that the role exists and "
+                        + "allows principal 'sagemaker.amazonaws.com' to assume the role.")
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("ValidationException").build()).build());
+        try (ModelDeployer d = deployer(createdRole().build())) {
+            assertEquals(DeployResult.Change.CREATED, deploy(d, spec("late")).change());
+            assertEquals(3, moto.faults.attempts("CreateModel"), "two refusals, then the model");
+            assertEquals(List.of("mldeploy-sm-late"), roles());
+            assertTrue(d.undeploy("late"));
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     void deploy_withCreateRole_whenTheEndpointIsRefused_removesTheRoleItMade() throws Exception {
         moto.faults.failNext("CreateEndpoint", 10,
                 () -> SdkClientException.create("Unable to execute HTTP request: Connection reset (injected)"));

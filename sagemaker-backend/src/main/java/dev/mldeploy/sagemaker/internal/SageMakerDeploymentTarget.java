@@ -7,7 +7,6 @@ import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
 import dev.mldeploy.aws.AwsErrors;
 import dev.mldeploy.aws.CallBudget;
-import dev.mldeploy.aws.ManagedRole;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
 import dev.mldeploy.spi.Target;
@@ -77,40 +76,10 @@ public final class SageMakerDeploymentTarget implements Target {
         return frontDoor.apply(result, ctx);
     }
 
-    /**
-     * Checks the plan with a placeholder role first (a bad spec fails before the role exists), then finds or makes
-     * the execution role for it and deploys with it; a first deploy that fails before its endpoint exists removes
-     * the role it made.
-     */
+    /** See {@link CreatedRoleDeploy}. */
     private DeployResult deployWithCreatedRole(ModelSpec spec, DeployContext ctx) {
-        DeploymentPlan plan = DeploymentPlan.resolve(config.withRoleArn(RoleManager.placeholderArn(spec.name())),
-                spec, ctx.candidate(), api::region);
-        RoleManager roles = new RoleManager(iam(), CallBudget.of(ctx));
-        ManagedRole.Resolved role = roles.ensure(spec.name(), plan, api.region(), config.tags(), ctx);
-        try {
-            return new EndpointDeployer(config.withRoleArn(role.arn()), api, store, autoscaler, reader)
-                    .deploy(spec, ctx);
-        } catch (RuntimeException e) {
-            if (!role.created()) {
-                throw e;
-            }
-            String note;
-            try (CallBudget.Scope s = CallBudget.open(CallBudget.of(ctx).forCleanup())) {
-                if (api.describeEndpoint(Naming.endpointName(spec.name())).isPresent()) {
-                    throw e; // the endpoint (still creating, or left) runs as the role: undeploy removes both
-                }
-                roles.deleteIfManaged(spec.name());
-                note = "removed IAM role " + RoleManager.roleName(spec.name());
-            } catch (RuntimeException cleanup) {
-                if (cleanup == e) {
-                    throw e;
-                }
-                e.addSuppressed(cleanup);
-                note = "could not remove IAM role " + RoleManager.roleName(spec.name()) + ": 'undeploy "
-                        + spec.name() + "' finds it by the name";
-            }
-            throw Failures.withNote(e, note);
-        }
+        return new CreatedRoleDeploy(config, api, iam(), c -> new EndpointDeployer(c, api, store, autoscaler, reader))
+                .deploy(spec, ctx);
     }
 
     private software.amazon.awssdk.services.iam.IamClient iam() {
