@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param createdAt    when it was first deployed, when known
  * @param updatedAt    when it last changed, when known
  * @param attributes   target-specific details (instance type, function version, pid, ...), in key order
+ * @param httpEndpoint the HTTPS URL non-Java clients call ({@code POST <url>/invocations}) when the deployment has
+ *                     an HTTP front door; empty otherwise (see {@link #httpUrl()})
  */
 public record Deployment(String name, String target, String variant, DeploymentStatus status, String statusReason,
                          String specHash, String endpoint, Instant createdAt, Instant updatedAt,
-                         Map<String, String> attributes) {
+                         Map<String, String> attributes, String httpEndpoint) {
 
     public Deployment {
         Objects.requireNonNull(name, "name");
@@ -34,6 +36,25 @@ public record Deployment(String name, String target, String variant, DeploymentS
         endpoint = endpoint == null ? "" : endpoint;
         attributes = java.util.Collections.unmodifiableMap(
                 new java.util.TreeMap<>(attributes == null ? Map.of() : attributes));
+        httpEndpoint = httpEndpoint == null ? "" : httpEndpoint;
+    }
+
+    /** A deployment without an HTTP front door (the form every target used before front doors existed). */
+    public Deployment(String name, String target, String variant, DeploymentStatus status, String statusReason,
+                      String specHash, String endpoint, Instant createdAt, Instant updatedAt,
+                      Map<String, String> attributes) {
+        this(name, target, variant, status, statusReason, specHash, endpoint, createdAt, updatedAt, attributes, "");
+    }
+
+    /** The HTTPS URL of the deployment's front door, when it has one. */
+    public Optional<String> httpUrl() {
+        return httpEndpoint.isEmpty() ? Optional.empty() : Optional.of(httpEndpoint);
+    }
+
+    /** This deployment with front door URL {@code url} ({@code ""} for none). */
+    public Deployment withHttpEndpoint(String url) {
+        return new Deployment(name, target, variant, status, statusReason, specHash, endpoint, createdAt, updatedAt,
+                attributes, url);
     }
 
     public Optional<Instant> created() {
@@ -46,6 +67,6 @@ public record Deployment(String name, String target, String variant, DeploymentS
 
     public Deployment withStatus(DeploymentStatus newStatus, String reason) {
         return new Deployment(name, target, variant, newStatus, reason, specHash, endpoint, createdAt, updatedAt,
-                attributes);
+                attributes, httpEndpoint);
     }
 }

@@ -4,6 +4,8 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
+import dev.mldeploy.aws.http.HttpAccess;
+import dev.mldeploy.lambda.internal.FrontDoorSettings;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaSettings;
@@ -20,6 +22,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -60,6 +63,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * bytes, the runtime's Python version, the architecture and pip's configuration, so a redeploy with an unchanged
  * {@code requirements.txt} runs no pip.
  *
+ * <p>HTTPS front door: with {@link Builder#http(HttpAccess)} a deploy also makes an API Gateway REST API whose
+ * {@code POST /invocations} invokes the alias (IAM auth, or an API key with a throttling usage plan), shows its URL
+ * in {@link Deployment#httpUrl()}, and undeploy removes it; the contract is the same as on SageMaker.
+ *
  * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
  * Clients given to the builder are used as they are and never closed by mldeploy.
  */
@@ -96,9 +103,11 @@ public final class LambdaTarget {
     }
 
     private final LambdaSettings settings;
+    private final FrontDoorSettings frontDoor;
 
-    private LambdaTarget(LambdaSettings settings) {
+    private LambdaTarget(LambdaSettings settings, FrontDoorSettings frontDoor) {
         this.settings = settings;
+        this.frontDoor = frontDoor;
     }
 
     public static Builder builder() {
@@ -137,6 +146,8 @@ public final class LambdaTarget {
         b.python = settings.python();
         b.pipEnvironment.putAll(settings.pipEnvironment());
         b.home = settings.home();
+        b.http = frontDoor.http();
+        b.apiGatewayClient = frontDoor.apiGatewayClient();
         return b;
     }
 
@@ -147,6 +158,20 @@ public final class LambdaTarget {
     /** The checked settings the internals work from (read by {@link LambdaTargetProvider}). */
     LambdaSettings settings() {
         return settings;
+    }
+
+    /** The front door settings the internals work from (read by {@link LambdaTargetProvider}). */
+    FrontDoorSettings frontDoor() {
+        return frontDoor;
+    }
+
+    /** The HTTPS front door a deploy gives the deployment, when set. */
+    public Optional<HttpAccess> http() {
+        return Optional.ofNullable(frontDoor.http());
+    }
+
+    public Optional<ApiGatewayClient> apiGatewayClient() {
+        return Optional.ofNullable(frontDoor.apiGatewayClient());
     }
 
     /** A copy with {@code edit} applied. */
@@ -356,8 +381,26 @@ public final class LambdaTarget {
         private String python;
         private final Map<String, String> pipEnvironment = new TreeMap<>();
         private java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".mldeploy");
+        private HttpAccess http;
+        private ApiGatewayClient apiGatewayClient;
 
         private Builder() {
+        }
+
+        /**
+         * Gives each deployment an HTTPS front door with this access ({@code HttpAccess.iam()}, or
+         * {@code HttpAccess.apiKey(rate, burst)}); a deploy without one removes the front door an earlier deploy
+         * made.
+         */
+        public Builder http(HttpAccess access) {
+            this.http = Objects.requireNonNull(access, "http");
+            return this;
+        }
+
+        /** A client to use for the front door instead of building one; mldeploy never closes it. */
+        public Builder apiGatewayClient(ApiGatewayClient client) {
+            this.apiGatewayClient = Objects.requireNonNull(client, "apiGatewayClient");
+            return this;
         }
 
         public Builder region(String region) {
@@ -563,7 +606,7 @@ public final class LambdaTarget {
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
                     callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
-                    pipEnvironment, home.toAbsolutePath().normalize()));
+                    pipEnvironment, home.toAbsolutePath().normalize()), new FrontDoorSettings(http, apiGatewayClient));
         }
 
         private static Duration positive(Duration d, String what) {

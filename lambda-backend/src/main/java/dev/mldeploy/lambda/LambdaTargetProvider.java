@@ -2,6 +2,7 @@ package dev.mldeploy.lambda;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
+import dev.mldeploy.aws.http.HttpAccess;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaPackager;
 import dev.mldeploy.placement.PlacementProfile;
@@ -24,7 +25,9 @@ import java.util.TreeMap;
  *       these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET},
  *       {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY},
  *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} and every {@code PIP_*} key (pip for the
- *       dependency layer), {@code MLDEPLOY_HOME} (where resolved layers are cached), {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
+ *       dependency layer), {@code MLDEPLOY_HOME} (where resolved layers are cached), {@code MLDEPLOY_HTTP},
+ *       {@code MLDEPLOY_HTTP_AUTH}, {@code MLDEPLOY_HTTP_RATE}, {@code MLDEPLOY_HTTP_BURST} (the HTTPS front door,
+ *       {@link HttpAccess}), {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
  *       {@code MLDEPLOY_TIMEOUT} (deploy, undeploy);</li>
  *   <li>{@link #of(LambdaTarget)} serves a configuration built in code, as given.</li>
  * </ul>
@@ -100,7 +103,7 @@ public final class LambdaTargetProvider implements TargetProvider {
     @Override
     public Target create(TargetContext context) {
         LambdaTarget t = target != null ? target : configure(context);
-        return LambdaDeploymentTarget.create(t.settings(), context);
+        return LambdaDeploymentTarget.create(t.settings(), t.frontDoor(), context);
     }
 
     @Override
@@ -144,6 +147,7 @@ public final class LambdaTargetProvider implements TargetProvider {
         context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
         context.duration(TargetContext.TIMEOUT).ifPresent(b::operationTimeout);
         AwsEnvironment.integer(context, PROVISIONED).ifPresent(b::provisionedConcurrency);
+        HttpAccess.fromEnvironment(context).ifPresent(b::http);
         return b.build();
     }
 

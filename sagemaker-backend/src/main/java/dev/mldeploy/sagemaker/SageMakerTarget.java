@@ -1,6 +1,8 @@
 package dev.mldeploy.sagemaker;
 
 import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.aws.http.HttpAccess;
+import dev.mldeploy.sagemaker.internal.AccessSettings;
 import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -13,6 +15,8 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -45,6 +49,11 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * {@code apiCallAttemptTimeout}) of what is left of the caller's timeout ({@code DeployOptions.timeout}, or
  * {@link Builder#timeout(Duration)} when shorter), so neither a call nor a wait outlives it; describe, list and
  * invoke calls carry {@link Builder#callTimeout(Duration)} ({@code MLDEPLOY_CALL_TIMEOUT}) when set.
+ *
+ * <p>Roles and HTTPS: {@link Builder#createRole(boolean)} has mldeploy create the execution role
+ * ({@code mldeploy-sm-<name>}, trusted by SageMaker, allowed only the deployment's artifacts, log group and image);
+ * {@link Builder#http(HttpAccess)} gives the endpoint an API Gateway front door ({@code POST /invocations}, IAM or
+ * API key auth) whose URL {@link dev.mldeploy.Deployment#httpUrl()} shows. Undeploy removes both.
  */
 public final class SageMakerTarget {
     /** The target's name. */
@@ -54,9 +63,12 @@ public final class SageMakerTarget {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
 
     private final SageMakerSettings settings;
+    private final AccessSettings access;
 
-    private SageMakerTarget(SageMakerSettings settings) {
+    private SageMakerTarget(SageMakerSettings settings, AccessSettings access) {
         this.settings = settings;
+        this.access = access;
+        access.check(settings);
     }
 
     public static Builder builder() {
@@ -95,7 +107,34 @@ public final class SageMakerTarget {
         b.compressionLevel = settings.compressionLevel();
         b.framework = settings.framework();
         b.frameworkVersion = settings.frameworkVersion();
+        b.createRole = access.createRole();
+        b.http = access.http();
+        b.iamClient = access.iamClient();
+        b.apiGatewayClient = access.apiGatewayClient();
         return b;
+    }
+
+    /** The role and front door settings the internals work from (read by {@link SageMakerTargetProvider}). */
+    AccessSettings access() {
+        return access;
+    }
+
+    /** Whether mldeploy creates the execution role. */
+    public boolean createRole() {
+        return access.createRole();
+    }
+
+    /** The HTTPS front door a deploy gives the endpoint, when set. */
+    public Optional<HttpAccess> http() {
+        return Optional.ofNullable(access.http());
+    }
+
+    public Optional<IamClient> iamClient() {
+        return Optional.ofNullable(access.iamClient());
+    }
+
+    public Optional<ApiGatewayClient> apiGatewayClient() {
+        return Optional.ofNullable(access.apiGatewayClient());
     }
 
     /** The checked settings the internals work from (read by {@link SageMakerTargetProvider}). */
@@ -278,8 +317,44 @@ public final class SageMakerTarget {
         private int compressionLevel = 1;
         private String framework;
         private String frameworkVersion;
+        private boolean createRole;
+        private HttpAccess http;
+        private IamClient iamClient;
+        private ApiGatewayClient apiGatewayClient;
 
         private Builder() {
+        }
+
+        /**
+         * Whether mldeploy creates the execution role {@code mldeploy-sm-<name>}: trusted by sagemaker.amazonaws.com,
+         * allowed to read the deployment's artifacts, write its log group and pull its ECR image, tagged so that
+         * undeploy removes it. Not with {@link #roleArn(String)}, a VPC, a KMS key or data capture.
+         */
+        public Builder createRole(boolean createRole) {
+            this.createRole = createRole;
+            return this;
+        }
+
+        /**
+         * Gives the endpoint an HTTPS front door with this access ({@code HttpAccess.iam()}, or
+         * {@code HttpAccess.apiKey(rate, burst)}); a deploy without one removes the front door an earlier deploy
+         * made.
+         */
+        public Builder http(HttpAccess access) {
+            this.http = Objects.requireNonNull(access, "http");
+            return this;
+        }
+
+        /** A client for the roles mldeploy creates instead of building one; the target never closes it. */
+        public Builder iamClient(IamClient client) {
+            this.iamClient = Objects.requireNonNull(client, "iamClient");
+            return this;
+        }
+
+        /** A client for the front door instead of building one; the target never closes it. */
+        public Builder apiGatewayClient(ApiGatewayClient client) {
+            this.apiGatewayClient = Objects.requireNonNull(client, "apiGatewayClient");
+            return this;
         }
 
         public Builder region(String region) {
@@ -502,7 +577,7 @@ public final class SageMakerTarget {
                             autoscaling.minInstances(), autoscaling.maxInstances(),
                             autoscaling.targetInvocationsPerInstance()),
                     keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel, framework,
-                    frameworkVersion));
+                    frameworkVersion), new AccessSettings(createRole, http, iamClient, apiGatewayClient));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.mldeploy.sagemaker;
 
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsEnvironment;
+import dev.mldeploy.aws.http.HttpAccess;
 import dev.mldeploy.placement.PlacementProfile;
 import dev.mldeploy.placement.PlacementProfiles;
 import dev.mldeploy.sagemaker.internal.SageMakerDeploymentTarget;
@@ -22,7 +23,8 @@ import java.util.Optional;
  *       to these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
  *       {@code MLDEPLOY_IMAGE}, {@code MLDEPLOY_SAGEMAKER_FRAMEWORK},
  *       {@code MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
- *       {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
+ *       {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_SAGEMAKER_CREATE_ROLE}, {@code MLDEPLOY_HTTP},
+ *       {@code MLDEPLOY_HTTP_AUTH}, {@code MLDEPLOY_HTTP_RATE}, {@code MLDEPLOY_HTTP_BURST}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
  *       {@code AWS_ENDPOINT_URL}, {@code AWS_REGION};</li>
  *   <li>{@link #of(SageMakerTarget)} serves a configuration built in code, as given (the environment then only
  *       fills the region, endpoint and credentials the clients need).</li>
@@ -36,6 +38,8 @@ public final class SageMakerTargetProvider implements TargetProvider {
     static final String INSTANCE_TYPE = "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE";
     static final String INSTANCE_COUNT = "MLDEPLOY_SAGEMAKER_INSTANCE_COUNT";
     static final String SERVERLESS_MEMORY_MB = "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB";
+    /** {@code true}: mldeploy creates the execution role. */
+    public static final String CREATE_ROLE = "MLDEPLOY_SAGEMAKER_CREATE_ROLE";
 
     /** The configuration given to {@link #of}, or null: configure from the environment at {@link #create}. */
     private final SageMakerTarget target;
@@ -104,7 +108,7 @@ public final class SageMakerTargetProvider implements TargetProvider {
     @Override
     public Target create(TargetContext context) {
         SageMakerTarget t = target != null ? target : targetFrom(context);
-        return SageMakerDeploymentTarget.create(t.settings(), context);
+        return SageMakerDeploymentTarget.create(t.settings(), t.access(), context);
     }
 
     @Override
@@ -131,6 +135,13 @@ public final class SageMakerTargetProvider implements TargetProvider {
         // The longest one describe, list or invoke call, and the longest deploy or undeploy, may take.
         context.duration(TargetContext.CALL_TIMEOUT).ifPresent(b::callTimeout);
         context.duration(TargetContext.TIMEOUT).ifPresent(b::timeout);
+        boolean createRole = AwsEnvironment.flag(context, CREATE_ROLE);
+        if (createRole && context.env(AwsEnvironment.ROLE_ARN).isPresent()) {
+            throw new InvalidConfigurationException(AwsEnvironment.ROLE_ARN + " and " + CREATE_ROLE + "=true are "
+                    + "both set; give a role ARN or ask for a new role, not both");
+        }
+        b.createRole(createRole);
+        HttpAccess.fromEnvironment(context).ifPresent(b::http);
         return b.build();
     }
 }

@@ -45,10 +45,12 @@ final class BackendOptions {
             + "with this much memory (MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB).")
     Integer serverlessMemoryMb;
 
-    // lambda
-    @Option(names = "--create-role", description = "[lambda] Create an execution role with only basic execution "
-            + "rights (MLDEPLOY_LAMBDA_CREATE_ROLE).")
+    @Option(names = "--create-role", description = "[sagemaker, lambda] Create the execution role with only what the "
+            + "deployment needs (Lambda: basic execution; SageMaker: its artifacts, log group and image), removed on "
+            + "undeploy (MLDEPLOY_LAMBDA_CREATE_ROLE, MLDEPLOY_SAGEMAKER_CREATE_ROLE).")
     boolean createRole;
+
+    // lambda
     @Option(names = "--provisioned-concurrency", paramLabel = "N", description = "[lambda] Provisioned concurrency "
             + "on the alias (MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY).")
     Integer provisionedConcurrency;
@@ -82,7 +84,7 @@ final class BackendOptions {
             Map.entry("--instance-type", Set.of("sagemaker")),
             Map.entry("--instance-count", Set.of("sagemaker")),
             Map.entry("--serverless-memory-mb", Set.of("sagemaker")),
-            Map.entry("--create-role", Set.of("lambda")),
+            Map.entry("--create-role", Set.of("sagemaker", "lambda")),
             Map.entry("--provisioned-concurrency", Set.of("lambda")),
             Map.entry("--runtime", Set.of("lambda")),
             Map.entry("--contract", Set.of("local")),
@@ -166,6 +168,7 @@ final class BackendOptions {
         put(env, "MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB", serverlessMemoryMb);
         if (createRole) {
             env.put("MLDEPLOY_LAMBDA_CREATE_ROLE", "true");
+            env.put("MLDEPLOY_SAGEMAKER_CREATE_ROLE", "true");
         }
         put(env, "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY", provisionedConcurrency);
         put(env, "MLDEPLOY_LAMBDA_RUNTIME", runtime);

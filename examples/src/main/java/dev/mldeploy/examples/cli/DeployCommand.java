@@ -56,6 +56,8 @@ final class DeployCommand implements Callable<Integer> {
 
     @Mixin
     BackendOptions backend;
+    @Mixin
+    HttpOptions http;
 
     @Option(names = "--alarms", description = "[sagemaker, lambda] Create CloudWatch alarms with the deployment "
             + "(removed by undeploy): error rate and p99 latency, each in ALARM when 3 of 5 one-minute periods breach.")
@@ -85,6 +87,7 @@ final class DeployCommand implements Callable<Integer> {
         Map<String, String> flags = new LinkedHashMap<>(target.environment());
         try {
             flags.putAll(backend.environment());
+            flags.putAll(http.environment());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -175,7 +178,7 @@ final class DeployCommand implements Callable<Integer> {
         String chosen = target.target;
         String how = "--target " + chosen;
         if (ModelDeployer.AUTO.equals(chosen)) {
-            if (backend.given().isEmpty()) {
+            if (backend.given().isEmpty() && http.given().isEmpty()) {
                 return;
             }
             var decision = deployer.plan(model, placement).chosen();
@@ -187,6 +190,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         try {
             backend.checkUsedBy(chosen, how);
+            http.checkUsedBy(chosen, how);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -25,6 +25,7 @@ final class Formats {
         m.put("status", d.status());
         m.put("statusReason", d.statusReason());
         m.put("endpoint", d.endpoint());
+        m.put("httpEndpoint", d.httpUrl().orElse(null));
         m.put("specHash", d.specHash());
         m.put("createdAt", d.created().map(Instant::toString).orElse(null));
         m.put("updatedAt", d.updated().map(Instant::toString).orElse(null));
@@ -100,6 +101,7 @@ final class Formats {
         line(sb, "variant", d.variant());
         line(sb, "status", d.status() + (d.statusReason().isEmpty() ? "" : " (" + d.statusReason() + ")"));
         line(sb, "endpoint", d.endpoint());
+        d.httpUrl().ifPresent(url -> line(sb, "http", "POST " + url));
         line(sb, "spec hash", d.specHash());
         d.created().ifPresent(t -> line(sb, "created", t.toString()));
         d.updated().ifPresent(t -> line(sb, "updated", t.toString()));

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -30,6 +31,7 @@ public final class AwsClients implements AutoCloseable {
     private IamClient iam;
     private CloudWatchClient cloudWatch;
     private CloudWatchLogsClient logs;
+    private ApiGatewayClient apiGateway;
 
     private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
@@ -80,6 +82,17 @@ public final class AwsClients implements AutoCloseable {
             logs = factory.build(CloudWatchLogsClient.builder());
         }
         return logs;
+    }
+
+    /** {@code given}, else a client built on first use (the front door's). */
+    public synchronized ApiGatewayClient apiGateway(Optional<ApiGatewayClient> given) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (apiGateway == null) {
+            apiGateway = factory.clientOr(Optional.empty(), ApiGatewayClient.builder());
+        }
+        return apiGateway;
     }
 
     /** The endpoint override: the configuration's, else {@code AWS_ENDPOINT_URL}. */

@@ -24,8 +24,9 @@ public final class LambdaDeploymentTarget implements Target {
     private final FunctionDeployer deployer;
     private final FunctionUndeployer undeployer;
     private final FunctionMonitoring monitoring;
+    private final LambdaFrontDoor frontDoor;
 
-    private LambdaDeploymentTarget(LambdaSettings config, AwsClients clients) {
+    private LambdaDeploymentTarget(LambdaSettings config, FrontDoorSettings http, AwsClients clients) {
         this.config = config;
         this.clients = clients;
         this.aliases = new AliasManager(clients.lambda(), config.pollInterval());
@@ -33,10 +34,17 @@ public final class LambdaDeploymentTarget implements Target {
         this.monitoring = new FunctionMonitoring(reader, aliases, clients::cloudWatch, clients::logs);
         this.deployer = new FunctionDeployer(config, clients, aliases, reader, monitoring::failureNote);
         this.undeployer = new FunctionUndeployer(config, clients, reader);
+        this.frontDoor = new LambdaFrontDoor(http, clients, config.tags());
     }
 
     public static LambdaDeploymentTarget create(LambdaSettings config, TargetContext context) {
-        return new LambdaDeploymentTarget(config, AwsClients.create(config, context));
+        return create(config, FrontDoorSettings.NONE, context);
+    }
+
+    /** The target for {@code config} with the HTTPS front door {@code http} asks for. */
+    public static LambdaDeploymentTarget create(LambdaSettings config, FrontDoorSettings http,
+                                                TargetContext context) {
+        return new LambdaDeploymentTarget(config, http, AwsClients.create(config, context));
     }
 
     @Override
@@ -46,11 +54,12 @@ public final class LambdaDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
-        if (context.alarms().isPresent()) {
+        DeployContext ctx = bounded(context);
+        if (ctx.alarms().isPresent()) {
             monitoring.checkAlarmsReachable();
         }
-        DeployResult result = deployer.deploy(spec, bounded(context));
-        return context.alarms().isEmpty() ? result : monitoring.putAlarms(result, context.alarms().get(), context);
+        DeployResult result = frontDoor.apply(deployer.deploy(spec, ctx), ctx);
+        return ctx.alarms().isEmpty() ? result : monitoring.putAlarms(result, ctx.alarms().get(), ctx);
     }
 
     /** The deployment, naming its alarms when it has any. */
@@ -58,7 +67,7 @@ public final class LambdaDeploymentTarget implements Target {
     public Optional<Deployment> describe(String name) {
         CallBudget budget = callBudget("describing Lambda deployment '" + name + "'");
         try {
-            return reader.describe(name, budget).map(d -> monitoring.withAlarms(d, budget));
+            return reader.describe(name, budget).map(d -> monitoring.withAlarms(frontDoor.describe(d, budget), budget));
         } catch (RuntimeException e) {
             throw LambdaErrors.failed("describing Lambda deployment '" + name + "'", e);
         }
@@ -69,10 +78,14 @@ public final class LambdaDeploymentTarget implements Target {
         return reader.list(callBudget("listing Lambda deployments"));
     }
 
-    /** See {@link FunctionUndeployer#undeploy}. */
+    /** Removes the HTTPS front door ({@link LambdaFrontDoor#remove}), then see {@link FunctionUndeployer#undeploy}. */
     @Override
     public boolean undeploy(String name, DeployContext context) {
         DeployContext ctx = bounded(context);
+        List<String> http = frontDoor.remove(name, ctx);
+        if (!http.isEmpty()) {
+            ctx.progress("delete", "", "removed the HTTPS front door: " + String.join(", ", http));
+        }
         boolean found;
         try {
             found = undeployer.undeploy(name, ctx);
@@ -84,7 +97,7 @@ public final class LambdaDeploymentTarget implements Target {
             }
             throw e;
         }
-        return monitoring.removeAlarms(name, ctx) | found;
+        return monitoring.removeAlarms(name, ctx) | found | !http.isEmpty();
     }
 
     @Override

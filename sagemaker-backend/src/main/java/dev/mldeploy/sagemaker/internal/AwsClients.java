@@ -4,9 +4,11 @@ import dev.mldeploy.aws.AwsClientFactory;
 import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.spi.TargetContext;
 import java.util.Optional;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -26,6 +28,8 @@ public final class AwsClients implements AutoCloseable {
     private final AwsClientFactory factory;
     private CloudWatchClient cloudWatch;
     private CloudWatchLogsClient logs;
+    private IamClient iam;
+    private ApiGatewayClient apiGateway;
 
     AwsClients(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, S3Client s3,
                ApplicationAutoScalingClient autoScaling) {
@@ -83,11 +87,34 @@ public final class AwsClients implements AutoCloseable {
         return logs;
     }
 
+    /** {@code given}, else an IAM client built on first use (for the roles mldeploy creates). */
+    public synchronized IamClient iam(Optional<IamClient> given) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (iam == null) {
+            iam = factory().buildGlobal(IamClient.builder());
+        }
+        return iam;
+    }
+
+    /** {@code given}, else an API Gateway client built on first use (for the front door). */
+    public synchronized ApiGatewayClient apiGateway(Optional<ApiGatewayClient> given) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        if (apiGateway == null) {
+            apiGateway = factory().clientOr(Optional.empty(), ApiGatewayClient.builder());
+        }
+        return apiGateway;
+    }
+
     private AwsClientFactory factory() {
         if (factory == null) {
             throw new dev.mldeploy.InvalidConfigurationException("the SageMaker clients were all given to "
-                    + BUILDER + ", so no CloudWatch client can be built for alarms, metrics or logs; build the "
-                    + "target with a region (and credentials) instead of given clients");
+                    + BUILDER + ", so no other client (CloudWatch, Logs, IAM, API Gateway) can be built for alarms, "
+                    + "metrics, logs, roles or the front door; give those clients too, or build the target with a "
+                    + "region (and credentials) instead of given clients");
         }
         return factory;
     }

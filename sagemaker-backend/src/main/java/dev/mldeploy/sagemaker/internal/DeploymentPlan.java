@@ -88,7 +88,8 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         String role = Optional.ofNullable(config.roleArn()).orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an execution role that SageMaker can assume; set "
                         + "SageMakerTarget.builder().roleArn(...), --role-arn or MLDEPLOY_ROLE_ARN ("
-                        + SageMakerSettings.ROLE_ARN_FORM + ")"));
+                        + SageMakerSettings.ROLE_ARN_FORM + "), or let mldeploy create one (--create-role, "
+                        + "SageMakerTarget.builder().createRole(true))"));
         String bucket = Optional.ofNullable(config.bucket()).orElseThrow(() -> new InvalidConfigurationException(
                 "the sagemaker target needs an S3 bucket for model artifacts; set "
                         + "SageMakerTarget.builder().bucket(...), --bucket or MLDEPLOY_BUCKET"));

@@ -5,6 +5,7 @@ import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentNotFoundException;
 import dev.mldeploy.ModelSpec;
 import dev.mldeploy.RollbackResult;
+import dev.mldeploy.aws.AwsErrors;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.spi.DeployContext;
 import dev.mldeploy.spi.Invoker;
@@ -26,26 +27,43 @@ public final class SageMakerDeploymentTarget implements Target {
     private final Rollback rollback;
     private final CallBudget callBudget;
     private final EndpointMonitoring monitoring;
+    private final SageMakerSettings config;
+    private final AccessSettings access;
+    private final SageMakerApi api;
+    private final Autoscaler autoscaler;
+    private final SageMakerFrontDoor frontDoor;
 
     SageMakerDeploymentTarget(SageMakerSettings config, AwsClients clients) {
+        this(config, AccessSettings.NONE, clients);
+    }
+
+    SageMakerDeploymentTarget(SageMakerSettings config, AccessSettings access, AwsClients clients) {
         this.clients = clients;
+        this.config = config;
+        this.access = access;
         this.callBudget = config.callTimeout() == null ? CallBudget.unbounded() : CallBudget.perCall(
                 config.callTimeout(), "raise the call timeout (SageMakerTarget.builder().callTimeout, "
                         + "MLDEPLOY_CALL_TIMEOUT, --timeout)");
-        SageMakerApi api = new SageMakerApi(clients.sageMaker());
+        this.api = new SageMakerApi(clients.sageMaker());
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
-        Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
+        this.autoscaler = new Autoscaler(clients.autoScaling());
         this.reader = new EndpointReader(api);
         this.monitoring = new EndpointMonitoring(api, clients::cloudWatch, clients::logs);
-        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader, monitoring::failureNote,
-                () -> new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()));
+        this.deployer = endpointDeployer(config);
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
+        this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags());
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
     public static SageMakerDeploymentTarget create(SageMakerSettings config, TargetContext context) {
-        return new SageMakerDeploymentTarget(config, AwsClients.create(config, context));
+        return create(config, AccessSettings.NONE, context);
+    }
+
+    /** The target for {@code config} with the execution role and front door {@code access} asks for. */
+    public static SageMakerDeploymentTarget create(SageMakerSettings config, AccessSettings access,
+                                                   TargetContext context) {
+        return new SageMakerDeploymentTarget(config, access, AwsClients.create(config, context));
     }
 
     @Override
@@ -55,18 +73,39 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
-        if (context.alarms().isPresent()) {
+        DeployContext ctx = Contexts.bounded(context, config.timeout());
+        if (ctx.alarms().isPresent()) {
             monitoring.checkAlarmsReachable();
         }
-        DeployResult result = deployer.deploy(spec, context);
-        return context.alarms().isEmpty() ? result : monitoring.putAlarms(result, context.alarms().get(), context);
+        DeployResult result = access.createRole() ? deployWithCreatedRole(spec, ctx) : deployer.deploy(spec, ctx);
+        result = frontDoor.apply(result, ctx);
+        return ctx.alarms().isEmpty() ? result : monitoring.putAlarms(result, ctx.alarms().get(), ctx);
+    }
+
+    /** The deployer for {@code c}: this target's, or one for the same deploy with a created role's settings. */
+    private EndpointDeployer endpointDeployer(SageMakerSettings c) {
+        return new EndpointDeployer(c, api, store, autoscaler, reader, monitoring::failureNote,
+                () -> new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()));
+    }
+
+    /** See {@link CreatedRoleDeploy}. */
+    private DeployResult deployWithCreatedRole(ModelSpec spec, DeployContext ctx) {
+        return new CreatedRoleDeploy(config, api, iam(), this::endpointDeployer).deploy(spec, ctx);
+    }
+
+    private software.amazon.awssdk.services.iam.IamClient iam() {
+        return clients.iam(Optional.ofNullable(access.iamClient()));
+    }
+
+    private software.amazon.awssdk.services.apigateway.ApiGatewayClient apiGateway() {
+        return clients.apiGateway(Optional.ofNullable(access.apiGatewayClient()));
     }
 
     /** The deployment, naming its alarms when it has any. */
     @Override
     public Optional<Deployment> describe(String name) {
         try (CallBudget.Scope s = CallBudget.open(callBudget)) {
-            return reader.describe(name).map(d -> monitoring.withAlarms(d, callBudget));
+            return reader.describe(name).map(d -> monitoring.withAlarms(frontDoor.describe(d, callBudget), callBudget));
         }
     }
 
@@ -89,18 +128,40 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public boolean undeploy(String name, DeployContext context) {
+        DeployContext ctx = Contexts.bounded(context, config.timeout());
+        List<String> http = frontDoor.remove(name, ctx);
+        if (!http.isEmpty()) {
+            ctx.progress("delete", "FrontDoor", "removed the HTTPS front door: " + String.join(", ", http));
+        }
         boolean found;
         try {
-            found = undeployer.undeploy(name, context);
+            found = undeployer.undeploy(name, ctx);
         } catch (RuntimeException e) {
             try {
-                monitoring.removeAlarms(name, context);
+                monitoring.removeAlarms(name, ctx);
             } catch (RuntimeException alarms) {
                 e.addSuppressed(alarms);
             }
             throw e;
         }
-        return monitoring.removeAlarms(name, context) | found;
+        found = monitoring.removeAlarms(name, ctx) | found;
+        return removeExecutionRole(name, ctx) || found || !http.isEmpty();
+    }
+
+    /** After the endpoint is gone: the execution role mldeploy made for {@code name}, if any (found by name). */
+    private boolean removeExecutionRole(String name, DeployContext ctx) {
+        try {
+            boolean removed = new RoleManager(iam(), CallBudget.of(ctx)).deleteIfManaged(name);
+            if (removed) {
+                ctx.progress("delete", "Role", "deleted IAM role " + RoleManager.roleName(name));
+            }
+            return removed;
+        } catch (RuntimeException e) {
+            if (!access.createRole() && AwsErrors.isAccessDenied(e.getCause())) {
+                return false; // a caller who brings its own role may not read IAM; mldeploy made no role then
+            }
+            throw e;
+        }
     }
 
     /** Updates the endpoint back to the endpoint config it ran before its last update (kept for this). */

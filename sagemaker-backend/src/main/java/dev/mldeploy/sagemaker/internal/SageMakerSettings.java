@@ -315,6 +315,15 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         }
     }
 
+    /** These settings with the execution role {@code arn} (the one mldeploy created, or a placeholder). */
+    public SageMakerSettings withRoleArn(String arn) {
+        return new SageMakerSettings(region, credentialsProvider, sageMakerClient, runtimeClient, s3Client,
+                autoScalingClient, endpointOverride, clientOverride, arn, bucket, prefix, createBucket, image,
+                instanceType, instanceCount, serverless, variants, dataCapture, kmsKeyId, vpc, tags, pollInterval,
+                timeout, callTimeout, autoscaling, keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel,
+                framework, frameworkVersion);
+    }
+
     /** Names no client, credentials or override (they may print secrets). */
     @Override
     public String toString() {
