@@ -1,7 +1,6 @@
 package dev.mldeploy.image;
 
 import dev.mldeploy.ProgressListener;
-import dev.mldeploy.image.internal.JibImageBuild;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -75,7 +74,7 @@ public final class ImageBuilder {
     public void check(ImageReference baseImage, ImageDestination destination) {
         Objects.requireNonNull(baseImage, "baseImage");
         Objects.requireNonNull(destination, "destination");
-        dev.mldeploy.image.internal.RecipeCheck.check(baseImage, destination, allowInsecure);
+        RecipeCheck.check(baseImage, destination, allowInsecure);
     }
 
     /** {@link #build(ImageRecipe, ImageDestination, Duration, ProgressListener)} without progress. */

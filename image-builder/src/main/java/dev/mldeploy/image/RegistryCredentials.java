@@ -1,7 +1,5 @@
 package dev.mldeploy.image;
 
-import dev.mldeploy.image.internal.DockerConfigCredentials;
-import dev.mldeploy.image.internal.EnvironmentCredentials;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.JibContainer;
@@ -9,10 +9,6 @@ import com.google.cloud.tools.jib.api.TarImage;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.OperationTimeoutException;
 import dev.mldeploy.ProgressListener;
-import dev.mldeploy.image.BuiltImage;
-import dev.mldeploy.image.ImageDestination;
-import dev.mldeploy.image.ImageRecipe;
-import dev.mldeploy.image.RegistryCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (Jib has no overall deadline: on timeout its threads are interrupted and the build abandoned), then reads back the
  * layer digests. A layout is written through a temporary tarball deleted before this returns.
  */
-public final class JibImageBuild {
+final class JibImageBuild {
     private static final Logger LOG = LoggerFactory.getLogger(JibImageBuild.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
     private final ImageRecipe recipe;

@@ -1,13 +1,6 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.image.ImageDestination;
-import dev.mldeploy.image.ImageLayer;
-import dev.mldeploy.image.ImageRecipe;
-import dev.mldeploy.image.ImageReference;
-import dev.mldeploy.image.InsecureRegistryException;
-import dev.mldeploy.image.InvalidImageException;
-import dev.mldeploy.image.LayerFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,7 +13,7 @@ import java.util.stream.Stream;
  * What is checked before Jib runs, so that bad input fails with nothing contacted and nothing written: every layer
  * file is a readable regular file, the plain-HTTP rule holds, and an OCI layout directory may be written. Stateless.
  */
-public final class RecipeCheck {
+final class RecipeCheck {
     /** The files an OCI layout directory holds; a directory with anything else is not replaced. */
     static final List<String> LAYOUT_NAMES = List.of("oci-layout", "index.json", "blobs");
 

@@ -1,7 +1,5 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
-import dev.mldeploy.image.RegistryCredential;
-import dev.mldeploy.image.RegistryCredentials;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +8,7 @@ import java.util.Optional;
  * Credentials from {@value #USERNAME} and {@value #PASSWORD}, for the registry {@value #REGISTRY} names (host or
  * host:port, compared without case), or for any registry when it is unset. Both names must be set to give one.
  */
-public final class EnvironmentCredentials implements RegistryCredentials {
+final class EnvironmentCredentials implements RegistryCredentials {
     public static final String USERNAME = "MLDEPLOY_REGISTRY_USERNAME";
     public static final String PASSWORD = "MLDEPLOY_REGISTRY_PASSWORD";
     public static final String REGISTRY = "MLDEPLOY_REGISTRY";

@@ -1,15 +1,8 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import dev.mldeploy.MlDeployException;
-import dev.mldeploy.image.ImageBuildException;
-import dev.mldeploy.image.ImageDestination;
-import dev.mldeploy.image.ImageRecipe;
-import dev.mldeploy.image.ImageReference;
-import dev.mldeploy.image.InsecureRegistryException;
-import dev.mldeploy.image.InvalidImageException;
-import dev.mldeploy.image.RegistryAuthenticationException;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 

@@ -1,6 +1,5 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
-import dev.mldeploy.image.ImageBuildException;
 import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

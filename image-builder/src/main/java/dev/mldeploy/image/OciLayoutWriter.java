@@ -1,6 +1,5 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
-import dev.mldeploy.image.ImageBuildException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

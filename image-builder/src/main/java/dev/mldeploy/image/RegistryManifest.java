@@ -1,4 +1,4 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
@@ -8,9 +8,6 @@ import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
 import com.google.cloud.tools.jib.image.json.ManifestTemplate;
 import com.google.cloud.tools.jib.registry.ManifestAndDigest;
 import com.google.cloud.tools.jib.registry.RegistryClient;
-import dev.mldeploy.image.ImageBuildException;
-import dev.mldeploy.image.ImageReference;
-import dev.mldeploy.image.RegistryCredentials;
 import java.io.IOException;
 import java.util.List;
 

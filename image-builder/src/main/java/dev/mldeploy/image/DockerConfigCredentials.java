@@ -1,8 +1,6 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import dev.mldeploy.InvalidConfigurationException;
-import dev.mldeploy.image.RegistryCredential;
-import dev.mldeploy.image.RegistryCredentials;
 import dev.mldeploy.spi.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,7 @@ import java.util.Optional;
  * helpers are not run: they are programs, and running one is the caller's choice. A missing file means no
  * credentials; an unreadable or malformed one is an {@link InvalidConfigurationException}.
  */
-public final class DockerConfigCredentials implements RegistryCredentials {
+final class DockerConfigCredentials implements RegistryCredentials {
     private final Path file;
 
     public DockerConfigCredentials(Path file) {

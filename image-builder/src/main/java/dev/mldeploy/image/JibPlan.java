@@ -1,4 +1,4 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
@@ -11,11 +11,6 @@ import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import com.google.cloud.tools.jib.api.buildplan.Port;
-import dev.mldeploy.image.ImageLayer;
-import dev.mldeploy.image.ImageRecipe;
-import dev.mldeploy.image.ImageReference;
-import dev.mldeploy.image.LayerFile;
-import dev.mldeploy.image.RegistryCredentials;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

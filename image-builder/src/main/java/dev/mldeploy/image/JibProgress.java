@@ -1,11 +1,10 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
 import com.google.cloud.tools.jib.api.JibEvent;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import com.google.cloud.tools.jib.event.progress.Allocation;
 import dev.mldeploy.ProgressListener;
-import dev.mldeploy.image.ImageRecipe;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;

@@ -1,7 +1,5 @@
-package dev.mldeploy.image.internal;
+package dev.mldeploy.image;
 
-import dev.mldeploy.image.ImageReference;
-import dev.mldeploy.image.InsecureRegistryException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
