@@ -109,6 +109,7 @@ final class JibImageBuild {
         } catch (IOException e) {
             throw JibErrors.translate(e, recipe, destination, allowInsecure);
         } finally {
+            progress.close();
             jibPool.shutdownNow();
             runner.shutdownNow();
             if (tar != null) {

@@ -38,6 +38,7 @@ final class JibProgress {
     private final Map<Allocation, long[]> bytes = new ConcurrentHashMap<>();
     private volatile String lastPhase = "starting";
     private volatile String platformMismatch;
+    private volatile boolean closed;
 
     JibProgress(ImageRecipe recipe, ProgressListener listener, long startNanos) {
         this.recipe = recipe;
@@ -102,7 +103,15 @@ final class JibProgress {
         }
     }
 
+    /** Stops forwarding: Jib's threads may still report after the build has ended (failed or timed out). */
+    void close() {
+        closed = true;
+    }
+
     void emit(String phase, String message) {
+        if (closed) {
+            return;
+        }
         lastPhase = phase + " " + message;
         listener.onProgress(new dev.mldeploy.ProgressEvent(recipe.name(), recipe.target(), phase, "",
                 Duration.ofNanos(System.nanoTime() - start), message));

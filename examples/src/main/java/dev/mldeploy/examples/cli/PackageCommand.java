@@ -30,7 +30,10 @@ import picocli.CommandLine.Spec;
                 + "a Dockerfile for your own image (--image), and prebuilt/model.tar.gz for AWS's prebuilt framework "
                 + "images (only that with --framework or --framework-version); for lambda the function zip and, when DIR has a requirements.txt, the dependency layer zip, "
                 + "resolved with pip for the function's runtime and architecture) into the output directory, and "
-                + "lists the model files it packaged and those it left out. Calls nothing remote.",
+                + "lists the model files it packaged and those it left out. Calls nothing remote, except --push.",
+                "--image-out DIR and --push REF build the target's container image without Docker (lambda: "
+                        + "dependencies, adapter and code in /var/task on AWS's Lambda Python base; sagemaker: the "
+                        + "serving image the Dockerfile describes); the same model gives the same digest.",
                 "Left out by default: .env and .env.*, .aws/, .ssh/, .netrc, .npmrc, .pypirc, .docker/, version "
                         + "control (.git, .hg, .svn, .bzr, CVS), .venv/ and venv/, __pycache__/ and *.pyc, editor "
                         + "and OS litter. A .mldeployignore file in DIR adds gitignore patterns ('!' re-includes).",
