@@ -50,7 +50,8 @@ public final class SageMakerDeploymentTarget implements Target {
         this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
-        this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags());
+        this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags(), api,
+                clients.sageMaker());
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
@@ -73,7 +74,9 @@ public final class SageMakerDeploymentTarget implements Target {
     public DeployResult deploy(ModelSpec spec, DeployContext context) {
         DeployContext ctx = Contexts.bounded(context, config.timeout());
         DeployResult result = access.createRole() ? deployWithCreatedRole(spec, ctx) : deployer.deploy(spec, ctx);
-        return frontDoor.apply(result, ctx);
+        try (CallBudget.Scope s = CallBudget.open(CallBudget.of(ctx))) {
+            return frontDoor.apply(result, ctx);
+        }
     }
 
     /** See {@link CreatedRoleDeploy}. */
@@ -93,7 +96,7 @@ public final class SageMakerDeploymentTarget implements Target {
     @Override
     public Optional<Deployment> describe(String name) {
         try (CallBudget.Scope s = CallBudget.open(callBudget)) {
-            return reader.describe(name).map(d -> frontDoor.describe(d, callBudget));
+            return reader.describe(name).map(frontDoor::describe);
         }
     }
 
@@ -107,7 +110,10 @@ public final class SageMakerDeploymentTarget implements Target {
     @Override
     public boolean undeploy(String name, DeployContext context) {
         DeployContext ctx = Contexts.bounded(context, config.timeout());
-        List<String> http = frontDoor.remove(name, ctx);
+        List<String> http;
+        try (CallBudget.Scope s = CallBudget.open(CallBudget.of(ctx))) {
+            http = frontDoor.remove(name, ctx);
+        }
         if (!http.isEmpty()) {
             ctx.progress("delete", "FrontDoor", "removed the HTTPS front door: " + String.join(", ", http));
         }
