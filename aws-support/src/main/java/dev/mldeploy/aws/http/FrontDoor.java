@@ -145,6 +145,22 @@ public final class FrontDoor {
      */
     public List<String> remove(Where where, FrontDoorBackend backend, CallBudget budget, DeployContext ctx) {
         List<String> removed = new ArrayList<>();
+        try {
+            removeAll(where, backend, budget, ctx, removed);
+        } catch (RuntimeException e) {
+            if (removed.isEmpty()) {
+                throw e;
+            }
+            MlDeployException failed = AwsErrors.translate("removing the HTTPS front door " + where.apiName(), e,
+                    builder);
+            throw new DeploymentFailedException(failed.getMessage() + "; removed " + String.join(", ", removed)
+                    + "; run undeploy again to remove the rest", e, failed.retryable());
+        }
+        return removed;
+    }
+
+    private void removeAll(Where where, FrontDoorBackend backend, CallBudget budget, DeployContext ctx,
+                           List<String> removed) {
         call("removing the HTTPS front door " + where.apiName(), () -> {
             Optional<RestApi> api = findApi(where, budget);
             for (UsagePlan plan : findPlans(where, budget)) {
@@ -178,7 +194,6 @@ public final class FrontDoor {
             return null;
         });
         removed.addAll(backend.remove(budget, ctx));
-        return removed;
     }
 
     /** The resource, method, integration, responses, gateway responses and a new deployment of the stage. */

@@ -233,4 +233,22 @@ class FrontDoorTest {
         assertEquals("7", FrontDoor.decimal(7.0));
         assertEquals("7.5", FrontDoor.decimal(7.5));
     }
+
+    @Test
+    void remove_whenAStepFailsAfterOthers_namesWhatItRemoved() {
+        when(apigw.getRestApis(any(GetRestApisRequest.class))).thenReturn(GetRestApisResponse.builder()
+                .items(RestApi.builder().id("api1").name("mldeploy-sagemaker-m")
+                        .tags(FrontDoorRequests.tags("sagemaker", "m", Map.of())).build()).build());
+        when(apigw.getApiKeys(any(GetApiKeysRequest.class))).thenReturn(GetApiKeysResponse.builder()
+                .items(software.amazon.awssdk.services.apigateway.model.ApiKey.builder().id("key1")
+                        .name("mldeploy-sagemaker-m").tags(FrontDoorRequests.tags("sagemaker", "m", Map.of()))
+                        .build()).build());
+        when(apigw.deleteRestApi(any(DeleteRestApiRequest.class)))
+                .thenThrow(SdkClientException.create("connection reset"));
+        DeploymentFailedException e = assertThrows(DeploymentFailedException.class, () -> new FrontDoor(apigw, "b")
+                .remove(where, backend, CallBudget.unbounded(), ctx()));
+        assertTrue(e.getMessage().contains("removed API key mldeploy-sagemaker-m; run undeploy again to remove the "
+                + "rest"), e.getMessage());
+        assertEquals(List.of(), removedByBackend, "the backend's parts stay until the API is gone");
+    }
 }

@@ -26,7 +26,13 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
  * API's {@code POST /invocations} only), so no role is needed. The request becomes the handler's envelope
  * ({@link #REQUEST_TEMPLATE}); the handler's answer its status, {@code Content-Type} and body
  * ({@link #RESPONSE_TEMPLATE}); a function error (the model raised) a 502 {@code ModelError}. A deploy without a
- * front door removes one an earlier deploy made. Thread-safe.
+ * front door removes one an earlier deploy made.
+ *
+ * <p>The alias statement is also the deployment's record of its front door: describe reads the API's id from its
+ * source ARN (one Lambda call, no API Gateway call), and a deploy without a front door touches API Gateway only when
+ * the statement is there. Undeploy always looks for an API of the deployment's name (a deploy killed before the
+ * statement existed leaves one), unless API Gateway cannot be reached for lack of configuration and no front door
+ * is configured or recorded. Thread-safe.
  */
 public final class LambdaFrontDoor {
     /** The alias policy statement that lets the API invoke the alias. */
@@ -44,6 +50,8 @@ public final class LambdaFrontDoor {
     static final String MODEL_ERROR_TEMPLATE = "{\"errorType\":\"ModelError\",\"errorMessage\":"
             + "$input.json('$.errorMessage')}";
     private static final Logger LOG = LoggerFactory.getLogger(LambdaFrontDoor.class);
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile(
+            "arn:aws[a-z-]*:execute-api:([a-z0-9-]+):\\d{12}:([a-z0-9]+)/\\*/POST/" + FrontDoorRequests.PATH);
 
     private final FrontDoorSettings settings;
     private final LambdaClient lambda;
@@ -81,7 +89,10 @@ public final class LambdaFrontDoor {
         CallBudget budget = CallBudget.of(ctx);
         FrontDoor.Where where = where(d);
         if (settings.http() == null) {
-            List<String> removed = removeQuietly(d.name(), where, budget, ctx);
+            if (recordedApi(d.name(), budget).isEmpty()) {
+                return result; // no front door was made: no API Gateway call
+            }
+            List<String> removed = frontDoor().remove(where, backend(d.name(), null), budget, ctx);
             return removed.isEmpty() ? result : new DeployResult(d, result.change(), result.message()
                     + "; removed its HTTPS front door (" + String.join(", ", removed) + ")", result.placement());
         }
@@ -98,16 +109,20 @@ public final class LambdaFrontDoor {
                 + (found.apiKeyId() == null ? "" : ", API key " + found.apiKeyId()) + ")", result.placement());
     }
 
-    /** {@code d} with its front door's URL, when it has one. */
+    /** {@code d} with its front door's URL, when the alias statement records one. */
     public Deployment describe(Deployment d, CallBudget budget) {
-        try {
-            return frontDoor().find(where(d), budget).map(f -> d.withHttpEndpoint(f.url())).orElse(d);
-        } catch (RuntimeException e) {
-            if (settings.http() == null && AwsErrors.isAccessDenied(e.getCause())) {
-                return d; // not allowed to read API Gateway, and not configured for it: it made no front door
-            }
-            throw e;
+        return recordedApi(d.name(), budget).map(api -> d.withHttpEndpoint(FrontDoorRequests.invokeUrl(api[1],
+                api[0]))).orElse(d);
+    }
+
+    /** The region and id of the API the alias statement lets in, when there is one. */
+    private Optional<String[]> recordedApi(String name, CallBudget budget) {
+        Optional<String> policy = policy(name, budget);
+        if (policy.isEmpty() || !policy.get().contains(STATEMENT)) {
+            return Optional.empty();
         }
+        java.util.regex.Matcher m = SOURCE.matcher(policy.get());
+        return m.find() ? Optional.of(new String[] {m.group(1), m.group(2)}) : Optional.empty();
     }
 
     /** Removes the front door of {@code name} and the alias statement; what it removed (empty: none). */
@@ -117,11 +132,15 @@ public final class LambdaFrontDoor {
     }
 
     private List<String> removeQuietly(String name, FrontDoor.Where where, CallBudget budget, DeployContext ctx) {
+        boolean expected = settings.http() != null || recordedApi(name, budget).isPresent();
         try {
             return frontDoor().remove(where, backend(name, null), budget, ctx);
         } catch (RuntimeException e) {
-            if (settings.http() == null && AwsErrors.isAccessDenied(e.getCause())) {
-                LOG.debug("not allowed to look for a front door of {}: {}", name, AwsErrors.code(e.getCause()));
+            if (!expected && (AwsErrors.isAccessDenied(e.getCause())
+                    || e instanceof dev.mldeploy.InvalidConfigurationException)) {
+                // no front door configured or recorded, and API Gateway not reachable for this caller
+                LOG.warn("could not look for an HTTPS front door of {} left by a killed deploy: {}", name,
+                        e.getMessage());
                 return List.of();
             }
             throw e;
@@ -175,8 +194,8 @@ public final class LambdaFrontDoor {
 
     private Optional<String> policy(String name, CallBudget budget) {
         try {
-            return Optional.ofNullable(lambda.getPolicy(r -> budget.on(r).functionName(name)
-                    .qualifier(LambdaSettings.ALIAS)).policy());
+            var answer = lambda.getPolicy(r -> budget.on(r).functionName(name).qualifier(LambdaSettings.ALIAS));
+            return answer == null ? Optional.empty() : Optional.ofNullable(answer.policy());
         } catch (RuntimeException e) {
             if (LambdaErrors.isNotFound(e)) {
                 return Optional.empty(); // no function, alias or policy

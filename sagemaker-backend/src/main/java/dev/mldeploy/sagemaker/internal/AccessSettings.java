@@ -24,10 +24,17 @@ public record AccessSettings(boolean createRole, HttpAccess http, IamClient iamC
     /**
      * Refuses combinations the created role cannot serve with least privilege.
      *
-     * @throws InvalidConfigurationException a role ARN and {@code createRole}, or {@code createRole} with a VPC, a
+     * @throws InvalidConfigurationException too many tags for the front door's own beside mldeploy's, a role ARN and
+     *                                       {@code createRole}, or {@code createRole} with a VPC, a
      *                                       KMS key or data capture (each needs rights mldeploy does not grant)
      */
     public void check(SageMakerSettings settings) {
+        if (http != null && settings.tags().size() + Naming.MLDEPLOY_TAGS + 1 > TagRules.MAX_TAGS) {
+            throw new InvalidConfigurationException(settings.tags().size() + " tags given to the sagemaker target; "
+                    + "with mldeploy's " + Naming.MLDEPLOY_TAGS + " and the front door's " + SageMakerFrontDoor.TAG
+                    + " that is over SageMaker's " + TagRules.MAX_TAGS + " per resource: give at most "
+                    + (TagRules.MAX_TAGS - Naming.MLDEPLOY_TAGS - 1) + " with --http");
+        }
         if (!createRole) {
             return;
         }

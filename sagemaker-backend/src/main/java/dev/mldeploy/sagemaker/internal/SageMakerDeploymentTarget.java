@@ -52,7 +52,8 @@ public final class SageMakerDeploymentTarget implements Target {
         this.deployer = endpointDeployer(config);
         this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
         this.rollback = new Rollback(config, api, autoscaler, reader);
-        this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags());
+        this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags(), api,
+                clients.sageMaker());
     }
 
     /** The target for {@code config}, with clients built from it and {@code context} where not given. */
@@ -78,7 +79,9 @@ public final class SageMakerDeploymentTarget implements Target {
             monitoring.checkAlarmsReachable();
         }
         DeployResult result = access.createRole() ? deployWithCreatedRole(spec, ctx) : deployer.deploy(spec, ctx);
-        result = frontDoor.apply(result, ctx);
+        try (CallBudget.Scope s = CallBudget.open(CallBudget.of(ctx))) {
+            result = frontDoor.apply(result, ctx);
+        }
         return ctx.alarms().isEmpty() ? result : monitoring.putAlarms(result, ctx.alarms().get(), ctx);
     }
 
@@ -105,7 +108,7 @@ public final class SageMakerDeploymentTarget implements Target {
     @Override
     public Optional<Deployment> describe(String name) {
         try (CallBudget.Scope s = CallBudget.open(callBudget)) {
-            return reader.describe(name).map(d -> monitoring.withAlarms(frontDoor.describe(d, callBudget), callBudget));
+            return reader.describe(name).map(d -> monitoring.withAlarms(frontDoor.describe(d), callBudget));
         }
     }
 
@@ -129,7 +132,10 @@ public final class SageMakerDeploymentTarget implements Target {
     @Override
     public boolean undeploy(String name, DeployContext context) {
         DeployContext ctx = Contexts.bounded(context, config.timeout());
-        List<String> http = frontDoor.remove(name, ctx);
+        List<String> http;
+        try (CallBudget.Scope s = CallBudget.open(CallBudget.of(ctx))) {
+            http = frontDoor.remove(name, ctx);
+        }
         if (!http.isEmpty()) {
             ctx.progress("delete", "FrontDoor", "removed the HTTPS front door: " + String.join(", ", http));
         }

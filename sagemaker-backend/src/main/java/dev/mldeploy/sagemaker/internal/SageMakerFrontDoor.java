@@ -24,9 +24,17 @@ import software.amazon.awssdk.services.iam.IamClient;
  * SageMaker's answers map to the contract: 200 passes the model's body and {@code Content-Type}; a
  * {@code ModelError} (424) becomes the model's own 4xx refusal (status and body) or a 502 {@code ModelError}; other
  * 4xx a 400, throttling a 429, 5xx a 503, each with the contract's JSON error body. A deploy without a front door
- * removes one an earlier deploy made. Thread-safe.
+ * removes one an earlier deploy made.
+ *
+ * <p>The endpoint's tag {@value #TAG} (the API's id) is the deployment's record of its front door: describe builds
+ * the URL from it (no API Gateway call), and a deploy without a front door touches API Gateway only when it is
+ * there. Undeploy always looks for an API of the deployment's name (a deploy killed before the tag leaves one),
+ * unless API Gateway cannot be reached for lack of configuration and no front door is configured or recorded.
+ * Thread-safe.
  */
 public final class SageMakerFrontDoor {
+    /** The endpoint tag holding the front door's API id. */
+    public static final String TAG = "mldeploy:http";
     /** The invoke role's inline policy name. */
     static final String ROLE_POLICY = "mldeploy-invoke-endpoint";
     /** A {@code ModelError}: the model's own 4xx refusal as it sent it, anything else a 502. */
@@ -43,10 +51,15 @@ public final class SageMakerFrontDoor {
     private final Supplier<IamClient> iam;
     private final Supplier<ApiGatewayClient> apigw;
     private final Map<String, String> userTags;
+    private final SageMakerApi api;
+    private final software.amazon.awssdk.services.sagemaker.SageMakerClient sageMaker;
 
     public SageMakerFrontDoor(AccessSettings access, Supplier<IamClient> iam, Supplier<ApiGatewayClient> apigw,
-                              Map<String, String> userTags) {
+                              Map<String, String> userTags, SageMakerApi api,
+                              software.amazon.awssdk.services.sagemaker.SageMakerClient sageMaker) {
         this.access = access;
+        this.api = api;
+        this.sageMaker = sageMaker;
         this.iam = iam;
         this.apigw = apigw;
         this.userTags = userTags;
@@ -92,8 +105,14 @@ public final class SageMakerFrontDoor {
     public DeployResult apply(DeployResult result, DeployContext ctx) {
         Deployment d = result.deployment();
         CallBudget budget = CallBudget.of(ctx);
+        Map<String, String> tags = api.tags(d.endpoint());
         if (access.http() == null) {
-            List<String> removed = removeQuietly(d.name(), budget, ctx);
+            if (!tags.containsKey(TAG)) {
+                return result; // no front door was made: no API Gateway call
+            }
+            List<String> removed = new FrontDoor(apigw.get(), AwsClients.BUILDER).remove(new FrontDoor.Where(
+                    SageMakerSettings.NAME, d.name(), ""), backend(d.name(), null), budget, ctx);
+            sageMaker.deleteTags(r -> budget.on(r).resourceArn(d.endpoint()).tagKeys(TAG));
             return removed.isEmpty() ? result : new DeployResult(d, result.change(), result.message()
                     + "; removed its HTTPS front door (" + String.join(", ", removed) + ")", result.placement());
         }
@@ -106,22 +125,20 @@ public final class SageMakerFrontDoor {
                     + result.change().name().toLowerCase(java.util.Locale.ROOT) + ") but its HTTPS front door is "
                     + "not: " + e.getMessage(), e);
         }
+        if (!found.apiId().equals(tags.get(TAG))) {
+            api.addTags(d.endpoint(), List.of(software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(TAG)
+                    .value(found.apiId()).build()));
+        }
         return new DeployResult(d.withHttpEndpoint(found.url()), result.change(), result.message()
                 + "; HTTPS front door " + found.url() + " (" + access.http().auth().option() + " auth"
                 + (found.apiKeyId() == null ? "" : ", API key " + found.apiKeyId()) + ")", result.placement());
     }
 
-    /** {@code d} with its front door's URL, when it has one. */
-    public Deployment describe(Deployment d, CallBudget budget) {
-        try {
-            return new FrontDoor(apigw.get(), AwsClients.BUILDER).find(where(d), budget)
-                    .map(f -> d.withHttpEndpoint(f.url())).orElse(d);
-        } catch (RuntimeException e) {
-            if (access.http() == null && AwsErrors.isAccessDenied(e.getCause())) {
-                return d; // not allowed to read API Gateway, and not configured for it: it made no front door
-            }
-            throw e;
-        }
+    /** {@code d} with its front door's URL, when the endpoint's tag records one. */
+    public Deployment describe(Deployment d) {
+        String apiId = api.tags(d.endpoint()).get(TAG);
+        return apiId == null ? d : d.withHttpEndpoint(FrontDoorRequests.invokeUrl(apiId,
+                FrontDoorRequests.regionAndAccount(d.endpoint())[0]));
     }
 
     /** Removes the front door of {@code name} and its invoke role; what it removed (empty: none). */
@@ -130,12 +147,18 @@ public final class SageMakerFrontDoor {
     }
 
     private List<String> removeQuietly(String name, CallBudget budget, DeployContext ctx) {
+        boolean expected = access.http() != null || api.describeEndpoint(Naming.endpointName(name))
+                .map(e -> api.tags(e.endpointArn()).containsKey(TAG)).orElse(false);
         try {
             // the region only goes into URLs, which removing needs none of
             return new FrontDoor(apigw.get(), AwsClients.BUILDER).remove(new FrontDoor.Where(SageMakerSettings.NAME,
                     name, ""), backend(name, null), budget, ctx);
         } catch (RuntimeException e) {
-            if (access.http() == null && AwsErrors.isAccessDenied(e.getCause())) {
+            if (!expected && (AwsErrors.isAccessDenied(e.getCause())
+                    || e instanceof dev.mldeploy.InvalidConfigurationException)) {
+                // no front door configured or recorded, and API Gateway not reachable for this caller
+                org.slf4j.LoggerFactory.getLogger(SageMakerFrontDoor.class).warn("could not look for an HTTPS front "
+                        + "door of {} left by a killed deploy: {}", name, e.getMessage());
                 return List.of();
             }
             throw e;
