@@ -206,7 +206,12 @@ public final class DeploymentAlarms {
                 left = "could not check for alarms left (" + String.join(", ", names(target, name))
                         + "): 'undeploy " + name + "' removes them";
             }
-            throw new DeploymentFailedException(result.change().name().toLowerCase(java.util.Locale.ROOT) + " " + target
+            String done = switch (result.change()) {
+                case CREATED -> "created";
+                case UPDATED -> "updated";
+                default -> "kept";
+            };
+            throw new DeploymentFailedException(done + " " + target
                     + " deployment '" + name + "', but creating its alarms failed: " + AwsErrors.message(e) + "; "
                     + left + "; deploy again with alarms to create them, or 'undeploy " + name + "'", e,
                     AwsErrors.isRetryable(e));
