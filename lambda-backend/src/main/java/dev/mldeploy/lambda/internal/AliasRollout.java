@@ -124,8 +124,8 @@ public final class AliasRollout {
                     case DEADLINE -> {
                         String back = back(function, previous, previousDescription, revision, budget.forCleanup(), ctx);
                         throw new OperationTimeoutException("timed out during rollout " + policy + " of Lambda "
-                                + "function " + function + " at " + step + "; " + back + ": raise --timeout (DeployOptions.timeout) "
-                                + "and deploy again");
+                                + "function " + function + " at " + step + "; " + back + ": raise --timeout "
+                                + "(DeployOptions.timeout) and deploy again");
                     }
                     default -> throw new IllegalStateException(o.end().name());
                 }
