@@ -5,8 +5,8 @@ import java.util.Optional;
 /**
  * An update under a {@link RolloutPolicy} was undone before it finished: a rollback alarm went into ALARM (named by
  * {@link #alarm()}), the target rolled it back by itself (SageMaker's automatic rollback, with its FailureReason), or
- * someone ran {@code rollback} during it. The deployment serves its previous version again; the new version is kept
- * (a Lambda version, a SageMaker endpoint config) so that a fixed deploy or a later rollout can be made.
+ * someone ran {@code rollback} during it. The deployment serves its previous version again. On Lambda the new version
+ * stays published (unused); on SageMaker the new endpoint config and model are removed, as after any failed update.
  */
 public class RolloutRolledBackException extends DeploymentFailedException {
     private static final long serialVersionUID = 1L;

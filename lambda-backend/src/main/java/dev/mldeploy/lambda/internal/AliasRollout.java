@@ -81,50 +81,65 @@ public final class AliasRollout {
         checkFits(policy, ctx);
         Expected expected = new Expected(previous, Map.of());
         String revision = seen.revisionId();
-        for (int weight : policy.steps()) {
-            GetAliasResponse now = read(function, budget);
-            if (!expected.matches(now)) {
-                throw moved(function, version, previous, now);
-            }
-            renewLease.run();
-            boolean last = weight == 100;
-            Expected next = last ? new Expected(version, Map.of())
-                    : new Expected(previous, Map.of(version, weight / 100.0));
-            revision = move(function, next, last ? AliasManager.description(specHash) : previousDescription,
-                    revision, budget);
-            expected = next;
-            String step = weight + "%";
-            ctx.progress("rollout", step, last ? "alias " + LambdaSettings.ALIAS + " serves version " + version
-                    : "alias " + LambdaSettings.ALIAS + " sends " + weight + " % of the requests to version " + version
-                    + ", the rest to version " + previous);
-            Duration wait = last ? (policy.kind() == RolloutPolicy.Kind.ALL_AT_ONCE ? policy.waitTime() : null)
-                    : policy.waitTime();
-            if (wait == null) {
-                continue;
-            }
-            Expected watched = expected;
-            RolloutWatcher.Outcome o = watcher.watch(policy.rollbackAlarms(), wait,
-                    () -> watched.matches(read(function, budget)), step, budget, ctx);
-            switch (o.end()) {
-                case QUIET -> {
-                    // next step
+        boolean shifted = false;
+        try {
+            for (int weight : policy.steps()) {
+                GetAliasResponse now = read(function, budget);
+                if (!expected.matches(now)) {
+                    throw moved(function, version, previous, now);
                 }
-                case MOVED -> throw moved(function, version, previous, read(function, budget));
-                case ALARM -> {
-                    String back = back(function, previous, previousDescription, revision, budget, ctx);
-                    throw new RolloutRolledBackException(function, o.alarm(), "rollout " + policy + " of Lambda "
-                            + "function " + function + " to version " + version + " was rolled back at " + step
-                            + ": alarm " + o.alarm() + " is in ALARM; " + back + ". Version " + version + " stays "
-                            + "published: fix the model and deploy again");
+                renewLease.run();
+                boolean last = weight == 100;
+                Expected next = last ? new Expected(version, Map.of())
+                        : new Expected(previous, Map.of(version, weight / 100.0));
+                revision = move(function, next, last ? AliasManager.description(specHash) : previousDescription,
+                        revision, budget);
+                shifted = !last;
+                expected = next;
+                String step = weight + "%";
+                ctx.progress("rollout", step, last ? "alias " + LambdaSettings.ALIAS + " serves version " + version
+                        : "alias " + LambdaSettings.ALIAS + " sends " + weight + " % of the requests to version "
+                        + version
+                        + ", the rest to version " + previous);
+                Duration wait = last ? (policy.kind() == RolloutPolicy.Kind.ALL_AT_ONCE ? policy.waitTime() : null)
+                        : policy.waitTime();
+                if (wait == null) {
+                    continue;
                 }
-                case DEADLINE -> {
-                    String back = back(function, previous, previousDescription, revision, budget.forCleanup(), ctx);
-                    throw new OperationTimeoutException("timed out during rollout " + policy + " of Lambda function "
-                            + function + " at " + step + "; " + back + ": raise --timeout (DeployOptions.timeout) "
-                            + "and deploy again");
+                Expected watched = expected;
+                RolloutWatcher.Outcome o = watcher.watch(policy.rollbackAlarms(), wait,
+                        () -> watched.matches(read(function, budget)), step, budget, ctx);
+                switch (o.end()) {
+                    case QUIET -> {
+                        // next step
+                    }
+                    case MOVED -> throw moved(function, version, previous, read(function, budget));
+                    case ALARM -> {
+                        String back = back(function, previous, previousDescription, revision, budget, ctx);
+                        throw new RolloutRolledBackException(function, o.alarm(), "rollout " + policy + " of Lambda "
+                                + "function " + function + " to version " + version + " was rolled back at " + step
+                                + ": alarm " + o.alarm() + " is in ALARM; " + back + ". Version " + version + " stays "
+                                + "published: fix the model and deploy again");
+                    }
+                    case DEADLINE -> {
+                        String back = back(function, previous, previousDescription, revision, budget.forCleanup(), ctx);
+                        throw new OperationTimeoutException("timed out during rollout " + policy + " of Lambda "
+                                + "function " + function + " at " + step + "; " + back + ": raise --timeout "
+                                + "(DeployOptions.timeout) and deploy again");
+                    }
+                    default -> throw new IllegalStateException(o.end().name());
                 }
-                default -> throw new IllegalStateException(o.end().name());
             }
+        } catch (RolloutRolledBackException | OperationTimeoutException | dev.mldeploy.ConflictException e) {
+            throw e; // each says where the alias is
+        } catch (RuntimeException e) {
+            if (!shifted) {
+                throw e;
+            }
+            // a failed read or move mid-rollout: do not leave the alias split between the versions
+            String back = back(function, previous, previousDescription, revision, budget.forCleanup(), ctx);
+            throw new dev.mldeploy.DeploymentFailedException(e.getMessage() + "; the rollout stopped: " + back, e,
+                    e instanceof dev.mldeploy.MlDeployException m && m.retryable());
         }
         LOG.debug("rolled {} out to version {} ({})", function, version, policy);
     }

@@ -191,6 +191,30 @@ class AliasRolloutTest {
     }
 
     @Test
+    void roll_whenAMoveFailsMidRollout_pointsBackSoTheAliasIsNotLeftSplit() {
+        alarmReads(List.of());
+        int[] updates = {0};
+        when(lambda.updateAlias(any(UpdateAliasRequest.class))).thenAnswer(inv -> {
+            UpdateAliasRequest r = inv.getArgument(0);
+            if (++updates[0] == 2) {
+                throw software.amazon.awssdk.services.lambda.model.ServiceException.builder().statusCode(500)
+                        .message("boom").build();
+            }
+            moves.add(r);
+            alias = alias.toBuilder().functionVersion(r.functionVersion()).routingConfig(r.routingConfig())
+                    .revisionId("r" + updates[0]).build();
+            return UpdateAliasResponse.builder().revisionId("r" + updates[0]).build();
+        });
+        dev.mldeploy.DeploymentFailedException e = assertThrows(dev.mldeploy.DeploymentFailedException.class,
+                () -> roll(RolloutPolicy.linear(50, Duration.ofSeconds(2)).withRollbackAlarms("errors"),
+                        ctx(Duration.ofHours(1))));
+        assertTrue(e.getMessage().contains("serves version 1 again"), e.getMessage());
+        UpdateAliasRequest last = moves.get(moves.size() - 1);
+        assertEquals("1", last.functionVersion());
+        assertEquals(Map.of(), weights(last));
+    }
+
+    @Test
     void roll_whenAliasChangedBeforeFirstStep_movesNothing() {
         AliasConfiguration stale = seen();
         alias = alias.toBuilder().functionVersion("3").revisionId("other").build();
