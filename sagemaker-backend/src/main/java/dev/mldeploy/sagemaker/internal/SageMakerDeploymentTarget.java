@@ -26,9 +26,11 @@ public final class SageMakerDeploymentTarget implements Target {
     private final Rollback rollback;
     private final CallBudget callBudget;
     private final EndpointMonitoring monitoring;
+    private final java.time.Duration operationTimeout;
 
     SageMakerDeploymentTarget(SageMakerSettings config, AwsClients clients) {
         this.clients = clients;
+        this.operationTimeout = config.timeout();
         this.callBudget = config.callTimeout() == null ? CallBudget.unbounded() : CallBudget.perCall(
                 config.callTimeout(), "raise the call timeout (SageMakerTarget.builder().callTimeout, "
                         + "MLDEPLOY_CALL_TIMEOUT, --timeout)");
@@ -88,18 +90,16 @@ public final class SageMakerDeploymentTarget implements Target {
 
     @Override
     public boolean undeploy(String name, DeployContext context) {
-        boolean found;
-        try {
-            found = undeployer.undeploy(name, context);
-        } catch (RuntimeException e) {
-            try {
-                monitoring.removeAlarms(name, context);
-            } catch (RuntimeException alarms) {
-                e.addSuppressed(alarms);
-            }
-            throw e;
-        }
-        return monitoring.removeAlarms(name, context) | found;
+        // a failed undeploy says to run it again, which removes the alarms too: none are tried past its failure
+        boolean found = undeployer.undeploy(name, context);
+        // within what is left of the target's own bound on the whole undeploy
+        DeployContext rest = operationTimeout == null ? context : Contexts.bounded(context,
+                max(operationTimeout.minus(context.elapsed()), java.time.Duration.ofMillis(1)));
+        return monitoring.removeAlarms(name, rest) | found;
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Updates the endpoint back to the endpoint config it ran before its last update (kept for this). */
