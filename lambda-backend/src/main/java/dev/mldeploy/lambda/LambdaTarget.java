@@ -4,6 +4,7 @@ import dev.mldeploy.Architecture;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
+import dev.mldeploy.lambda.internal.ImageSettings;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaSettings;
@@ -20,6 +21,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -57,6 +59,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  * runtime and architecture ({@link Builder#python(String)}'s pip, binary wheels only) and published only when no
  * version with the same content exists, so a change to the model's code uploads the code zip alone.
  *
+ * <p>Container images: with {@link Builder#packageType(PackageType) packageType(IMAGE)}, or when placement chooses
+ * {@code lambda:image} (the model and its dependencies are over the 250 MB a zip may unpack to) and no package type
+ * is set, mldeploy builds the image itself without Docker (AWS's Lambda Python base image, or
+ * {@link Builder#baseImage(String)}, plus the dependencies, the adapter and the model in {@code /var/task}), pushes
+ * it to the ECR repository {@code mldeploy/lambda/<name in lower case>} (created when missing, tagged as
+ * mldeploy's, scanned on push) and deploys it with {@code PackageType=Image} by digest. The same model gives the
+ * same digest, so a redeploy of an unchanged model uploads no blob and updates no code. Undeploy deletes the images
+ * mldeploy pushed and the repository when mldeploy created it and it is then empty.
+ *
  * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
  * Clients given to the builder are used as they are and never closed by mldeploy.
  */
@@ -90,6 +101,14 @@ public final class LambdaTarget {
                         + "one security group");
             }
         }
+    }
+
+    /** How the function's code is packaged ({@link Builder#packageType(PackageType)}). */
+    public enum PackageType {
+        /** A zip of the model and the adapter, with a dependency layer. */
+        ZIP,
+        /** A container image mldeploy builds and pushes to ECR. */
+        IMAGE
     }
 
     private final LambdaSettings settings;
@@ -133,6 +152,7 @@ public final class LambdaTarget {
         b.directUploadLimitBytes = settings.directUploadLimitBytes();
         b.python = settings.python();
         b.pipEnvironment.putAll(settings.pipEnvironment());
+        b.image = settings.image();
         return b;
     }
 
@@ -301,6 +321,45 @@ public final class LambdaTarget {
         return settings.pipEnvironment();
     }
 
+    /** The recipe of a function's image ({@link LambdaImageRecipe}), as the internals build it. */
+    private static ImageSettings.Prepared prepareImage(dev.mldeploy.ModelSpec spec, String runtime,
+                                                       Architecture architecture,
+                                                       dev.mldeploy.image.ImageReference base, String python,
+                                                       Map<String, String> pip, Duration timeout) {
+        LambdaImageRecipe.Builder b = LambdaImageRecipe.builder(spec).runtime(runtime).architecture(architecture)
+                .python(python).pipEnvironment(pip).timeout(timeout);
+        if (base != null) {
+            b.baseImage(base);
+        }
+        LambdaImageRecipe r = b.prepare();
+        return new ImageSettings.Prepared() {
+            @Override
+            public dev.mldeploy.image.ImageRecipe recipe() {
+                return r.recipe();
+            }
+
+            @Override
+            public void close() {
+                r.close();
+            }
+        };
+    }
+
+    /** The package type set, if any; otherwise a zip unless placement chose {@code lambda:image}. */
+    public Optional<PackageType> packageType() {
+        Boolean image = settings.image().image();
+        return image == null ? Optional.empty() : Optional.of(image ? PackageType.IMAGE : PackageType.ZIP);
+    }
+
+    /** The base image of images mldeploy builds, when set; otherwise AWS's Lambda Python image for the runtime. */
+    public Optional<String> baseImage() {
+        return Optional.ofNullable(settings.image().baseImage());
+    }
+
+    public Optional<EcrClient> ecrClient() {
+        return Optional.ofNullable(settings.image().ecrClient());
+    }
+
     @Override
     public String toString() {
         return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
@@ -337,8 +396,37 @@ public final class LambdaTarget {
         private long directUploadLimitBytes = LambdaLimits.DIRECT_UPLOAD_BYTES;
         private String python;
         private final Map<String, String> pipEnvironment = new TreeMap<>();
+        private ImageSettings image = new ImageSettings(null, null, null, LambdaTarget::prepareImage);
 
         private Builder() {
+        }
+
+        /**
+         * {@link PackageType#IMAGE}: build the function's container image and deploy it by digest;
+         * {@link PackageType#ZIP}: always a zip. Unset: a zip, unless placement chose {@code lambda:image}.
+         */
+        public Builder packageType(PackageType packageType) {
+            Objects.requireNonNull(packageType, "packageType");
+            image = new ImageSettings(packageType == PackageType.IMAGE, image.baseImage(), image.ecrClient(),
+                    image.recipes());
+            return this;
+        }
+
+        /**
+         * The base of the images mldeploy builds, by tag or digest, instead of
+         * {@code public.ecr.aws/lambda/python:<runtime's version>}; it must provide the Lambda runtime interface.
+         */
+        public Builder baseImage(String reference) {
+            image = new ImageSettings(image.image(), Objects.requireNonNull(reference, "baseImage"),
+                    image.ecrClient(), image.recipes());
+            return this;
+        }
+
+        /** A client to use instead of building one; mldeploy never closes it. */
+        public Builder ecrClient(EcrClient client) {
+            image = new ImageSettings(image.image(), image.baseImage(), Objects.requireNonNull(client, "ecrClient"),
+                    image.recipes());
+            return this;
         }
 
         public Builder region(String region) {
@@ -535,7 +623,7 @@ public final class LambdaTarget {
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
                     callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
-                    pipEnvironment));
+                    pipEnvironment, image));
         }
 
         private static Duration positive(Duration d, String what) {

@@ -55,6 +55,8 @@ final class DeployCommand implements Callable<Integer> {
 
     @Mixin
     BackendOptions backend;
+    @Mixin
+    ImageOptions images;
 
     /** The longest --target auto spends resolving the dependencies it counts (plan's default). */
     private static final Duration RESOLVE_TIMEOUT = Duration.ofMinutes(5);
@@ -64,6 +66,7 @@ final class DeployCommand implements Callable<Integer> {
         Map<String, String> flags = new LinkedHashMap<>(target.environment());
         try {
             flags.putAll(backend.environment());
+            flags.putAll(images.environment());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -127,7 +130,7 @@ final class DeployCommand implements Callable<Integer> {
         String chosen = target.target;
         String how = "--target " + chosen;
         if (ModelDeployer.AUTO.equals(chosen)) {
-            if (backend.given().isEmpty()) {
+            if (backend.given().isEmpty() && !images.given()) {
                 return;
             }
             var decision = deployer.plan(model, placement).chosen();
@@ -139,6 +142,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         try {
             backend.checkUsedBy(chosen, how);
+            images.checkUsedBy(chosen, how);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

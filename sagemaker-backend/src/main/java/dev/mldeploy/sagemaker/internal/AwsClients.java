@@ -5,6 +5,7 @@ import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.spi.TargetContext;
 import java.util.Optional;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -22,6 +23,9 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final ApplicationAutoScalingClient autoScaling;
     private final AwsClientFactory factory;
+    private final SageMakerSettings config;
+    private final Optional<java.net.URI> registryOverride;
+    private EcrClient ecr;
 
     AwsClients(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, S3Client s3,
                ApplicationAutoScalingClient autoScaling) {
@@ -30,9 +34,13 @@ public final class AwsClients implements AutoCloseable {
         this.s3 = s3;
         this.autoScaling = autoScaling;
         this.factory = null;
+        this.config = null;
+        this.registryOverride = Optional.empty();
     }
 
     private AwsClients(SageMakerSettings config, TargetContext context) {
+        this.config = config;
+        this.registryOverride = dev.mldeploy.aws.EcrRegistryOverride.from(context);
         this.factory = new AwsClientFactory(new AwsSettings(config.region(), config.endpointOverride(),
                 config.credentialsProvider(), config.clientOverride(), BUILDER), context);
         this.sageMaker = factory.clientOr(Optional.ofNullable(config.sageMakerClient()), SageMakerClient.builder());
@@ -61,6 +69,20 @@ public final class AwsClients implements AutoCloseable {
 
     public ApplicationAutoScalingClient autoScaling() {
         return autoScaling;
+    }
+
+    /** The ECR client (the caller's, else built on first use), or null for clients given without a factory. */
+    public synchronized EcrClient ecr() {
+        if (ecr == null && factory != null) {
+            ecr = factory.clientOr(Optional.ofNullable(config.imageBuild().ecrClient()), EcrClient.builder());
+        }
+        return ecr;
+    }
+
+    /** The images that deploys build: pushed with {@link #ecr()}, to the test-only registry override if set. */
+    public ServingImagePusher servingImages() {
+        return factory == null ? ServingImagePusher.NONE
+                : new ServingImagePusher(config.imageBuild(), this::ecr, registryOverride);
     }
 
     /** How many clients were built here (and will be closed). */

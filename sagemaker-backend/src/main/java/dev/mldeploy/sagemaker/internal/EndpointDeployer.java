@@ -40,9 +40,17 @@ public final class EndpointDeployer {
     private final Autoscaler autoscaler;
     private final EndpointReader reader;
     private final EndpointWaiter waiter;
+    private final ServingImagePusher images;
 
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader) {
+        this(config, api, store, autoscaler, reader, ServingImagePusher.NONE);
+    }
+
+    /** With {@code images}, which builds and pushes the serving image when the target is set to. */
+    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+                            EndpointReader reader, ServingImagePusher images) {
+        this.images = images;
         this.config = config;
         this.api = api;
         this.store = store;
@@ -59,6 +67,8 @@ public final class EndpointDeployer {
         /** CreateEndpoint was sent: unless it was refused, the endpoint may exist. */
         boolean endpointRequested;
         boolean endpoint;
+        /** The ECR repository a first deploy pushed the serving image to (nothing else runs its images), or null. */
+        String imageRepository;
     }
 
     /** The longest a new endpoint config may take to become readable (SageMaker is eventually consistent). */
@@ -68,7 +78,7 @@ public final class EndpointDeployer {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate(), api::region);
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
         try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
-            return deploy(spec, plan, ctx);
+            return deploy(spec, images.resolve(plan, spec, ctx), ctx);
         }
     }
 
@@ -119,6 +129,7 @@ public final class EndpointDeployer {
 
         List<Tag> tags = plan.tagsFor(name, hash);
         Created created = new Created();
+        created.imageRepository = existing.isEmpty() ? plan.tags().get(ServingImagePusher.TAG_REPOSITORY) : null;
         if (plan.prebuilt() != null) {
             ctx.progress("image", "Prebuilt", plan.prebuilt().reason());
         }
@@ -421,6 +432,14 @@ public final class EndpointDeployer {
                 report.remove("artifact " + created.artifact.s3Uri(), () -> store.deleteArtifact(created.artifact) > 0);
             } else {
                 report.leave("artifact " + created.artifact.s3Uri());
+            }
+        }
+        if (created.imageRepository != null) {
+            if (modelGone) {
+                report.remove("serving images in ECR repository " + created.imageRepository,
+                        () -> images.removeAll(name, true).isPresent());
+            } else {
+                report.leave("the serving image in ECR repository " + created.imageRepository);
             }
         }
         return report;

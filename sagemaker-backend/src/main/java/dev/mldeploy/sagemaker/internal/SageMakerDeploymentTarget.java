@@ -35,8 +35,8 @@ public final class SageMakerDeploymentTarget implements Target {
         this.store = new ArtifactStore(clients.s3(), new ModelPackager(config.compressionLevel()));
         Autoscaler autoscaler = new Autoscaler(clients.autoScaling());
         this.reader = new EndpointReader(api);
-        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader);
-        this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
+        this.deployer = new EndpointDeployer(config, api, store, autoscaler, reader, clients.servingImages());
+        this.undeployer = new EndpointUndeployer(config, api, store, autoscaler, clients.servingImages());
         this.rollback = new Rollback(config, api, autoscaler, reader);
     }
 
