@@ -52,7 +52,7 @@ public final class EcrNames {
         repositoryProblem(repository).ifPresent(why -> {
             throw error.apply("model '" + AwsNames.printable(name) + "' would be pushed to the ECR repository '"
                     + AwsNames.printable(repository) + "', which ECR refuses: " + why + "; rename the model (for "
-                    + "example without a trailing, leading or doubled '-' or '_')");
+                    + "example without '_' next to '-', or three '_' in a row)");
         });
         return repository;
     }

@@ -17,10 +17,10 @@ class EcrNamesTest {
     }
 
     @Test
-    void repositoryFor_whenNameEndsWithDash_throwsTypedErrorNamingTheRepository() {
+    void repositoryFor_whenNameJoinsPartsWithUnderscoreDash_throwsTypedErrorNamingTheRepository() {
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> EcrNames.repositoryFor("lambda", "model-", InvalidSpecException::new));
-        assertTrue(e.getMessage().contains("'mldeploy/lambda/model-'"), e.getMessage());
+                () -> EcrNames.repositoryFor("lambda", "model_-x", InvalidSpecException::new));
+        assertTrue(e.getMessage().contains("'mldeploy/lambda/model_-x'"), e.getMessage());
         assertTrue(e.getMessage().contains("rename the model"), e.getMessage());
     }
 

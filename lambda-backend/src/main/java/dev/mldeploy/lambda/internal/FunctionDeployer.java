@@ -63,6 +63,12 @@ public final class FunctionDeployer {
     private final FunctionImagePusher images;
 
     public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
+        this(config, clients, aliases, reader, ImagePush.JIB);
+    }
+
+    /** With {@code pushing} building and pushing the container images this deployer makes. */
+    public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader,
+                            ImagePush pushing) {
         this.config = config;
         this.clients = clients;
         this.lambda = clients.lambda();
@@ -72,7 +78,7 @@ public final class FunctionDeployer {
         this.uploader = new CodeUploader(config, clients);
         this.layers = new LayerPublisher(lambda);
         this.tagger = new FunctionTagger(lambda, config.createRole());
-        this.images = new FunctionImagePusher(config, clients);
+        this.images = new FunctionImagePusher(config, clients, pushing);
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {

@@ -7,7 +7,6 @@ import dev.mldeploy.aws.EcrLogin;
 import dev.mldeploy.aws.EcrNames;
 import dev.mldeploy.aws.EcrRepositories;
 import dev.mldeploy.image.BuiltImage;
-import dev.mldeploy.image.ImageBuilder;
 import dev.mldeploy.image.ImageDestination;
 import dev.mldeploy.image.ImageReference;
 import dev.mldeploy.image.RegistryCredential;
@@ -32,10 +31,12 @@ final class FunctionImagePusher {
 
     private final LambdaSettings config;
     private final AwsClients clients;
+    private final ImagePush pushing;
 
-    FunctionImagePusher(LambdaSettings config, AwsClients clients) {
+    FunctionImagePusher(LambdaSettings config, AwsClients clients, ImagePush pushing) {
         this.config = config;
         this.clients = clients;
+        this.pushing = pushing;
     }
 
     /**
@@ -99,10 +100,8 @@ final class FunctionImagePusher {
                     "");
             ctx.progress("image-push", "", "pushing to " + found.uri() + ":" + to.tag()
                     + (login.plainHttp() ? " (through the test registry " + login.pushEndpoint() + ")" : ""));
-            BuiltImage built = ImageBuilder.builder().baseImageCredentials(credentials)
-                    .allowInsecure(login.plainHttp()).build()
-                    .build(recipe.recipe(), ImageDestination.registry(to, credentials), ctx.remaining(),
-                            ctx.listener());
+            BuiltImage built = pushing.push(recipe.recipe(), ImageDestination.registry(to, credentials),
+                    credentials, login.plainHttp(), ctx.remaining(), ctx.listener());
             String uri = found.byDigest(built.digest());
             ctx.progress("image-pushed", "", uri + ": " + built.pushedBlobs() + " blobs uploaded, "
                     + built.skippedBlobs() + " already in the registry");

@@ -3,7 +3,6 @@ package dev.mldeploy.lambda.internal;
 import dev.mldeploy.MlDeployException;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.InvalidSpecException;
-import dev.mldeploy.aws.AwsErrors;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.aws.EcrRepositories;
 import dev.mldeploy.spi.DeployContext;
@@ -152,9 +151,11 @@ final class FunctionUndeployer {
         try (CallBudget.Scope scope = CallBudget.open(budget)) {
             r = new EcrRepositories(clients.ecr(), AwsClients.BUILDER).removePushed(repository, name);
         } catch (InvalidConfigurationException e) {
-            if (!recorded && e.getCause() != null && AwsErrors.isAccessDenied(e.getCause())) {
-                // a caller who only deploys zips may not be allowed to read ECR; mldeploy pushed nothing then
-                LOG.debug("not allowed to look for ECR repository {}: {}", repository, AwsErrors.code(e.getCause()));
+            if (!recorded) {
+                // a caller who only deploys zips may not be allowed to read ECR, or may give the Lambda, IAM and S3
+                // clients but no region for an ECR one; no function says mldeploy pushed an image for it then
+                LOG.debug("cannot look for ECR repository {} (no function records an image): {}", repository,
+                        e.getMessage());
                 return;
             }
             throw e;

@@ -24,17 +24,22 @@ public final class LambdaDeploymentTarget implements Target {
     private final FunctionDeployer deployer;
     private final FunctionUndeployer undeployer;
 
-    private LambdaDeploymentTarget(LambdaSettings config, AwsClients clients) {
+    private LambdaDeploymentTarget(LambdaSettings config, AwsClients clients, ImagePush pushing) {
         this.config = config;
         this.clients = clients;
         this.aliases = new AliasManager(clients.lambda(), config.pollInterval());
         this.reader = new FunctionReader(clients.lambda(), aliases);
-        this.deployer = new FunctionDeployer(config, clients, aliases, reader);
+        this.deployer = new FunctionDeployer(config, clients, aliases, reader, pushing);
         this.undeployer = new FunctionUndeployer(config, clients, reader);
     }
 
     public static LambdaDeploymentTarget create(LambdaSettings config, TargetContext context) {
-        return new LambdaDeploymentTarget(config, AwsClients.create(config, context));
+        return create(config, context, ImagePush.JIB);
+    }
+
+    /** The target with {@code pushing} building and pushing its container images (tests replace Jib). */
+    public static LambdaDeploymentTarget create(LambdaSettings config, TargetContext context, ImagePush pushing) {
+        return new LambdaDeploymentTarget(config, AwsClients.create(config, context), pushing);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.mldeploy.sagemaker.internal;
 import dev.mldeploy.Architecture;
 import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.ModelSpec;
-import dev.mldeploy.aws.AwsErrors;
 import dev.mldeploy.aws.CallBudget;
 import dev.mldeploy.aws.EcrLogin;
 import dev.mldeploy.aws.EcrNames;
@@ -110,8 +109,9 @@ public final class ServingImagePusher {
         try {
             r = new EcrRepositories(ecr.get(), AwsClients.BUILDER).removePushed(repository, name);
         } catch (InvalidConfigurationException e) {
-            if (!recorded && e.getCause() != null && AwsErrors.isAccessDenied(e.getCause())) {
-                return Optional.empty(); // not allowed to read ECR, and nothing says mldeploy pushed there
+            if (!recorded) {
+                // not allowed to read ECR (or no region for its client), and no model says mldeploy pushed there
+                return Optional.empty();
             }
             throw e;
         }
