@@ -37,14 +37,34 @@ public final class ServingImagePusher {
     /** No ECR at all (a target made without clients for it, as in unit tests). */
     public static final ServingImagePusher NONE = new ServingImagePusher(ImageBuild.NONE, null, Optional.empty());
 
+    /** Builds an image and pushes it: {@link #JIB} in every target; unit tests replace it. */
+    @FunctionalInterface
+    public interface Push {
+        /** Jib, through {@link ImageBuilder}; plain HTTP only when {@code insecure} (a loopback test registry). */
+        Push JIB = (recipe, to, credentials, insecure, timeout, listener) -> ImageBuilder.builder()
+                .baseImageCredentials(credentials).allowInsecure(insecure).build().build(recipe, to, timeout,
+                        listener);
+
+        BuiltImage push(dev.mldeploy.image.ImageRecipe recipe, ImageDestination.Registry to,
+                        RegistryCredentials credentials, boolean insecure, java.time.Duration timeout,
+                        dev.mldeploy.ProgressListener listener);
+    }
+
     private final ImageBuild settings;
     private final Supplier<EcrClient> ecr;
     private final Optional<URI> registryOverride;
+    private final Push pushing;
 
     public ServingImagePusher(ImageBuild settings, Supplier<EcrClient> ecr, Optional<URI> registryOverride) {
+        this(settings, ecr, registryOverride, Push.JIB);
+    }
+
+    public ServingImagePusher(ImageBuild settings, Supplier<EcrClient> ecr, Optional<URI> registryOverride,
+                              Push pushing) {
         this.settings = settings;
         this.ecr = ecr;
         this.registryOverride = registryOverride;
+        this.pushing = pushing;
     }
 
     /** The ECR repository of deployment {@code name}, or an {@link InvalidSpecException} before any call. */
@@ -78,10 +98,8 @@ public final class ServingImagePusher {
             ImageReference to = new ImageReference(login.pushAuthority(), repository, tag(spec), "");
             ctx.progress("image-push", "", "pushing to " + found.uri() + ":" + to.tag()
                     + (login.plainHttp() ? " (through the test registry " + login.pushEndpoint() + ")" : ""));
-            BuiltImage built = ImageBuilder.builder().baseImageCredentials(credentials)
-                    .allowInsecure(login.plainHttp()).build()
-                    .build(recipe.recipe(), ImageDestination.registry(to, credentials), ctx.remaining(),
-                            ctx.listener());
+            BuiltImage built = pushing.push(recipe.recipe(), ImageDestination.registry(to, credentials),
+                    credentials, login.plainHttp(), ctx.remaining(), ctx.listener());
             String uri = found.byDigest(built.digest());
             ctx.progress("image-pushed", "", uri + ": " + built.pushedBlobs() + " blobs uploaded, "
                     + built.skippedBlobs() + " already in the registry");
