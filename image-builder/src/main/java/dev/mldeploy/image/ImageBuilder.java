@@ -63,6 +63,21 @@ public final class ImageBuilder {
                 listener).run();
     }
 
+    /**
+     * The checks {@link #build} makes on a base and a destination, for a caller to make before it prepares a recipe
+     * (resolving dependencies can take minutes): the plain-HTTP rule and, for a layout, its directory. Contacts
+     * nothing.
+     *
+     * @throws InsecureRegistryException with {@link Builder#allowInsecure} and a registry off loopback
+     * @throws dev.mldeploy.InvalidConfigurationException an OCI layout directory that is neither new, empty nor a
+     *                                                    layout
+     */
+    public void check(ImageReference baseImage, ImageDestination destination) {
+        Objects.requireNonNull(baseImage, "baseImage");
+        Objects.requireNonNull(destination, "destination");
+        dev.mldeploy.image.internal.RecipeCheck.check(baseImage, destination, allowInsecure);
+    }
+
     /** {@link #build(ImageRecipe, ImageDestination, Duration, ProgressListener)} without progress. */
     public BuiltImage build(ImageRecipe recipe, ImageDestination destination, Duration timeout) {
         return build(recipe, destination, timeout, ProgressListener.none());

@@ -53,29 +53,132 @@ final class PackageCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--name", paramLabel = "NAME", description = "Deployment name (default: the directory's name).")
     String name;
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the artifacts.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the artifacts (zips, archive, "
+            + "Dockerfile).")
     Path outDir;
+    @Option(names = "--image-out", paramLabel = "DIR", description = "Also (or instead) build the target's container "
+            + "image, without Docker, and write it as an OCI image layout in DIR (lambda: the function image; "
+            + "sagemaker: the serving image). Pushes nothing.")
+    Path imageOut;
+    @Option(names = "--push", paramLabel = "REF", description = "Build the target's container image and push it to "
+            + "REF (any registry, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/models:iris); prints the digest. "
+            + "Credentials: MLDEPLOY_REGISTRY_USERNAME/MLDEPLOY_REGISTRY_PASSWORD (for MLDEPLOY_REGISTRY, or any), "
+            + "else the auths of the Docker config (~/.docker/config.json).")
+    String push;
+    @Option(names = "--base-image", paramLabel = "REF", description = "Base image for --image-out/--push, by tag or "
+            + "digest (default: public.ecr.aws/lambda/python:3.N for lambda, "
+            + "public.ecr.aws/docker/library/python:3.N-slim for sagemaker).")
+    String baseImage;
+    @Option(names = "--architecture", paramLabel = "x86_64|arm64", description = "The image's architecture "
+            + "(default: the model's).")
+    String architecture;
+    @Option(names = "--allow-insecure", description = "Talk plain HTTP to registries on loopback (127.0.0.1, "
+            + "localhost, ::1) only; refused for any other registry.")
+    boolean allowInsecure;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
+            description = TargetOptions.TIMEOUT_DESCRIPTION)
+    java.time.Duration timeout;
 
     @Override
     public Integer call() {
+        boolean image = imageOut != null || push != null;
+        if (outDir == null && !image) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --out DIR (the target's artifacts), "
+                    + "--image-out DIR (its container image as an OCI layout) or --push REF (the image, pushed)");
+        }
+        if (image && !target.equals("lambda") && !target.equals("sagemaker")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--image-out and --push build a container "
+                    + "image for --target lambda or sagemaker, not '" + target + "'");
+        }
+        if (!image && (baseImage != null || architecture != null || allowInsecure)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--base-image, --architecture and "
+                    + "--allow-insecure apply to an image: add --image-out DIR or --push REF");
+        }
         ModelSpec modelSpec = ModelSpec.builder(name != null ? name : PlanCommand.dirName(model)).source(model)
                 .build();
-        // every refusal comes before anything is written
-        Packager.requireOutsideSource(modelSpec.requireSource(), outDir);
-        PackageOutput output = PackageOutput.at(outDir);
+        // every refusal comes before anything is written or built
+        ImageRequest request = image ? imageRequest(modelSpec) : null;
+        PackageOutput output = null;
+        if (outDir != null) {
+            Packager.requireOutsideSource(modelSpec.requireSource(), outDir);
+            output = PackageOutput.at(outDir);
+        }
         SourceTree tree = SourceTree.of(modelSpec);
-        List<Path> files;
-        try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
-            files = output.write(target, dir -> deployer.packageModel(modelSpec, target, dir));
+        List<Path> files = List.of();
+        if (output != null) {
+            PackageOutput o = output;
+            try (ModelDeployer deployer = cli.deployer(ModelDeployer.AUTO, Map.of())) {
+                files = o.write(target, dir -> deployer.packageModel(modelSpec, target, dir));
+            }
+        }
+        List<ImagePackaging.Output> images = List.of();
+        if (request != null) {
+            ProgressPrinter printer = ProgressPrinter.forConsole(spec.commandLine().getErr());
+            images = new ImagePackaging(cli.environment(Map.of()), timeout, printer).build(modelSpec, target,
+                    request.architecture(), request.base(), java.util.Optional.ofNullable(imageOut),
+                    request.push(), allowInsecure);
+            printer.finish();
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out.json()) {
-            o.println(CliJson.pretty(json(output.path(), files, tree)));
+            Map<String, Object> m = output != null ? json(output.path(), files, tree) : new LinkedHashMap<>();
+            m.putIfAbsent("target", target);
+            if (!images.isEmpty()) {
+                m.put("images", images.stream().map(PackageCommand::imageJson).toList());
+            }
+            o.println(CliJson.pretty(m));
         } else {
-            o.print(text(output.path(), files, tree));
+            if (output != null) {
+                o.print(text(output.path(), files, tree));
+            }
+            images.forEach(i -> o.print(imageText(i)));
         }
         o.flush();
         return 0;
+    }
+
+    /** The checked image options. */
+    private record ImageRequest(java.util.Optional<dev.mldeploy.Architecture> architecture,
+                                java.util.Optional<dev.mldeploy.image.ImageReference> base,
+                                java.util.Optional<dev.mldeploy.image.ImageReference> push) {
+    }
+
+    private ImageRequest imageRequest(ModelSpec modelSpec) {
+        if (imageOut != null) {
+            Packager.requireOutsideSource(modelSpec.requireSource(), imageOut);
+        }
+        return new ImageRequest(
+                java.util.Optional.ofNullable(architecture).map(dev.mldeploy.Architecture::parse),
+                java.util.Optional.ofNullable(baseImage).map(dev.mldeploy.image.ImageReference::parse),
+                java.util.Optional.ofNullable(push).map(dev.mldeploy.image.ImageReference::parse));
+    }
+
+    private static Object imageJson(ImagePackaging.Output i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(i.pushed() ? "pushed" : "layout", i.destination());
+        m.put("digest", i.image().digest());
+        m.put("config", i.image().configDigest());
+        m.put("layers", i.image().layerDigests());
+        m.put(i.pushed() ? "uploadedBlobs" : "writtenBlobs", i.image().pushedBlobs());
+        if (i.pushed()) {
+            m.put("skippedBlobs", i.image().skippedBlobs());
+        }
+        return m;
+    }
+
+    private String imageText(ImagePackaging.Output i) {
+        String nl = System.lineSeparator();
+        if (i.pushed()) {
+            return "pushed the " + target + " image to " + i.destination() + nl
+                    + "digest " + i.image().digest() + nl
+                    + "  " + plural(i.image().layerDigests().size(), "layer") + ", "
+                    + plural(i.image().pushedBlobs(), "blob") + " uploaded, "
+                    + i.image().skippedBlobs() + " already in the registry" + nl;
+        }
+        return "wrote the " + target + " image as an OCI layout to " + i.destination() + nl
+                + "digest " + i.image().digest() + nl
+                + "  " + plural(i.image().layerDigests().size(), "layer") + ", "
+                + plural(i.image().pushedBlobs(), "blob") + " in blobs/sha256" + nl;
     }
 
     private Map<String, Object> json(Path outPath, List<Path> files, SourceTree tree) {

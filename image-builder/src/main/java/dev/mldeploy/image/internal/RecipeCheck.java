@@ -29,10 +29,15 @@ public final class RecipeCheck {
 
     public static void check(ImageRecipe recipe, ImageDestination destination, boolean allowInsecure) {
         files(recipe);
+        check(recipe.baseImage(), destination, allowInsecure);
+    }
+
+    /** The checks that need no recipe: the plain-HTTP rule and the layout directory. */
+    public static void check(ImageReference base, ImageDestination destination, boolean allowInsecure) {
         if (allowInsecure) {
             List<String> offLoopback = new ArrayList<>();
-            registries(recipe, destination).stream().filter(r -> !r.isLoopback())
-                    .forEach(r -> offLoopback.add(r.registry()));
+            registries(base, destination).stream().filter(r -> !r.isLoopback())
+                    .map(ImageReference::registry).distinct().forEach(offLoopback::add);
             if (!offLoopback.isEmpty()) {
                 throw new InsecureRegistryException("plain HTTP is allowed only for registries on loopback "
                         + "(127.0.0.1, localhost, ::1), not for " + String.join(", ", offLoopback) + "; turn "
@@ -45,8 +50,12 @@ public final class RecipeCheck {
     }
 
     static List<ImageReference> registries(ImageRecipe recipe, ImageDestination destination) {
+        return registries(recipe.baseImage(), destination);
+    }
+
+    static List<ImageReference> registries(ImageReference base, ImageDestination destination) {
         List<ImageReference> refs = new ArrayList<>();
-        refs.add(recipe.baseImage());
+        refs.add(base);
         if (destination instanceof ImageDestination.Registry r) {
             refs.add(r.reference());
         }
