@@ -6,6 +6,7 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.ProgressListener;
 import dev.mldeploy.aws.http.HttpAccess;
 import dev.mldeploy.lambda.internal.FrontDoorSettings;
+import dev.mldeploy.lambda.internal.ImageSettings;
 import dev.mldeploy.lambda.internal.LambdaDeploymentTarget;
 import dev.mldeploy.lambda.internal.LambdaLimits;
 import dev.mldeploy.lambda.internal.LambdaSettings;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -67,6 +69,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code POST /invocations} invokes the alias (IAM auth, or an API key with a throttling usage plan), shows its URL
  * in {@link Deployment#httpUrl()}, and undeploy removes it; the contract is the same as on SageMaker.
  *
+ * <p>Container images: with {@link Builder#packageType(PackageType) packageType(IMAGE)}, or when placement chooses
+ * {@code lambda:image} (the model and its dependencies are over the 250 MB a zip may unpack to) and no package type
+ * is set, mldeploy builds the image itself without Docker (AWS's Lambda Python base image, or
+ * {@link Builder#baseImage(String)}, plus the dependencies, the adapter and the model in {@code /var/task}), pushes
+ * it to the ECR repository {@code mldeploy/lambda/<name in lower case>} (created when missing, tagged as
+ * mldeploy's, scanned on push) and deploys it with {@code PackageType=Image} by digest. The same model gives the
+ * same digest, so a redeploy of an unchanged model uploads no blob and updates no code. Undeploy deletes the images
+ * mldeploy pushed and the repository when mldeploy created it and it is then empty.
+ *
  * <p>This class is the configuration only; {@link LambdaTargetProvider} is the provider. Immutable and thread-safe.
  * Clients given to the builder are used as they are and never closed by mldeploy.
  */
@@ -100,6 +111,14 @@ public final class LambdaTarget {
                         + "one security group");
             }
         }
+    }
+
+    /** How the function's code is packaged ({@link Builder#packageType(PackageType)}). */
+    public enum PackageType {
+        /** A zip of the model and the adapter, with a dependency layer. */
+        ZIP,
+        /** A container image mldeploy builds and pushes to ECR. */
+        IMAGE
     }
 
     private final LambdaSettings settings;
@@ -148,6 +167,7 @@ public final class LambdaTarget {
         b.home = settings.home();
         b.http = frontDoor.http();
         b.apiGatewayClient = frontDoor.apiGatewayClient();
+        b.image = settings.image();
         return b;
     }
 
@@ -344,6 +364,45 @@ public final class LambdaTarget {
         return settings.resolutionCache();
     }
 
+    /** The recipe of a function's image ({@link LambdaImageRecipe}), as the internals build it. */
+    private static ImageSettings.Prepared prepareImage(dev.mldeploy.ModelSpec spec, String runtime,
+                                                       Architecture architecture,
+                                                       dev.mldeploy.image.ImageReference base, String python,
+                                                       Map<String, String> pip, Duration timeout) {
+        LambdaImageRecipe.Builder b = LambdaImageRecipe.builder(spec).runtime(runtime).architecture(architecture)
+                .python(python).pipEnvironment(pip).timeout(timeout);
+        if (base != null) {
+            b.baseImage(base);
+        }
+        LambdaImageRecipe r = b.prepare();
+        return new ImageSettings.Prepared() {
+            @Override
+            public dev.mldeploy.image.ImageRecipe recipe() {
+                return r.recipe();
+            }
+
+            @Override
+            public void close() {
+                r.close();
+            }
+        };
+    }
+
+    /** The package type set, if any; otherwise a zip unless placement chose {@code lambda:image}. */
+    public Optional<PackageType> packageType() {
+        Boolean image = settings.image().image();
+        return image == null ? Optional.empty() : Optional.of(image ? PackageType.IMAGE : PackageType.ZIP);
+    }
+
+    /** The base image of images mldeploy builds, when set; otherwise AWS's Lambda Python image for the runtime. */
+    public Optional<String> baseImage() {
+        return Optional.ofNullable(settings.image().baseImage());
+    }
+
+    public Optional<EcrClient> ecrClient() {
+        return Optional.ofNullable(settings.image().ecrClient());
+    }
+
     @Override
     public String toString() {
         return "LambdaTarget" + settings.toString().substring("LambdaSettings".length());
@@ -383,6 +442,7 @@ public final class LambdaTarget {
         private java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"), ".mldeploy");
         private HttpAccess http;
         private ApiGatewayClient apiGatewayClient;
+        private ImageSettings image = new ImageSettings(null, null, null, LambdaTarget::prepareImage);
 
         private Builder() {
         }
@@ -400,6 +460,34 @@ public final class LambdaTarget {
         /** A client to use for the front door instead of building one; mldeploy never closes it. */
         public Builder apiGatewayClient(ApiGatewayClient client) {
             this.apiGatewayClient = Objects.requireNonNull(client, "apiGatewayClient");
+            return this;
+        }
+
+        /**
+         * {@link PackageType#IMAGE}: build the function's container image and deploy it by digest;
+         * {@link PackageType#ZIP}: always a zip. Unset: a zip, unless placement chose {@code lambda:image}.
+         */
+        public Builder packageType(PackageType packageType) {
+            Objects.requireNonNull(packageType, "packageType");
+            image = new ImageSettings(packageType == PackageType.IMAGE, image.baseImage(), image.ecrClient(),
+                    image.recipes());
+            return this;
+        }
+
+        /**
+         * The base of the images mldeploy builds, by tag or digest, instead of
+         * {@code public.ecr.aws/lambda/python:<runtime's version>}; it must provide the Lambda runtime interface.
+         */
+        public Builder baseImage(String reference) {
+            image = new ImageSettings(image.image(), Objects.requireNonNull(reference, "baseImage"),
+                    image.ecrClient(), image.recipes());
+            return this;
+        }
+
+        /** A client to use instead of building one; mldeploy never closes it. */
+        public Builder ecrClient(EcrClient client) {
+            image = new ImageSettings(image.image(), image.baseImage(), Objects.requireNonNull(client, "ecrClient"),
+                    image.recipes());
             return this;
         }
 
@@ -606,7 +694,8 @@ public final class LambdaTarget {
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
                     callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
-                    pipEnvironment, home.toAbsolutePath().normalize()), new FrontDoorSettings(http, apiGatewayClient));
+                    pipEnvironment, home.toAbsolutePath().normalize(), image),
+                    new FrontDoorSettings(http, apiGatewayClient));
         }
 
         private static Duration positive(Duration d, String what) {

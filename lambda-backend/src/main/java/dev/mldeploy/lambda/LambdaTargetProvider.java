@@ -24,7 +24,8 @@ import java.util.TreeMap;
  *       then configures a {@link LambdaTarget} from the environment the deployer passes (the CLI's flags arrive as
  *       these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_LAMBDA_CREATE_ROLE}, {@code MLDEPLOY_BUCKET},
  *       {@code MLDEPLOY_CREATE_BUCKET}, {@code MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY},
- *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_PYTHON} and every {@code PIP_*} key (pip for the
+ *       {@code MLDEPLOY_LAMBDA_RUNTIME}, {@code MLDEPLOY_LAMBDA_PACKAGE} ({@code zip} or {@code image}),
+ *       {@code MLDEPLOY_BASE_IMAGE}, {@code MLDEPLOY_PYTHON} and every {@code PIP_*} key (pip for the
  *       dependency layer), {@code MLDEPLOY_HOME} (where resolved layers are cached), {@code MLDEPLOY_HTTP},
  *       {@code MLDEPLOY_HTTP_AUTH}, {@code MLDEPLOY_HTTP_RATE}, {@code MLDEPLOY_HTTP_BURST} (the HTTPS front door,
  *       {@link HttpAccess}), {@code MLDEPLOY_CALL_TIMEOUT} (describe, list, invoke) and
@@ -41,6 +42,10 @@ public final class LambdaTargetProvider implements TargetProvider {
     public static final String CREATE_BUCKET = AwsEnvironment.CREATE_BUCKET;
     public static final String PROVISIONED = "MLDEPLOY_LAMBDA_PROVISIONED_CONCURRENCY";
     public static final String RUNTIME = "MLDEPLOY_LAMBDA_RUNTIME";
+    /** {@code zip} or {@code image}: how the function is packaged (unset: placement decides). */
+    public static final String PACKAGE = "MLDEPLOY_LAMBDA_PACKAGE";
+    /** The base image of the container images mldeploy builds. */
+    public static final String BASE_IMAGE = "MLDEPLOY_BASE_IMAGE";
     /** The interpreter whose pip resolves the dependency layer (default {@code python3}). */
     public static final String PYTHON = "MLDEPLOY_PYTHON";
     /** The mldeploy home (default {@code ~/.mldeploy}): resolved dependency layers are cached under it. */
@@ -137,6 +142,13 @@ public final class LambdaTargetProvider implements TargetProvider {
                         + e.getMessage(), e);
             }
         });
+        context.env(PACKAGE).ifPresent(p -> b.packageType(switch (p.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "zip" -> LambdaTarget.PackageType.ZIP;
+            case "image" -> LambdaTarget.PackageType.IMAGE;
+            default -> throw new InvalidConfigurationException(PACKAGE + "='" + p + "' is not zip or image "
+                    + "(--package)");
+        }));
+        context.env(BASE_IMAGE).ifPresent(b::baseImage);
         Map<String, String> pip = new TreeMap<>();
         context.environment().forEach((k, v) -> {
             if (k.startsWith("PIP_")) {

@@ -244,7 +244,9 @@ class LambdaTargetIT {
         try (RandomAccessFile f = new RandomAccessFile(model.resolve("weights.bin").toFile(), "rw")) {
             f.setLength(251L * 1024 * 1024); // sparse: sized without writing 251 MB
         }
-        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
+        // a zip asked for: without it, placement's lambda:image makes mldeploy build a container image instead
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).packageType(LambdaTarget.PackageType.ZIP)
+                .build())) {
             InvalidSpecException e = assertThrows(InvalidSpecException.class,
                     () -> d.deploy(ModelSpec.builder("huge").source(model).build(),
                             DeployOptions.builder().build()));

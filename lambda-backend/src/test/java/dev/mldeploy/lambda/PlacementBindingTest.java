@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,17 +119,39 @@ class PlacementBindingTest {
     }
 
     @Test
-    void resolve_whenPlacementChoseAnImage_andTheTargetHasNone_refusesAsTheZipLimitDoes_sayingWhatToSet() {
-        ModelSpec spec = spec("big");
+    void resolve_whenPlacementChoseAnImage_andNoPackageTypeIsSet_buildsTheImage() {
+        FunctionSettings s = FunctionSettings.resolve(spec("big"), config().build().settings(),
+                Optional.of(candidate("lambda", "image", Map.of(CandidateEvaluation.PACKAGING, "image"))));
+        assertTrue(s.buildImage());
+        assertTrue(s.isImage());
+        assertEquals(null, s.imageUri(), "known only after the push");
+    }
+
+    @Test
+    void resolve_whenPlacementChoseAnImage_andTheTargetIsSetToZip_refusesSayingWhatToSet() {
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> FunctionSettings.resolve(spec, config().build().settings(), Optional.of(candidate("lambda", "image",
-                        Map.of(CandidateEvaluation.PACKAGING, "image")))));
-        assertTrue(e.getMessage().contains("placement chose lambda:image") && e.getMessage().contains("imageUri")
-                && e.getMessage().contains("SageMaker"), e.getMessage());
+                () -> FunctionSettings.resolve(spec("big"), config().packageType(LambdaTarget.PackageType.ZIP).build()
+                        .settings(), Optional.of(candidate("lambda", "image", Map.of(CandidateEvaluation.PACKAGING,
+                        "image")))));
+        assertTrue(e.getMessage().contains("placement chose lambda:image") && e.getMessage().contains("--package image")
+                && e.getMessage().contains("imageUri") && e.getMessage().contains("SageMaker"), e.getMessage());
+    }
+
+    @Test
+    void resolve_whenPlacementChoseAnImage_andAnImageUriIsGiven_deploysThatImage() {
         String image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/big:1";
-        FunctionSettings s = FunctionSettings.resolve(spec, config().imageUri(image).build().settings(),
+        FunctionSettings s = FunctionSettings.resolve(spec("big"), config().imageUri(image).build().settings(),
                 Optional.of(candidate("lambda", "image", Map.of(CandidateEvaluation.PACKAGING, "image"))));
         assertEquals(image, s.imageUri());
+        assertFalse(s.buildImage());
+    }
+
+    @Test
+    void resolve_whenAskedForAnImage_andTheNameIsNotAnEcrRepositoryName_refusesBeforeAnyCall() {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> FunctionSettings.resolve(spec("odd_-name"), config().packageType(LambdaTarget.PackageType.IMAGE)
+                        .build().settings(), Optional.empty()));
+        assertTrue(e.getMessage().contains("mldeploy/lambda/odd_-name"), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mldeploy.sagemaker;
 import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.http.HttpAccess;
 import dev.mldeploy.sagemaker.internal.AccessSettings;
+import dev.mldeploy.sagemaker.internal.ImageBuild;
 import dev.mldeploy.sagemaker.internal.SageMakerSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -36,6 +38,14 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  *         .instanceType("ml.m5.large")
  *         .build();
  * }</pre>
+ *
+ * <p>Serving image: the one given ({@link Builder#image(String)}), AWS's prebuilt framework image by default, or,
+ * with {@link Builder#buildImage(boolean) buildImage(true)} ({@code --image build}), one mldeploy builds without
+ * Docker ({@code python:<version>-slim} or {@link Builder#baseImage(String)}, the model's dependencies and the
+ * serving adapter), pushes to the ECR repository {@code mldeploy/sagemaker/<name in lower case>} (created when
+ * missing, tagged as mldeploy's, scanned on push) and runs by digest; the model, config and endpoint record the
+ * digest, so a redeploy of an unchanged model changes nothing. Undeploy deletes the images mldeploy pushed and the
+ * repository when mldeploy created it and it is then empty.
  *
  * <p>Every setting is validated when built ({@link InvalidConfigurationException} saying what to change), before
  * any AWS call. What a deploy needs but the target does not have (role, bucket) fails the deploy before any AWS
@@ -111,6 +121,7 @@ public final class SageMakerTarget {
         b.http = access.http();
         b.iamClient = access.iamClient();
         b.apiGatewayClient = access.apiGatewayClient();
+        b.imageBuild = settings.imageBuild();
         return b;
     }
 
@@ -204,6 +215,41 @@ public final class SageMakerTarget {
     /** The prebuilt framework image's version when set (otherwise the newest mldeploy knows). */
     public Optional<String> frameworkVersion() {
         return Optional.ofNullable(settings.frameworkVersion());
+    }
+
+    /** Whether mldeploy builds and pushes the serving image itself. */
+    public boolean buildImage() {
+        return settings.imageBuild().build();
+    }
+
+    /** The base of the serving image mldeploy builds, when set; otherwise {@code python:<version>-slim}. */
+    public Optional<String> baseImage() {
+        return Optional.ofNullable(settings.imageBuild().baseImage());
+    }
+
+    public Optional<EcrClient> ecrClient() {
+        return Optional.ofNullable(settings.imageBuild().ecrClient());
+    }
+
+    /** The recipe of a serving image ({@link SageMakerImageRecipe}), as the internals build it. */
+    private static ImageBuild.Prepared prepareImage(dev.mldeploy.ModelSpec spec, dev.mldeploy.Architecture arch,
+                                                    dev.mldeploy.image.ImageReference base, Duration timeout) {
+        SageMakerImageRecipe.Builder b = SageMakerImageRecipe.builder(spec).architecture(arch).timeout(timeout);
+        if (base != null) {
+            b.baseImage(base);
+        }
+        SageMakerImageRecipe r = b.prepare();
+        return new ImageBuild.Prepared() {
+            @Override
+            public dev.mldeploy.image.ImageRecipe recipe() {
+                return r.recipe();
+            }
+
+            @Override
+            public void close() {
+                r.close();
+            }
+        };
     }
 
     /** The instance type when set; otherwise placement's choice, else {@value #DEFAULT_INSTANCE_TYPE}. */
@@ -321,6 +367,7 @@ public final class SageMakerTarget {
         private HttpAccess http;
         private IamClient iamClient;
         private ApiGatewayClient apiGatewayClient;
+        private ImageBuild imageBuild = new ImageBuild(false, null, null, SageMakerTarget::prepareImage);
 
         private Builder() {
         }
@@ -354,6 +401,30 @@ public final class SageMakerTarget {
         /** A client for the front door instead of building one; the target never closes it. */
         public Builder apiGatewayClient(ApiGatewayClient client) {
             this.apiGatewayClient = Objects.requireNonNull(client, "apiGatewayClient");
+            return this;
+        }
+
+        /**
+         * Whether mldeploy builds the serving image (the model's dependencies and the serving adapter on
+         * {@code python:<version>-slim}) and pushes it to ECR, instead of taking {@link #image(String)} or a prebuilt
+         * framework image.
+         */
+        public Builder buildImage(boolean build) {
+            imageBuild = new ImageBuild(build, imageBuild.baseImage(), imageBuild.ecrClient(), imageBuild.recipes());
+            return this;
+        }
+
+        /** The base of the serving image mldeploy builds, by tag or digest (with {@link #buildImage(boolean)}). */
+        public Builder baseImage(String reference) {
+            imageBuild = new ImageBuild(imageBuild.build(), Objects.requireNonNull(reference, "baseImage"),
+                    imageBuild.ecrClient(), imageBuild.recipes());
+            return this;
+        }
+
+        /** A client to use instead of building one; mldeploy never closes it. */
+        public Builder ecrClient(EcrClient client) {
+            imageBuild = new ImageBuild(imageBuild.build(), imageBuild.baseImage(),
+                    Objects.requireNonNull(client, "ecrClient"), imageBuild.recipes());
             return this;
         }
 
@@ -577,7 +648,7 @@ public final class SageMakerTarget {
                             autoscaling.minInstances(), autoscaling.maxInstances(),
                             autoscaling.targetInvocationsPerInstance()),
                     keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel, framework,
-                    frameworkVersion), new AccessSettings(createRole, http, iamClient, apiGatewayClient));
+                    frameworkVersion, imageBuild), new AccessSettings(createRole, http, iamClient, apiGatewayClient));
         }
     }
 }

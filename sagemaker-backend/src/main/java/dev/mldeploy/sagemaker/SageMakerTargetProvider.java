@@ -21,7 +21,8 @@ import java.util.Optional;
  *   <li>{@link java.util.ServiceLoader} calls the public no-argument constructor; {@link #create(TargetContext)}
  *       then configures a {@link SageMakerTarget} from the environment the deployer passes (the CLI maps its flags
  *       to these keys): {@code MLDEPLOY_ROLE_ARN}, {@code MLDEPLOY_BUCKET}, {@code MLDEPLOY_CREATE_BUCKET},
- *       {@code MLDEPLOY_IMAGE}, {@code MLDEPLOY_SAGEMAKER_FRAMEWORK},
+ *       {@code MLDEPLOY_IMAGE} (an image URI, or {@code build}: mldeploy builds and pushes it),
+ *       {@code MLDEPLOY_BASE_IMAGE} (the base of the image it builds), {@code MLDEPLOY_SAGEMAKER_FRAMEWORK},
  *       {@code MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_TYPE}, {@code MLDEPLOY_SAGEMAKER_INSTANCE_COUNT},
  *       {@code MLDEPLOY_SAGEMAKER_SERVERLESS_MEMORY_MB}, {@code MLDEPLOY_SAGEMAKER_CREATE_ROLE}, {@code MLDEPLOY_HTTP},
  *       {@code MLDEPLOY_HTTP_AUTH}, {@code MLDEPLOY_HTTP_RATE}, {@code MLDEPLOY_HTTP_BURST}, {@code MLDEPLOY_CALL_TIMEOUT}, {@code MLDEPLOY_TIMEOUT},
@@ -33,6 +34,9 @@ import java.util.Optional;
  */
 public final class SageMakerTargetProvider implements TargetProvider {
     static final String IMAGE = "MLDEPLOY_IMAGE";
+    /** {@link #IMAGE}'s value that asks mldeploy to build the serving image. */
+    static final String BUILD = "build";
+    static final String BASE_IMAGE = "MLDEPLOY_BASE_IMAGE";
     static final String FRAMEWORK = "MLDEPLOY_SAGEMAKER_FRAMEWORK";
     static final String FRAMEWORK_VERSION = "MLDEPLOY_SAGEMAKER_FRAMEWORK_VERSION";
     static final String INSTANCE_TYPE = "MLDEPLOY_SAGEMAKER_INSTANCE_TYPE";
@@ -126,7 +130,14 @@ public final class SageMakerTargetProvider implements TargetProvider {
         if (context.env(AwsEnvironment.CREATE_BUCKET).isPresent()) {
             b.createBucket(AwsEnvironment.flag(context, AwsEnvironment.CREATE_BUCKET));
         }
-        context.env(IMAGE).ifPresent(b::image);
+        context.env(IMAGE).ifPresent(i -> {
+            if (BUILD.equals(i.trim())) {
+                b.buildImage(true);
+            } else {
+                b.image(i);
+            }
+        });
+        context.env(BASE_IMAGE).ifPresent(b::baseImage);
         context.env(FRAMEWORK).ifPresent(b::framework);
         context.env(FRAMEWORK_VERSION).ifPresent(b::frameworkVersion);
         context.env(INSTANCE_TYPE).ifPresent(b::instanceType);

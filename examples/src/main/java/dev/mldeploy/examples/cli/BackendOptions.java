@@ -24,8 +24,9 @@ final class BackendOptions {
     boolean createBucket;
 
     // sagemaker
-    @Option(names = "--image", paramLabel = "URI", description = "[sagemaker] Your own container image URI "
-            + "(MLDEPLOY_IMAGE); without it the model runs on AWS's prebuilt framework image (--framework).")
+    @Option(names = "--image", paramLabel = "URI|build", description = "[sagemaker] Your own container image "
+            + "URI, or build: mldeploy builds the serving image without Docker, pushes it to ECR and runs it by "
+            + "digest (MLDEPLOY_IMAGE); without it the model runs on AWS's prebuilt framework image (--framework).")
     String image;
     @Option(names = "--framework", paramLabel = "sklearn|pytorch|xgboost", description = "[sagemaker] AWS's prebuilt "
             + "serving image to run on when no --image is given; default sklearn for CPU models, pytorch for GPU "

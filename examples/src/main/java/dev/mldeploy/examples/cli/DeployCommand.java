@@ -58,6 +58,8 @@ final class DeployCommand implements Callable<Integer> {
     BackendOptions backend;
     @Mixin
     HttpOptions http;
+    @Mixin
+    ImageOptions images;
 
     @Option(names = "--alarms", description = "[sagemaker, lambda] Create CloudWatch alarms with the deployment "
             + "(removed by undeploy): error rate and p99 latency, each in ALARM when 3 of 5 one-minute periods breach.")
@@ -88,6 +90,7 @@ final class DeployCommand implements Callable<Integer> {
         try {
             flags.putAll(backend.environment());
             flags.putAll(http.environment());
+            flags.putAll(images.environment());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -178,7 +181,7 @@ final class DeployCommand implements Callable<Integer> {
         String chosen = target.target;
         String how = "--target " + chosen;
         if (ModelDeployer.AUTO.equals(chosen)) {
-            if (backend.given().isEmpty() && http.given().isEmpty()) {
+            if (backend.given().isEmpty() && http.given().isEmpty() && !images.given()) {
                 return;
             }
             var decision = deployer.plan(model, placement).chosen();
@@ -191,6 +194,7 @@ final class DeployCommand implements Callable<Integer> {
         try {
             backend.checkUsedBy(chosen, how);
             http.checkUsedBy(chosen, how);
+            images.checkUsedBy(chosen, how);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -4,21 +4,24 @@ import dev.mldeploy.InvalidConfigurationException;
 import dev.mldeploy.aws.AwsClientFactory;
 import dev.mldeploy.aws.AwsSettings;
 import dev.mldeploy.aws.CallBudget;
+import dev.mldeploy.aws.EcrRegistryOverride;
 import dev.mldeploy.spi.TargetContext;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The three SDK clients a Lambda target uses: the caller's when given, otherwise built (and later closed) by
+ * The SDK clients a Lambda target uses: the caller's when given, otherwise built (and later closed) by
  * {@link AwsClientFactory}. The Lambda client's socket may wait as long as the longest function runs (each
- * request's own {@link CallBudget} bounds it); IAM and S3 clients are built on first use.
+ * request's own {@link CallBudget} bounds it); IAM, S3 and ECR clients are built on first use. The test-only
+ * registry override ({@link EcrRegistryOverride}) is read, and checked, when the clients are made.
  * Thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
@@ -32,9 +35,12 @@ public final class AwsClients implements AutoCloseable {
     private CloudWatchClient cloudWatch;
     private CloudWatchLogsClient logs;
     private ApiGatewayClient apiGateway;
+    private EcrClient ecr;
+    private final Optional<URI> registryOverride;
 
     private AwsClients(LambdaSettings config, TargetContext context) {
         this.config = config;
+        this.registryOverride = EcrRegistryOverride.from(context);
         this.factory = new AwsClientFactory(new AwsSettings(config.region(), config.endpointOverride(),
                 config.credentialsProvider(), null, BUILDER), context);
         this.lambda = factory.clientOr(Optional.ofNullable(config.lambdaClient()), LambdaClient.builder().httpClientBuilder(
@@ -93,6 +99,18 @@ public final class AwsClients implements AutoCloseable {
             apiGateway = factory.clientOr(Optional.empty(), ApiGatewayClient.builder());
         }
         return apiGateway;
+    }
+
+    public synchronized EcrClient ecr() {
+        if (ecr == null) {
+            ecr = factory.clientOr(Optional.ofNullable(config.image().ecrClient()), EcrClient.builder());
+        }
+        return ecr;
+    }
+
+    /** Where pushed image bytes go instead of the ECR registry (tests only), if set. */
+    public Optional<URI> registryOverride() {
+        return registryOverride;
     }
 
     /** The endpoint override: the configuration's, else {@code AWS_ENDPOINT_URL}. */

@@ -1,6 +1,7 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.aws.CallBudget;
+import dev.mldeploy.aws.EcrRepositories;
 import dev.mldeploy.spi.DeployContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
- * What one first deploy has created so far (function, role, uploaded packages, dependency layer version), and
+ * What one first deploy has created so far (function, role, uploaded packages, dependency layer version, pushed
+ * container image), and
  * removing it when the deploy
  * fails: it reports what it removed and what it could not, so the deploy's message says "cleaned up" only when that
  * is true. Not thread-safe (one per deploy).
@@ -36,6 +38,8 @@ final class CreatedResources {
     boolean layerSent;
     /** The layer versions this deploy published. */
     final List<Long> layerVersions = new ArrayList<>();
+    /** The ECR repository this deploy pushed (or began to push) the function's image to, or null. */
+    String imageRepository;
 
     CreatedResources(FunctionReader reader, AwsClients clients) {
         this.reader = reader;
@@ -107,6 +111,23 @@ final class CreatedResources {
             } catch (RuntimeException e) {
                 LOG.warn("cleaning up after a failed deploy: cannot delete {}: {}", where, cause(e));
                 left.add("package " + where);
+            }
+        }
+        if (imageRepository != null) {
+            try (CallBudget.Scope scope = CallBudget.open(grace)) {
+                EcrRepositories.Removal r = new EcrRepositories(clients.ecr(), AwsClients.BUILDER)
+                        .removePushed(imageRepository, name);
+                if (!r.images().isEmpty()) {
+                    removed.add(r.images().size() + (r.images().size() == 1 ? " image" : " images")
+                            + " in ECR repository " + imageRepository);
+                }
+                if (r.repositoryDeleted()) {
+                    removed.add("ECR repository " + imageRepository);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cleaning up after a failed deploy: cannot delete the images in ECR repository {}: {}",
+                        imageRepository, cause(e));
+                left.add("the images in ECR repository " + imageRepository);
             }
         }
         if (!removed.isEmpty()) {

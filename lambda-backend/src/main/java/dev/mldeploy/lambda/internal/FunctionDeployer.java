@@ -60,14 +60,26 @@ public final class FunctionDeployer {
     private final CodeUploader uploader;
     private final LayerPublisher layers;
     private final FunctionTagger tagger;
+    private final FunctionImagePusher images;
 
     public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader) {
-        this(config, clients, aliases, reader, FunctionWaiter.NO_FAILURE_LOG);
+        this(config, clients, aliases, reader, FunctionWaiter.NO_FAILURE_LOG, ImagePush.JIB);
     }
 
     /** {@code failureLog} adds the last lines of the function's log to the error when it fails to become ready. */
     FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader,
                      java.util.function.BiFunction<String, java.time.Instant, String> failureLog) {
+        this(config, clients, aliases, reader, failureLog, ImagePush.JIB);
+    }
+
+    /** With {@code pushing} building and pushing the container images this deployer makes. */
+    public FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader,
+                            ImagePush pushing) {
+        this(config, clients, aliases, reader, FunctionWaiter.NO_FAILURE_LOG, pushing);
+    }
+
+    FunctionDeployer(LambdaSettings config, AwsClients clients, AliasManager aliases, FunctionReader reader,
+                     java.util.function.BiFunction<String, java.time.Instant, String> failureLog, ImagePush pushing) {
         this.config = config;
         this.clients = clients;
         this.lambda = clients.lambda();
@@ -77,6 +89,7 @@ public final class FunctionDeployer {
         this.uploader = new CodeUploader(config, clients);
         this.layers = new LayerPublisher(lambda);
         this.tagger = new FunctionTagger(lambda, config.createRole());
+        this.images = new FunctionImagePusher(config, clients, pushing);
     }
 
     public DeployResult deploy(ModelSpec spec, DeployContext ctx) {
@@ -108,7 +121,7 @@ public final class FunctionDeployer {
             String hash = SpecFingerprint.of(spec, tree, parts);
             // the most tags mldeploy may add, checked before any call (AWS allows 50 per resource)
             AwsRules.checkTags(FunctionRequests.functionTags(spec.name(), hash, true, config.bucket(),
-                    settings.userTags()),
+                    FunctionImagePusher.withImageTags(settings, settings.userTags())),
                     "function " + spec.name(), InvalidSpecException::new);
             if (config.roleArn() == null) {
                 AwsRules.checkTags(RoleManager.tags(spec.name(), settings.userTags(), config.bucket()),
@@ -119,12 +132,20 @@ public final class FunctionDeployer {
                 rollout().checkAlarms(ctx.rollout(), budget);
             }
             Optional<GetFunctionResponse> existing = reader.get(spec.name(), budget);
-            if (existing.isEmpty()) {
-                return create(spec.name(), settings, pkg, layer, hash, budget, ctx);
-            }
-            if (!FunctionReader.isManaged(existing.get())) {
+            if (existing.isPresent() && !FunctionReader.isManaged(existing.get())) {
                 throw new InvalidConfigurationException("a Lambda function named " + spec.name() + " exists and was "
                         + "not deployed by mldeploy; rename the model or remove that function");
+            }
+            CreatedResources created = new CreatedResources(reader, clients);
+            if (settings.buildImage()) {
+                // the image's digest is part of what the function runs: an unchanged model keeps its digest
+                settings = settings.withImageUri(pushImage(spec, settings, hash, existing.isEmpty(), created, budget,
+                        ctx));
+                parts.put("image", settings.imageUri());
+                hash = SpecFingerprint.of(spec, tree, parts);
+            }
+            if (existing.isEmpty()) {
+                return create(spec.name(), settings, pkg, layer, hash, created, budget, ctx);
             }
             Optional<DeployResult> unchanged = unchanged(spec.name(), existing.get(), hash, budget);
             if (unchanged.isPresent()) {
@@ -167,8 +188,7 @@ public final class FunctionDeployer {
     }
 
     private DeployResult create(String name, FunctionSettings s, LambdaPackager.Package pkg, LayerPackager.Layer layer,
-                                String hash, CallBudget budget, DeployContext ctx) {
-        CreatedResources created = new CreatedResources(reader, clients);
+                                String hash, CreatedResources created, CallBudget budget, DeployContext ctx) {
         try {
             // the role first: it records the bucket, so undeploy finds a package uploaded before a kill; the layer
             // before the function: undeploy finds it by its name, which follows from the function's
@@ -176,7 +196,8 @@ public final class FunctionDeployer {
             List<String> layers = layers(name, s, layer, created, budget, ctx);
             FunctionCode code = uploader.functionCode(name, s, pkg, created, budget, ctx);
             Map<String, String> tags = FunctionRequests.functionTags(name, hash, config.createRole(),
-                    created.store == null ? null : created.store.bucket(), s.userTags());
+                    created.store == null ? null : created.store.bucket(),
+                    FunctionImagePusher.withImageTags(s, s.userTags()));
             ctx.progress("create-function", "", "creating function " + name);
             String arn = waiter.withRoleRetry(name, roleArn, ctx, "create-function", () -> {
                 created.functionSent = true;
@@ -297,8 +318,8 @@ public final class FunctionDeployer {
             int provisionedNow = s.provisionedConcurrency() > 0 || alias == null ? 0
                     : aliases.provisioned(name, budget);
             aliases.provision(name, s.provisionedConcurrency(), provisionedNow > 0, budget, ctx);
-            tagger.retag(existing, name, hash, created.store == null ? null : created.store.bucket(), s.userTags(),
-                    budget);
+            tagger.retag(existing, name, hash, created.store == null ? null : created.store.bucket(),
+                    FunctionImagePusher.withImageTags(s, s.userTags()), budget);
             Deployment d = reader.describe(name, budget).orElseThrow(() -> new DeploymentFailedException("function "
                     + name + " vanished during the update"));
             return new DeployResult(d, DeployResult.Change.UPDATED, "updated function " + name + ": alias "
@@ -327,6 +348,26 @@ public final class FunctionDeployer {
     /** The rollout of an update; its CloudWatch client is built only when a rollout needs one. */
     private AliasRollout rollout() {
         return new AliasRollout(lambda, new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()), config.pollInterval());
+    }
+
+    /**
+     * Builds and pushes the function's image; returns it by digest. When a first deploy's push fails, what it pushed
+     * is removed (or named as left: undeploy finds the repository by the name).
+     */
+    private String pushImage(ModelSpec spec, FunctionSettings s, String hash, boolean first, CreatedResources created,
+                             CallBudget budget, DeployContext ctx) {
+        try {
+            return images.push(spec, s, hash, created, budget, ctx).imageUri();
+        } catch (RuntimeException e) {
+            if (first && created.imageRepository != null) {
+                List<String> left = created.remove(spec.name(), hash, false, false, budget, ctx, new ArrayList<>());
+                if (!left.isEmpty()) {
+                    e.addSuppressed(new DeploymentFailedException("left behind (undeploy finds them by the name): "
+                            + String.join(", ", left)));
+                }
+            }
+            throw e;
+        }
     }
 
     /** The version Lambda published must hold this deploy's code and configuration, or another deploy's got in. */

@@ -36,17 +36,35 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
  * @param reservedConcurrency  reserved concurrency, or null for none
  * @param vpc                  VPC settings, or null
  * @param userTags             the spec's and the configuration's tags
+ * @param buildImage           whether mldeploy builds and pushes the image ({@link FunctionImagePusher}); its
+ *                             {@code imageUri} is null until the push, then the image by digest
  */
 public record FunctionSettings(String functionName, String runtime, Architecture architecture, int memoryMb,
                                int timeoutSeconds, int ephemeralStorageMb, Map<String, String> environment,
                                String imageUri, int provisionedConcurrency, Integer reservedConcurrency,
-                               LambdaSettings.Vpc vpc, Map<String, String> userTags) {
+                               LambdaSettings.Vpc vpc, Map<String, String> userTags, boolean buildImage) {
     private static final Pattern RUNTIME = Pattern.compile("^python3\\.(\\d{1,2})$");
 
     public FunctionSettings {
         Objects.requireNonNull(functionName, "functionName");
         environment = java.util.Collections.unmodifiableMap(new TreeMap<>(environment));
         userTags = java.util.Collections.unmodifiableMap(new TreeMap<>(userTags));
+    }
+
+    /** Settings of a zip function or of a given image (nothing built). */
+    public FunctionSettings(String functionName, String runtime, Architecture architecture, int memoryMb,
+                            int timeoutSeconds, int ephemeralStorageMb, Map<String, String> environment,
+                            String imageUri, int provisionedConcurrency, Integer reservedConcurrency,
+                            LambdaSettings.Vpc vpc, Map<String, String> userTags) {
+        this(functionName, runtime, architecture, memoryMb, timeoutSeconds, ephemeralStorageMb, environment,
+                imageUri, provisionedConcurrency, reservedConcurrency, vpc, userTags, false);
+    }
+
+    /** These settings with the image mldeploy built and pushed ({@code <repository>@sha256:...}). */
+    public FunctionSettings withImageUri(String pushed) {
+        return new FunctionSettings(functionName, runtime, architecture, memoryMb, timeoutSeconds,
+                ephemeralStorageMb, environment, Objects.requireNonNull(pushed, "pushed"), provisionedConcurrency,
+                reservedConcurrency, vpc, userTags, buildImage);
     }
 
     /** {@link #resolve(ModelSpec, LambdaSettings, Optional)} for a deploy without placement. */
@@ -89,13 +107,18 @@ public record FunctionSettings(String functionName, String runtime, Architecture
                 .orElse(Math.max(LambdaLimits.MIN_EPHEMERAL_MB, spec.resources().ephemeralStorageMb()));
         LambdaLimits.checkEphemeral(ephemeral, InvalidSpecException::new);
         String imageUri = config.imageUri();
-        if (imageUri == null && placed.image()) {
+        Boolean asked = config.image().image();
+        if (imageUri == null && placed.image() && Boolean.FALSE.equals(asked)) {
             // as for a zip over the limit without placement (LambdaPackager): the model does not fit a zip
             throw new InvalidSpecException("placement chose " + placed.candidate().orElse("lambda:image") + " for '"
-                    + spec.name() + "' (its package does not fit a .zip) but the lambda target has no container "
-                    + "image to deploy; build one on the AWS Lambda Python base image, push it to ECR and set "
-                    + "LambdaTarget.builder().imageUri(...) (up to 10 GB), or deploy to SageMaker (--target "
-                    + "sagemaker)");
+                    + spec.name() + "' (its package does not fit a .zip) but the lambda target is set to package a "
+                    + "zip; let mldeploy build the container image (--package image, "
+                    + "LambdaTarget.builder().packageType(PackageType.IMAGE)), give your own "
+                    + "(LambdaTarget.builder().imageUri(...)), or deploy to SageMaker (--target sagemaker)");
+        }
+        boolean build = imageUri == null && (Boolean.TRUE.equals(asked) || asked == null && placed.image());
+        if (build) {
+            FunctionImagePusher.repository(spec.name()); // ECR's naming rules, before any call
         }
         int provisioned = config.provisionedConcurrency() > 0 ? config.provisionedConcurrency()
                 : placed.provisionedConcurrency().orElse(0);
@@ -122,7 +145,7 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         return new FunctionSettings(spec.name(), runtime, architecture, memory, (int) seconds, ephemeral, env,
                 imageUri, provisioned,
                 config.reservedConcurrency(),
-                config.vpc(), tags);
+                config.vpc(), tags, build);
     }
 
     /** {@code a} (the target's setting, null when not given), else {@code b} (placement's). */
@@ -130,8 +153,9 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         return a != null ? OptionalInt.of(a) : b;
     }
 
+    /** Whether the function is a container image (given, or built by mldeploy). */
     public boolean isImage() {
-        return imageUri != null;
+        return imageUri != null || buildImage;
     }
 
     /** The settings that go into the spec fingerprint (besides what the spec holds). */
@@ -145,6 +169,9 @@ public record FunctionSettings(String functionName, String runtime, Architecture
         environment.forEach((k, v) -> parts.put("env." + k, v));
         userTags.forEach((k, v) -> parts.put("tag." + k, v));
         parts.put("image", imageUri == null ? "" : imageUri);
+        if (buildImage) {
+            parts.put("imageBuild", "true"); // only when set, so zips keep their hashes; the digest follows the push
+        }
         parts.put("provisioned", Integer.toString(provisionedConcurrency));
         parts.put("reserved", reservedConcurrency == null ? "" : reservedConcurrency.toString());
         parts.put("vpc", vpc == null ? "" : vpc.subnetIds() + "/" + vpc.securityGroupIds());

@@ -1,7 +1,10 @@
 package dev.mldeploy.lambda.internal;
 
 import dev.mldeploy.MlDeployException;
+import dev.mldeploy.InvalidConfigurationException;
+import dev.mldeploy.InvalidSpecException;
 import dev.mldeploy.aws.CallBudget;
+import dev.mldeploy.aws.EcrRepositories;
 import dev.mldeploy.spi.DeployContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,7 +18,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 
 /**
- * One undeploy: removes the function, the role mldeploy made for it, its dependency layer's versions and its
+ * One undeploy: removes the function, the role mldeploy made for it, its dependency layer's versions, the container
+ * images mldeploy pushed for it (and their ECR repository when mldeploy created it and it is then empty) and its
  * packages, and fails naming what is left when a removal fails. Thread-safe (each undeploy's state is local).
  */
 final class FunctionUndeployer {
@@ -76,6 +80,8 @@ final class FunctionUndeployer {
             }
             removeRole(name, budget, buckets, removed, ctx);
             removeLayerVersions(name, budget, removed, ctx);
+            removeImages(name, f.isPresent() && f.get().tags().containsKey(FunctionImagePusher.TAG_REPOSITORY),
+                    budget, removed, ctx);
             if (!config.keepPackagesOnUndeploy()) {
                 for (String bucket : buckets) {
                     int n = new PackageStore(clients.s3(), bucket, false, budget).deleteAll(name);
@@ -125,6 +131,43 @@ final class FunctionUndeployer {
                         + ")");
             }
         }
+    }
+
+    /**
+     * The images mldeploy pushed to the deployment's ECR repository, found by the name alone (a deploy cut off after
+     * its push left no function to say so), and the repository when mldeploy created it and nothing else is in it.
+     *
+     * @param recorded whether the function says it runs such an image (then ECR must answer)
+     */
+    private void removeImages(String name, boolean recorded, CallBudget budget, List<String> removed,
+                              DeployContext ctx) {
+        String repository;
+        try {
+            repository = FunctionImagePusher.repository(name);
+        } catch (InvalidSpecException e) {
+            return; // ECR refuses such a repository name, so no deploy can have pushed there
+        }
+        EcrRepositories.Removal r;
+        try (CallBudget.Scope scope = CallBudget.open(budget)) {
+            r = new EcrRepositories(clients.ecr(), AwsClients.BUILDER).removePushed(repository, name);
+        } catch (InvalidConfigurationException e) {
+            if (!recorded) {
+                // a caller who only deploys zips may not be allowed to read ECR, or may give the Lambda, IAM and S3
+                // clients but no region for an ECR one; no function says mldeploy pushed an image for it then
+                LOG.debug("cannot look for ECR repository {} (no function records an image): {}", repository,
+                        e.getMessage());
+                return;
+            }
+            throw e;
+        }
+        if (!r.images().isEmpty()) {
+            removed.add(r.images().size() + (r.images().size() == 1 ? " image" : " images") + " in ECR repository "
+                    + repository);
+        }
+        if (r.repositoryDeleted()) {
+            removed.add("ECR repository " + repository);
+        }
+        r.left().ifPresent(left -> ctx.progress("delete-image", "", "kept " + left));
     }
 
     private void removeRole(String name, CallBudget budget, Set<String> buckets, List<String> removed,

@@ -26,13 +26,14 @@ public final class LambdaDeploymentTarget implements Target {
     private final FunctionMonitoring monitoring;
     private final LambdaFrontDoor frontDoor;
 
-    private LambdaDeploymentTarget(LambdaSettings config, FrontDoorSettings http, AwsClients clients) {
+    private LambdaDeploymentTarget(LambdaSettings config, FrontDoorSettings http, AwsClients clients,
+                                   ImagePush pushing) {
         this.config = config;
         this.clients = clients;
         this.aliases = new AliasManager(clients.lambda(), config.pollInterval());
         this.reader = new FunctionReader(clients.lambda(), aliases);
         this.monitoring = new FunctionMonitoring(reader, aliases, clients::cloudWatch, clients::logs);
-        this.deployer = new FunctionDeployer(config, clients, aliases, reader, monitoring::failureNote);
+        this.deployer = new FunctionDeployer(config, clients, aliases, reader, monitoring::failureNote, pushing);
         this.undeployer = new FunctionUndeployer(config, clients, reader);
         this.frontDoor = new LambdaFrontDoor(http, clients, config.tags());
     }
@@ -44,7 +45,12 @@ public final class LambdaDeploymentTarget implements Target {
     /** The target for {@code config} with the HTTPS front door {@code http} asks for. */
     public static LambdaDeploymentTarget create(LambdaSettings config, FrontDoorSettings http,
                                                 TargetContext context) {
-        return new LambdaDeploymentTarget(config, http, AwsClients.create(config, context));
+        return new LambdaDeploymentTarget(config, http, AwsClients.create(config, context), ImagePush.JIB);
+    }
+
+    /** The target with {@code pushing} building and pushing its container images (tests replace Jib). */
+    public static LambdaDeploymentTarget create(LambdaSettings config, TargetContext context, ImagePush pushing) {
+        return new LambdaDeploymentTarget(config, FrontDoorSettings.NONE, AwsClients.create(config, context), pushing);
     }
 
     @Override

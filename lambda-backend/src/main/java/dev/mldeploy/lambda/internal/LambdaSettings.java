@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * concurrency, VPC, operation timeout, call timeout, and {@code python}, the interpreter whose pip resolves the
  * dependency layer); the others are never null ({@code pipEnvironment} holds the {@code PIP_*} variables added to
  * that pip's environment; {@code home} is the mldeploy home, whose {@code resolutions} directory caches the layers'
- * resolved dependencies). Immutable.
+ * resolved dependencies; {@code image} how a container image mldeploy builds is made, {@link ImageSettings#DEFAULT}
+ * when not set). Immutable.
  */
 public record LambdaSettings(String region, AwsCredentialsProvider credentialsProvider,
                              LambdaClient lambdaClient, S3Client s3Client,
@@ -37,7 +38,7 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
                              Duration operationTimeout, Duration rolePropagationTimeout,
                              Duration callTimeout, boolean keepPackagesOnUndeploy,
                              long directUploadLimitBytes, String python,
-                             Map<String, String> pipEnvironment, java.nio.file.Path home) {
+                             Map<String, String> pipEnvironment, java.nio.file.Path home, ImageSettings image) {
     /** The target's name. */
     public static final String NAME = "lambda";
     /** The alias every deployment is invoked through. */
@@ -76,6 +77,12 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
         environment = Collections.unmodifiableMap(new TreeMap<>(environment));
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         pipEnvironment = Collections.unmodifiableMap(new TreeMap<>(pipEnvironment));
+        image = image == null ? ImageSettings.DEFAULT : image;
+        if (imageUri != null && (image.image() != null || image.baseImage() != null)) {
+            throw new InvalidConfigurationException("a container image URI (" + imageUri + ") is given, so mldeploy "
+                    + "builds nothing: drop the package type and base image (--package, --base-image), or drop "
+                    + "imageUri(...) to let mldeploy build the image");
+        }
         check(roleArn, createRole, runtime, memoryMb, functionTimeout,
                 ephemeralStorageMb, provisionedConcurrency, reservedConcurrency, imageUri,
                 directUploadLimitBytes, bucket, environment, tags);
@@ -166,6 +173,6 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
         return "LambdaSettings{region=" + region + ", endpoint=" + endpointOverride
                 + ", roleArn=" + roleArn + ", createRole=" + createRole + ", runtime="
                 + runtime + ", bucket=" + bucket + ", imageUri=" + imageUri
-                + ", provisionedConcurrency=" + provisionedConcurrency + "}";
+                + ", provisionedConcurrency=" + provisionedConcurrency + ", image=" + image + "}";
     }
 }

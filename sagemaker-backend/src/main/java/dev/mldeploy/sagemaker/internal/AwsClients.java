@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
@@ -30,6 +31,9 @@ public final class AwsClients implements AutoCloseable {
     private CloudWatchLogsClient logs;
     private IamClient iam;
     private ApiGatewayClient apiGateway;
+    private final SageMakerSettings config;
+    private final Optional<java.net.URI> registryOverride;
+    private EcrClient ecr;
 
     AwsClients(SageMakerClient sageMaker, SageMakerRuntimeClient runtime, S3Client s3,
                ApplicationAutoScalingClient autoScaling) {
@@ -38,9 +42,13 @@ public final class AwsClients implements AutoCloseable {
         this.s3 = s3;
         this.autoScaling = autoScaling;
         this.factory = null;
+        this.config = null;
+        this.registryOverride = Optional.empty();
     }
 
     private AwsClients(SageMakerSettings config, TargetContext context) {
+        this.config = config;
+        this.registryOverride = dev.mldeploy.aws.EcrRegistryOverride.from(context);
         this.factory = new AwsClientFactory(new AwsSettings(config.region(), config.endpointOverride(),
                 config.credentialsProvider(), config.clientOverride(), BUILDER), context);
         this.sageMaker = factory.clientOr(Optional.ofNullable(config.sageMakerClient()), SageMakerClient.builder());
@@ -117,6 +125,20 @@ public final class AwsClients implements AutoCloseable {
                     + "region (and credentials) instead of given clients");
         }
         return factory;
+    }
+
+    /** The ECR client (the caller's, else built on first use), or null for clients given without a factory. */
+    public synchronized EcrClient ecr() {
+        if (ecr == null && factory != null) {
+            ecr = factory.clientOr(Optional.ofNullable(config.imageBuild().ecrClient()), EcrClient.builder());
+        }
+        return ecr;
+    }
+
+    /** The images that deploys build: pushed with {@link #ecr()}, to the test-only registry override if set. */
+    public ServingImagePusher servingImages() {
+        return factory == null ? ServingImagePusher.NONE
+                : new ServingImagePusher(config.imageBuild(), this::ecr, registryOverride);
     }
 
     /** How many clients were built here (and will be closed). */

@@ -154,7 +154,14 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
         spec.tags().forEach((k, v) -> TagRules.checkUserTag(k, v, "model '" + spec.name() + "'"));
         tags.putAll(spec.tags());
         checkTags(spec.name(), bucket, config.prefix(), serverless == null ? REALTIME : SERVERLESS, tags);
-        PrebuiltImage prebuilt = config.image() != null ? null : PrebuiltImage.choose(FrameworkImages.standard(),
+        if (config.imageBuild().build()) {
+            ServingImagePusher.repository(spec.name()); // ECR's naming rules, before any call
+            checkTags(spec.name(), bucket, config.prefix(), serverless == null ? REALTIME : SERVERLESS,
+                    withImageTags(tags, "sha256:" + "0".repeat(64), ServingImagePusher.repository(spec.name())));
+        }
+        // a serving image mldeploy builds is known after its push (withBuiltImage)
+        PrebuiltImage prebuilt = config.image() != null || config.imageBuild().build() ? null
+                : PrebuiltImage.choose(FrameworkImages.standard(),
                 config.framework(), config.frameworkVersion(), spec, variants, serverless != null, region.get());
         String image = prebuilt == null ? config.image() : prebuilt.image().uri();
         return new DeploymentPlan(role, bucket, config.prefix(), image, serverless, variants,
@@ -166,6 +173,22 @@ public record DeploymentPlan(String roleArn, String bucket, String prefix, Strin
     /** A variant of weight 1 on the instance type and count resolved for the endpoint. */
     private static Variant defaultVariant(String name) {
         return new Variant(name, 1.0, null, 0);
+    }
+
+    /**
+     * This plan running the serving image mldeploy built and pushed ({@code imageUri} by digest); its resources
+     * record the digest and the repository in their tags.
+     */
+    public DeploymentPlan withBuiltImage(String imageUri, String digest, String repository) {
+        return new DeploymentPlan(roleArn, bucket, prefix, imageUri, serverless, variants, dataCapture, kmsKeyId,
+                vpc, autoscaling, uncompressed, compressionLevel, withImageTags(tags, digest, repository), prebuilt);
+    }
+
+    private static Map<String, String> withImageTags(Map<String, String> tags, String digest, String repository) {
+        Map<String, String> all = new TreeMap<>(tags);
+        all.put(ServingImagePusher.TAG_DIGEST, digest);
+        all.put(ServingImagePusher.TAG_REPOSITORY, repository);
+        return all;
     }
 
     /** Checks every tag a resource of this deployment will carry, mldeploy's own included, and their count. */

@@ -42,30 +42,31 @@ public final class EndpointDeployer {
     private final EndpointReader reader;
     private final EndpointWaiter waiter;
     private final java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms;
+    private final ServingImagePusher images;
 
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader) {
-        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG, EndpointDeployer::noAlarms);
-    }
-
-    /** {@code failureLog} adds the last lines of an endpoint's log to the error when it fails to start. */
-    public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
-                            EndpointReader reader, java.util.function.BiFunction<String, java.time.Instant, String>
-                                    failureLog) {
-        this(config, api, store, autoscaler, reader, failureLog, EndpointDeployer::noAlarms);
+        this(config, api, store, autoscaler, reader, EndpointDeployer::noAlarms);
     }
 
     /** With {@code alarms}, read (and its CloudWatch client built) only when a rollout names rollback alarms. */
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader, java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms) {
-        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG, alarms);
+        this(config, api, store, autoscaler, reader, EndpointWaiter.NO_FAILURE_LOG, alarms, ServingImagePusher.NONE);
     }
 
+    /**
+     * {@code failureLog} adds the last lines of an endpoint's log to the error when it fails to start; {@code alarms}
+     * is read only when a rollout names rollback alarms; {@code images} builds and pushes the serving image when the
+     * target is set to.
+     */
     public EndpointDeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
                             EndpointReader reader, java.util.function.BiFunction<String, java.time.Instant, String>
-                                    failureLog, java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms) {
+                                    failureLog, java.util.function.Supplier<dev.mldeploy.aws.AlarmStates> alarms,
+                            ServingImagePusher images) {
         this.failureLog = failureLog;
         this.alarms = alarms;
+        this.images = images;
         this.config = config;
         this.api = api;
         this.store = store;
@@ -89,6 +90,8 @@ public final class EndpointDeployer {
         /** CreateEndpoint was sent: unless it was refused, the endpoint may exist. */
         boolean endpointRequested;
         boolean endpoint;
+        /** The ECR repository a first deploy pushed the serving image to (nothing else runs its images), or null. */
+        String imageRepository;
     }
 
     /** The longest a new endpoint config may take to become readable (SageMaker is eventually consistent). */
@@ -99,7 +102,7 @@ public final class EndpointDeployer {
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
         BlueGreenUpdate.check(ctx.rollout(), plan, ctx);
         try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
-            return deploy(spec, plan, ctx);
+            return deploy(spec, images.resolve(plan, spec, ctx), ctx);
         }
     }
 
@@ -153,6 +156,7 @@ public final class EndpointDeployer {
 
         List<Tag> tags = plan.tagsFor(name, hash);
         Created created = new Created();
+        created.imageRepository = existing.isEmpty() ? plan.tags().get(ServingImagePusher.TAG_REPOSITORY) : null;
         if (plan.prebuilt() != null) {
             ctx.progress("image", "Prebuilt", plan.prebuilt().reason());
         }
@@ -469,6 +473,14 @@ public final class EndpointDeployer {
                 report.remove("artifact " + created.artifact.s3Uri(), () -> store.deleteArtifact(created.artifact) > 0);
             } else {
                 report.leave("artifact " + created.artifact.s3Uri());
+            }
+        }
+        if (created.imageRepository != null) {
+            if (modelGone) {
+                report.remove("serving images in ECR repository " + created.imageRepository,
+                        () -> images.removeAll(name, true).isPresent());
+            } else {
+                report.leave("the serving image in ECR repository " + created.imageRepository);
             }
         }
         return report;

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 
 /**
  * Removes a deployment and everything mldeploy made for it: autoscaling, the endpoint (waiting until it is gone),
- * every endpoint config and model tagged for that name, and the uploaded artifacts unless asked to keep them.
+ * every endpoint config and model tagged for that name, the serving images mldeploy pushed for it (and their ECR
+ * repository when mldeploy created it and it is then empty), and the uploaded artifacts unless asked to keep them.
  * Idempotent. Thread-safe. Not API.
  */
 public final class EndpointUndeployer {
@@ -24,8 +25,16 @@ public final class EndpointUndeployer {
     private final ArtifactStore store;
     private final Autoscaler autoscaler;
     private final EndpointWaiter waiter;
+    private final ServingImagePusher images;
 
     public EndpointUndeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler) {
+        this(config, api, store, autoscaler, ServingImagePusher.NONE);
+    }
+
+    /** With {@code images}, which removes the serving images mldeploy pushed for a deployment. */
+    public EndpointUndeployer(SageMakerSettings config, SageMakerApi api, ArtifactStore store, Autoscaler autoscaler,
+                              ServingImagePusher images) {
+        this.images = images;
         this.config = config;
         this.api = api;
         this.store = store;
@@ -45,6 +54,7 @@ public final class EndpointUndeployer {
         String endpoint = Naming.endpointName(name);
         boolean found = false;
         Set<String> artifactPrefixes = new LinkedHashSet<>();
+        boolean[] imageRecorded = {false};
 
         Optional<DescribeEndpointResponse> d = api.describeEndpoint(endpoint);
         boolean ours = d.isPresent() && Naming.isManaged(api.tags(d.get().endpointArn()), name);
@@ -80,11 +90,18 @@ public final class EndpointUndeployer {
         for (String model : api.listModelNames(name)) {
             if (Naming.isVersionOf(model, name)) {
                 var m = api.describeModel(model);
-                if (m.isPresent() && collect(api.tags(m.get().modelArn()), name, artifactPrefixes)) {
+                Map<String, String> modelTags = m.isPresent() ? api.tags(m.get().modelArn()) : Map.of();
+                imageRecorded[0] |= modelTags.containsKey(ServingImagePusher.TAG_REPOSITORY);
+                if (m.isPresent() && collect(modelTags, name, artifactPrefixes)) {
                     ctx.progress("delete", "Model", "deleting model " + model);
                     found |= api.deleteModel(model);
                 }
             }
+        }
+        Optional<String> images = this.images.removeAll(name, imageRecorded[0]);
+        if (images.isPresent()) {
+            ctx.progress("delete", "Images", "deleted " + images.get());
+            found = true;
         }
         if (!config.keepArtifactsOnUndeploy()) {
             // the name's prefix in the target's bucket: artifacts of a deploy that never got to create a model

@@ -26,6 +26,11 @@ public record PrebuiltImage(FrameworkImages.Resolved image, String reason) {
     /** Graviton instance families ({@code c6g}, {@code m7gd}, {@code r8g}): arm64, which the table has no image for. */
     private static final Pattern GRAVITON = Pattern.compile("^ml\\.[a-z]+[0-9]+g[a-z]*\\..+$");
 
+    /** Whether {@code instanceType} is a Graviton (arm64) type. */
+    static boolean isGraviton(String instanceType) {
+        return instanceType != null && GRAVITON.matcher(instanceType).matches();
+    }
+
     /**
      * Chooses the image.
      *

@@ -50,7 +50,7 @@ public final class SageMakerDeploymentTarget implements Target {
         this.reader = new EndpointReader(api);
         this.monitoring = new EndpointMonitoring(api, clients::cloudWatch, clients::logs);
         this.deployer = endpointDeployer(config);
-        this.undeployer = new EndpointUndeployer(config, api, store, autoscaler);
+        this.undeployer = new EndpointUndeployer(config, api, store, autoscaler, clients.servingImages());
         this.rollback = new Rollback(config, api, autoscaler, reader);
         this.frontDoor = new SageMakerFrontDoor(access, this::iam, this::apiGateway, config.tags(), api,
                 clients.sageMaker());
@@ -88,7 +88,7 @@ public final class SageMakerDeploymentTarget implements Target {
     /** The deployer for {@code c}: this target's, or one for the same deploy with a created role's settings. */
     private EndpointDeployer endpointDeployer(SageMakerSettings c) {
         return new EndpointDeployer(c, api, store, autoscaler, reader, monitoring::failureNote,
-                () -> new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()));
+                () -> new dev.mldeploy.aws.AlarmStates(clients.cloudWatch()), clients.servingImages());
     }
 
     /** See {@link CreatedRoleDeploy}. */

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * (region, credentials, the four clients, endpoint and client override, role, bucket, image, instance type,
  * serverless, data capture, KMS key, VPC, timeout, call timeout, autoscaling); the others are never null. The
  * nested values are the internals' own copies of the public settings records, so nothing here reads the public
- * package. A null {@code framework} and {@code frameworkVersion} (the prebuilt image's) are not given either.
+ * package. A null {@code framework} and {@code frameworkVersion} (the prebuilt image's) are not given either; a null
+ * {@code imageBuild} is {@link ImageBuild#NONE}.
  * Not API.
  */
 public record SageMakerSettings(String region, AwsCredentialsProvider credentialsProvider,
@@ -40,7 +41,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         DataCapture dataCapture, String kmsKeyId, Vpc vpc,
         Map<String, String> tags, Duration pollInterval, Duration timeout, Duration callTimeout,
         Autoscaling autoscaling, boolean keepArtifactsOnUndeploy, boolean uncompressedArtifacts,
-        int compressionLevel, String framework, String frameworkVersion) {
+        int compressionLevel, String framework, String frameworkVersion, ImageBuild imageBuild) {
     /** The target's name. */
     public static final String NAME = "sagemaker";
     public static final String DEFAULT_INSTANCE_TYPE = "ml.m5.large";
@@ -175,6 +176,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         Objects.requireNonNull(pollInterval, "pollInterval");
         variants = List.copyOf(variants);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
+        imageBuild = imageBuild == null ? ImageBuild.NONE : imageBuild;
         if (roleArn != null) {
             checkRoleArn(roleArn);
         }
@@ -243,6 +245,22 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
                     + autoscaling.maxInstances() + "; make them agree");
         }
         checkFramework(image != null, framework, frameworkVersion);
+        if ("build".equals(image)) {
+            throw new InvalidConfigurationException("container image 'build' is not an image URI; to let mldeploy "
+                    + "build the serving image, use SageMakerTarget.builder().buildImage(true) (the CLI's --image "
+                    + "build does)");
+        }
+        if (!imageBuild.build() && imageBuild.baseImage() != null) {
+            throw new InvalidConfigurationException("a base image (" + imageBuild.baseImage() + ") is only used "
+                    + "when mldeploy builds the serving image; add --image build (SageMakerTarget.builder()"
+                    + ".buildImage(true)) or drop --base-image");
+        }
+        if (imageBuild.build() && (image != null || framework != null
+                || frameworkVersion != null)) {
+            throw new InvalidConfigurationException("the serving image is to be built by mldeploy (--image build), "
+                    + "so " + (image != null ? "an image URI (" + image + ")" : "a prebuilt framework")
+                    + " cannot be given as well; drop one");
+        }
         if (serverless != null) {
             checkServerless(instanceType, instanceCount, variants, dataCapture, vpc, autoscaling,
                     uncompressedArtifacts);
@@ -321,7 +339,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
                 autoScalingClient, endpointOverride, clientOverride, arn, bucket, prefix, createBucket, image,
                 instanceType, instanceCount, serverless, variants, dataCapture, kmsKeyId, vpc, tags, pollInterval,
                 timeout, callTimeout, autoscaling, keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel,
-                framework, frameworkVersion);
+                framework, frameworkVersion, imageBuild);
     }
 
     /** Names no client, credentials or override (they may print secrets). */
@@ -333,6 +351,6 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
                 + ", instanceType=" + instanceType
                 + ", instanceCount=" + instanceCount + ", serverless=" + serverless + ", variants="
                 + variants + ", autoscaling=" + autoscaling + ", timeout=" + timeout
-                + ", callTimeout=" + callTimeout + "}";
+                + ", callTimeout=" + callTimeout + ", imageBuild=" + imageBuild + "}";
     }
 }
