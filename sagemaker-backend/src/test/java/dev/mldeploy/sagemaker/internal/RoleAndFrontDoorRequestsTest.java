@@ -99,4 +99,16 @@ class RoleAndFrontDoorRequestsTest {
         assertEquals(t.http(), t.toBuilder().build().http());
         assertTrue(t.toBuilder().build().createRole());
     }
+
+    @Test
+    void build_withHttp_refusesMoreTagsThanFitBesideMldeploysAndTheFrontDoorsOwn() {
+        Map<String, String> tags = new java.util.TreeMap<>();
+        for (int i = 0; i < 45; i++) {
+            tags.put("k" + i, "v");
+        }
+        SageMakerTarget.builder().tags(tags).build(); // 45 fit without a front door
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SageMakerTarget.builder().tags(tags).http(HttpAccess.iam()).build());
+        assertTrue(e.getMessage().contains("give at most 44 with --http"), e.getMessage());
+    }
 }
