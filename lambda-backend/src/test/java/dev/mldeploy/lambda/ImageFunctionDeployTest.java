@@ -108,7 +108,7 @@ class ImageFunctionDeployTest {
 
     LambdaTarget.Builder config(LambdaClient client) {
         return LambdaTarget.builder().lambdaClient(client).iamClient(mock(IamClient.class)).ecrClient(ecr)
-                .s3Client(MockLambda.s3()).region("us-east-1").roleArn(MockLambda.ROLE)
+                .s3Client(MockLambda.s3()).roleArn(MockLambda.ROLE)
                 .pollInterval(Duration.ofMillis(1)).packageType(LambdaTarget.PackageType.IMAGE);
     }
 
