@@ -57,6 +57,30 @@ public final class DeployContext {
         this.rollout = Objects.requireNonNull(rollout, "rollout");
     }
 
+    /** A copy of {@code base} with an earlier {@code deadline}. */
+    private DeployContext(DeployContext base, Instant deadline) {
+        this.deploymentName = base.deploymentName;
+        this.target = base.target;
+        this.listener = base.listener;
+        this.clock = base.clock;
+        this.start = base.start;
+        this.deadline = deadline;
+        this.placement = base.placement;
+        this.candidate = base.candidate;
+        this.alarms = base.alarms;
+        this.rollout = base.rollout;
+    }
+
+    /**
+     * This context, or, when {@code limit} from now ends sooner than its deadline, a copy ending then: the same
+     * start, listener, placement, alarms and rollout. A target bounds a deploy by its own timeout with it, so that
+     * nothing the caller asked for is lost on the way.
+     */
+    public DeployContext boundedBy(Duration limit) {
+        Instant end = clock.instant().plus(Objects.requireNonNull(limit, "limit"));
+        return end.isBefore(deadline) ? new DeployContext(this, end) : this;
+    }
+
     /** A context with no placement decision. */
     public static DeployContext of(String deploymentName, String target, ProgressListener listener,
                                    Duration timeout) {

@@ -164,10 +164,6 @@ public final class LambdaDeploymentTarget implements Target {
 
     private DeployContext bounded(DeployContext context) {
         Duration bound = config.operationTimeout();
-        if (bound == null || bound.compareTo(context.remaining()) >= 0) {
-            return context;
-        }
-        return DeployContext.of(context.deploymentName(), context.target(), context.listener(), bound,
-                context.placement().orElse(null), context.candidate().orElse(null)).withRollout(context.rollout());
+        return bound == null ? context : context.boundedBy(bound);
     }
 }
