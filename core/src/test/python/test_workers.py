@@ -170,17 +170,73 @@ class WorkersTest(ServerCase, unittest.TestCase):
         y_first.read()
         worker = y_first.getheader("X-Mldeploy-Worker")
         self.assertIn(("X-Mldeploy-Worker: %s" % worker).encode(), first, "both connections are the one worker's")
-        # x: 2.3 s, past the 2 s timeout; y, a second later: 1.6 s, within its own, still running when x's ends
-        x.sendall(request({"sleep": 2.3}))
+        # x: 4 s, past the 2 s timeout; y, a second later: 0.5 s, which waits for the model's turn until x's
+        # timeout gives it on (at 2 s, not when x's thread ends at 4 s), then runs beside x's late thread and ends
+        # within its own timeout (at 3 s)
+        sent = time.time()
+        x.sendall(request({"sleep": 4}))
         time.sleep(1.0)
-        y.request("POST", "/invocations", body=b'{"sleep": 1.6}', headers={"Content-Type": "application/json"})
+        y.request("POST", "/invocations", body=b'{"sleep": 0.5}', headers={"Content-Type": "application/json"})
         answered = read_until_closed(x)
         y_answer = y.getresponse()
         self.assertEqual(200, y_answer.status, "the worker's other request was answered")
         self.assertEqual(worker, y_answer.getheader("X-Mldeploy-Worker"))
+        self.assertGreaterEqual(json.loads(y_answer.read())["start"] - sent, 1.9,
+                                "y reached the model only when x's timeout gave its turn on")
         self.assertEqual(1, answered.count(b"HTTP/1.1 "), "one answer on x, never the late result: %r" % answered)
         self.assertTrue(answered.startswith(b"HTTP/1.1 504 "), answered)
         self.assertTrue(wait_for(lambda: "retired after a request timed out" in self.read(log)))
+
+    def two_connections_of_one_worker(self, port):
+        """Two keep-alive connections, both accepted by the one worker (each opened by a request of its own)."""
+        connections = []
+        for _ in range(2):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            self.addCleanup(c.close)
+            c.request("POST", "/invocations", body=b"{}", headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            r.read()
+            connections.append((c, r.getheader("X-Mldeploy-Worker")))
+        self.assertEqual(connections[0][1], connections[1][1])
+        return [c for c, _ in connections]
+
+    def slow_pair(self, connections, seconds):
+        """Sends a slow request on each connection at once; their model start and end times."""
+        results = [None, None]
+
+        def run(i):
+            c = connections[i]
+            c.request("POST", "/invocations", body=json.dumps({"sleep": seconds}),
+                      headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            results[i] = (r.status, json.loads(r.read()))
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual([200, 200], [r[0] for r in results])
+        return [r[1] for r in results]
+
+    def test_one_worker_runs_its_model_for_one_request_at_a_time_across_its_connections(self):
+        p, port = self.start(None, model_dir=self.slow_model(), env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1"})
+        self.wait_ready(port, p)
+        a, b = sorted(self.slow_pair(self.two_connections_of_one_worker(port), 0.5), key=lambda r: r["start"])
+        self.assertEqual(a["pid"], b["pid"])
+        self.assertGreaterEqual(b["start"], a["end"], "the second request reached the model after the first left it")
+
+    def test_model_concurrency_lets_one_worker_run_its_model_for_that_many_requests_at_once(self):
+        p, port = self.start(None, model_dir=self.slow_model(),
+                             env={"SAGEMAKER_MODEL_SERVER_WORKERS": "1", "MLDEPLOY_MODEL_CONCURRENCY": "2"})
+        self.wait_ready(port, p)
+        a, b = self.slow_pair(self.two_connections_of_one_worker(port), 1.0)
+        self.assertTrue(a["start"] < b["end"] and b["start"] < a["end"], "the two requests ran at the same time")
+
+    def test_a_malformed_model_concurrency_exits_2_naming_the_setting(self):
+        p, port = self.start("echo", env={"MLDEPLOY_MODEL_CONCURRENCY": "0"})
+        self.assertEqual(2, p.wait(30))
+        self.assertIn("MLDEPLOY_MODEL_CONCURRENCY='0' must be a positive integer", p.stdout.read().decode())
 
     def test_a_body_over_sagemaker_max_payload_in_mb_answers_413(self):
         p, port = self.start("echo", env={"SAGEMAKER_MAX_PAYLOAD_IN_MB": "0.001"})  # 1048 bytes
@@ -218,6 +274,80 @@ class WorkersTest(ServerCase, unittest.TestCase):
             self.assertEqual(status, got, kind)
             self.assertEqual("request", headers["x-mldeploy-error"])
             self.assertEqual(kind, json.loads(answer)["errorType"])
+
+
+class ModelTurnsTest(unittest.TestCase):
+    """The turn at the model of one worker, without a server: who holds it, who gives it back."""
+
+    class FakeHandler(object):
+        def __init__(self, seconds):
+            self._deadline = time.monotonic() + seconds
+            self._timed_out = False
+
+    def worker(self, concurrency=1):
+        from mldeploy_adapter import serve
+        return serve.Worker(None, serve.ModelState(1024, timeout_seconds=60, model_concurrency=concurrency), 1)
+
+    def test_a_turn_is_held_until_unwatch_then_the_next_request_gets_it(self):
+        w = self.worker()
+        first, second = self.FakeHandler(60), self.FakeHandler(0.2)
+        self.assertTrue(w.take_model(first))
+        self.assertFalse(w.take_model(second), "the one turn is taken: the second waits until its deadline")
+        self.assertTrue(w.unwatch(second), "nobody answered the waiting one: its own thread answers the 504")
+        self.assertTrue(w.unwatch(first))
+        third = self.FakeHandler(0.2)
+        self.assertTrue(w.take_model(third), "unwatch gave the turn back")
+        self.assertTrue(w.unwatch(third))
+        self.assertTrue(w.take_model(self.FakeHandler(0.2)), "unwatch gives a turn back once, never twice")
+        self.assertFalse(w.take_model(self.FakeHandler(0.05)))
+
+    def test_a_request_timed_out_before_it_got_its_turn_does_not_run_and_leaves_the_turn(self):
+        w = self.worker()
+        late = self.FakeHandler(60)
+        late._timed_out = True  # the watchdog answered 504 while it waited
+        self.assertFalse(w.take_model(late))
+        self.assertTrue(w.take_model(self.FakeHandler(0.2)), "the turn it got was passed on")
+
+    def test_a_given_back_turn_goes_to_the_longest_waiter_never_to_a_newcomer(self):
+        from mldeploy_adapter import serve
+        turns = serve.Turns(1)
+        self.assertTrue(turns.take(0))
+        order = []
+
+        def waiter(name):
+            if turns.take(10):
+                order.append(name)
+
+        a = threading.Thread(target=waiter, args=("a",))
+        a.start()
+        self.assertTrue(wait_for(lambda: len(turns._waiting) == 1))
+        b = threading.Thread(target=waiter, args=("b",))
+        b.start()
+        self.assertTrue(wait_for(lambda: len(turns._waiting) == 2))
+        turns.give_back()
+        a.join(10)
+        self.assertEqual(["a"], order)
+        self.assertFalse(turns.take(0), "the turn was handed to a, not left free for whoever asks first")
+        turns.give_back()
+        b.join(10)
+        self.assertEqual(["a", "b"], order)
+        turns.give_back()
+        self.assertTrue(turns.take(0), "with nobody waiting a given-back turn is free")
+
+    def test_a_waiter_whose_time_runs_out_leaves_the_line(self):
+        from mldeploy_adapter import serve
+        turns = serve.Turns(1)
+        self.assertTrue(turns.take(0))
+        self.assertFalse(turns.take(0.05))
+        self.assertEqual(0, len(turns._waiting))
+        turns.give_back()
+        self.assertTrue(turns.take(0))
+
+    def test_concurrency_two_gives_two_turns(self):
+        w = self.worker(2)
+        self.assertTrue(w.take_model(self.FakeHandler(0.2)))
+        self.assertTrue(w.take_model(self.FakeHandler(0.2)))
+        self.assertFalse(w.take_model(self.FakeHandler(0.05)))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ that accept on the shared socket, replaces a worker that dies (and logs it), and
 worker finish its requests in flight within DRAIN_SECONDS (SageMaker's 30 s grace) before it exits 0. Each worker
 loads the model once, then serves: GET /ping answers 200, POST /invocations runs the hooks on the connection's thread
 (a watchdog thread answers the timeout); a worker takes a new connection only while no request of its own is in
-flight, so concurrent requests spread over the workers. With
-MLDEPLOY_PRELOAD_MODEL=true the parent loads the model before forking (the workers share it copy-on-write).
+flight, so concurrent requests spread over the workers. A worker runs its model for MLDEPLOY_MODEL_CONCURRENCY
+requests at once (default 1, as a gunicorn sync worker or a multi-model-server worker): two CPU-bound requests on
+two threads of one process only contend for the GIL, so the others wait their turn, a wait that counts against
+their timeout; a model that mostly waits on I/O may allow more. With MLDEPLOY_PRELOAD_MODEL=true the parent loads
+the model before forking (the workers share it copy-on-write).
 
 Answers: a model error is 500 with {"errorType", "errorMessage", "stackTrace"} and X-Mldeploy-Error: model; a
 request the defaults cannot decode or encode is 400/406/415 with {"errorType", "errorMessage", "statusCode"} and
@@ -26,6 +29,7 @@ MLDEPLOY_LOG_MAX_BYTES the parent copies the log to <file>.1 and empties it when
 
 Hand-written on the standard library (no gunicorn) so that the adapter needs nothing installed in the image.
 """
+import collections
 import errno
 import hashlib
 import hmac
@@ -64,6 +68,7 @@ ENV_TIMEOUT = "SAGEMAKER_MODEL_SERVER_TIMEOUT"
 ENV_MAX_PAYLOAD_MB = "SAGEMAKER_MAX_PAYLOAD_IN_MB"
 ENV_PRELOAD = "MLDEPLOY_PRELOAD_MODEL"
 ENV_MAX_REQUEST_BYTES = "MLDEPLOY_MAX_REQUEST_BYTES"
+ENV_MODEL_CONCURRENCY = "MLDEPLOY_MODEL_CONCURRENCY"
 _MONITOR_SECONDS = 0.1
 _ACCEPT_POLL_SECONDS = 0.2
 _FAST_DEATH_SECONDS = 1.0
@@ -129,11 +134,12 @@ def _positive(env, name, kind, default):
 class Settings(object):
     """The server's settings, from the environment unless given."""
 
-    def __init__(self, workers, timeout_seconds, max_request_bytes, preload):
+    def __init__(self, workers, timeout_seconds, max_request_bytes, preload, model_concurrency=1):
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self.max_request_bytes = max_request_bytes
         self.preload = preload
+        self.model_concurrency = model_concurrency
 
     @classmethod
     def from_environment(cls, env=None, workers=None, preload=None, max_request_bytes=None):
@@ -148,16 +154,18 @@ class Settings(object):
         if preload is None:
             preload = env.get(ENV_PRELOAD, "").strip().lower() in ("1", "true", "yes")
         timeout = _positive(env, ENV_TIMEOUT, float, DEFAULT_TIMEOUT_SECONDS)
-        return cls(workers, timeout, max_request_bytes, preload)
+        concurrency = _positive(env, ENV_MODEL_CONCURRENCY, int, 1)
+        return cls(workers, timeout, max_request_bytes, preload, concurrency)
 
 
 class ModelState(object):
     """What every worker shares: the model (None until loaded), the limits, the token and the parent's pid."""
 
-    def __init__(self, max_request_bytes, token=None, timeout_seconds=DEFAULT_TIMEOUT_SECONDS):
+    def __init__(self, max_request_bytes, token=None, timeout_seconds=DEFAULT_TIMEOUT_SECONDS, model_concurrency=1):
         self.hooks = None
         self.max_request_bytes = max_request_bytes
         self.timeout_seconds = timeout_seconds
+        self.model_concurrency = model_concurrency
         self.token = token
         self.pid = os.getpid()  # the identity is the parent's: the process mldeploy started and recorded
 
@@ -441,29 +449,71 @@ class Handler(BaseHTTPRequestHandler):
         # worker's watchdog answers 504 in its place if it runs past the timeout
         self._deadline = time.monotonic() + self.server.state.timeout_seconds
         self.server.watch(self)
-        try:
-            out, content_type = hooks.invoke(body, self.headers.get("Content-Type"), self.headers.get("Accept"),
-                                             hooks.context(self.headers))
-            answer = (200, out, content_type, None)
-        except errors.RequestError as exc:
-            answer = (exc.status, exc.body(), "application/json", {MODEL_ERROR_HEADER: errors.REQUEST})
-        except Exception as exc:  # noqa: BLE001 - every model error becomes the error body
-            log("model raised %s (request failed with HTTP 500)" % type(exc).__name__)
-            answer = (500, errors.error_body(exc), "application/json", {MODEL_ERROR_HEADER: errors.MODEL})
-        if self.server.unwatch(self):
+        if self.server.take_model(self):
+            try:
+                out, content_type = hooks.invoke(body, self.headers.get("Content-Type"), self.headers.get("Accept"),
+                                                 hooks.context(self.headers))
+                answer = (200, out, content_type, None)
+            except errors.RequestError as exc:
+                answer = (exc.status, exc.body(), "application/json", {MODEL_ERROR_HEADER: errors.REQUEST})
+            except Exception as exc:  # noqa: BLE001 - every model error becomes the error body
+                log("model raised %s (request failed with HTTP 500)" % type(exc).__name__)
+                answer = (500, errors.error_body(exc), "application/json", {MODEL_ERROR_HEADER: errors.MODEL})
+        elif self.server.unwatch(self):  # its time ran out as it waited, before the watchdog looked: answer here
+            self.answer_timeout(False)
+            return
+        else:
+            answer = None  # its time ran out as it waited for the model: the watchdog answers 504
+        if answer is not None and self.server.unwatch(self):
             self._send(*answer)
         else:  # the watchdog answers 504 and counts the request as ended; this answer is too late
             self._answered.wait(DRAIN_SECONDS)  # the connection closes only once the 504 is out
             self.close_connection = True
 
-    def answer_timeout(self):
-        """The 504 the watchdog sends for a request still running (on the watchdog's thread)."""
+    def answer_timeout(self, running):
+        """The 504 the watchdog sends for a request still running or still waiting (on the watchdog's thread)."""
         timeout = self.server.state.timeout_seconds
         self.close_connection = True
         message = ("the model did not answer within %g s (%s); the worker running it is replaced"
-                   % (timeout, ENV_TIMEOUT))
+                   % (timeout, ENV_TIMEOUT)) if running else \
+            ("the request waited %g s (%s) for this worker's model, busy with others; send fewer requests at once "
+             "or run more workers (SAGEMAKER_MODEL_SERVER_WORKERS)" % (timeout, ENV_TIMEOUT))
         self._send_json(504, {"errorType": "ModelTimeout", "errorMessage": message, "statusCode": 504},
                         {MODEL_ERROR_HEADER: "timeout"})
+
+
+class Turns(object):
+    """Turns at the model, handed over first come, first served. A semaphore lets the thread that just gave its turn
+    back take it again before a waiter wakes (the thread holds the GIL, its client's next request is already there),
+    which starves the worker's other connections and shows as a long tail; here a given-back turn goes to the
+    longest waiter. Any thread may give a turn back (the watchdog does for a request it timed out)."""
+
+    def __init__(self, count):
+        self._free = count
+        self._lock = threading.Lock()
+        self._waiting = collections.deque()
+
+    def take(self, timeout):
+        """Whether a turn was had within timeout seconds."""
+        with self._lock:
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                return True
+            handed = threading.Event()
+            self._waiting.append(handed)
+        handed.wait(timeout)
+        with self._lock:
+            if handed.is_set():  # (also when it was handed over just as the wait ran out)
+                return True
+            self._waiting.remove(handed)
+            return False
+
+    def give_back(self):
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().set()
+            else:
+                self._free += 1
 
 
 class Worker(object):
@@ -482,6 +532,7 @@ class Worker(object):
         self._watched = set()  # handlers whose model runs, for the watchdog
         self._watch_lock = threading.Lock()
         self._watchdog = None
+        self._model_turns = Turns(state.model_concurrency)  # the watchdog gives a timed-out request's turn on
 
     def begin(self):
         with self._lock:
@@ -499,10 +550,26 @@ class Worker(object):
                 self._watchdog = threading.Thread(target=self._watch_deadlines, name="mldeploy-watchdog", daemon=True)
                 self._watchdog.start()
 
+    def take_model(self, handler):
+        """Waits for a turn at the model until the handler's deadline; whether the handler has it and is to run."""
+        handler._has_turn = False
+        taken = self._model_turns.take(max(0.0, handler._deadline - time.monotonic()))
+        with self._watch_lock:
+            if taken and not handler._timed_out:
+                handler._has_turn = True
+                return True
+        if taken:
+            self._model_turns.give_back()  # timed out at the moment it got its turn: the turn goes on
+        return False
+
     def unwatch(self, handler):
-        """Whether the handler is still to answer: False when the watchdog answered 504 in its place."""
+        """Whether the handler is still to answer: False when the watchdog answered 504 in its place. Gives back
+        the handler's turn at the model unless the watchdog already did."""
         with self._watch_lock:
             self._watched.discard(handler)
+            if getattr(handler, "_has_turn", False):
+                handler._has_turn = False
+                self._model_turns.give_back()
             return not handler._timed_out
 
     def _watch_deadlines(self):
@@ -514,24 +581,34 @@ class Worker(object):
             with self._watch_lock:
                 now = time.monotonic()
                 late = [h for h in self._watched if h._deadline <= now]
+                running = {}
                 for h in late:
                     self._watched.discard(h)
                     h._answered = threading.Event()  # set once the 504 is out; the handler waits for it
                     h._timed_out = True
+                    running[h] = getattr(h, "_has_turn", False)
+                    if running[h]:  # its thread runs on, but the next request in line may start
+                        h._has_turn = False
+                        self._model_turns.give_back()
                 soonest = min((h._deadline for h in self._watched), default=now + idle)
             if not late:
                 time.sleep(max(0.001, min(soonest - now, _ACCEPT_POLL_SECONDS)))
                 continue
             for h in late:
-                log("a request ran past %s=%g s; answered 504; this worker is retired once its other requests end"
-                    % (ENV_TIMEOUT, self.state.timeout_seconds))
+                if running[h]:
+                    log("a request ran past %s=%g s; answered 504; this worker is retired once its other requests "
+                        "end" % (ENV_TIMEOUT, self.state.timeout_seconds))
+                else:  # it never reached the model: nothing of it runs on, the worker need not go
+                    log("a request waited past %s=%g s for the model; answered 504" % (ENV_TIMEOUT,
+                                                                                       self.state.timeout_seconds))
                 try:
-                    h.answer_timeout()
+                    h.answer_timeout(running[h])
                 except (OSError, ValueError):
                     pass  # the client is gone
                 finally:
                     h._answered.set()
-                self.retire()
+                if running[h]:
+                    self.retire()
             with self._lock:
                 self._in_flight -= len(late)  # their threads cannot be stopped: the requests end here, for the drain
                 self._lock.notify_all()
@@ -635,6 +712,7 @@ class LoadingResponder(object):
 
     def end(self):
         pass
+
 
     def answer_one(self, timeout, serving_fd=None):
         """Waits up to timeout for a connection and answers it, unless serving_fd (a worker serves) is readable
@@ -884,7 +962,7 @@ def serve(model_dir, host, port, max_request_bytes=None, hooks_loader=None, work
             log("port %d on %s is already in use" % (port, host))
             return EXIT_PORT_IN_USE
         raise
-    state = ModelState(settings.max_request_bytes, token, settings.timeout_seconds)
+    state = ModelState(settings.max_request_bytes, token, settings.timeout_seconds, settings.model_concurrency)
     loader = hooks_loader or model_hooks.ModelHooks.load
     supervisor = Supervisor(listener, state, loader, model_dir, settings.workers)
 
