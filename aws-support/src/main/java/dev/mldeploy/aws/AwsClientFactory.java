@@ -39,6 +39,7 @@ public final class AwsClientFactory implements AutoCloseable {
     private final URI endpoint;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private Region region;
+    private SdkClientException noRegion;
     private AwsCredentialsProvider credentials;
 
     /**
@@ -106,9 +107,16 @@ public final class AwsClientFactory implements AutoCloseable {
         return client;
     }
 
-    /** The region the clients are built in (resolved on first use). */
+    /**
+     * The region the clients are built in (resolved on first use). A failed lookup is remembered too: the SDK's
+     * chain ends at the EC2 instance metadata service, which off EC2 takes seconds to time out, and one undeploy asks
+     * for several clients.
+     */
     public synchronized Region region() {
         if (region == null) {
+            if (noRegion != null) {
+                throw AwsErrors.noRegion(settings.builder(), noRegion);
+            }
             Optional<String> named = Optional.ofNullable(settings.region()).or(() -> AwsEnvironment.region(context));
             if (named.isPresent()) {
                 region = Region.of(named.get());
@@ -116,6 +124,7 @@ public final class AwsClientFactory implements AutoCloseable {
                 try {
                     region = DefaultAwsRegionProviderChain.builder().build().getRegion();
                 } catch (SdkClientException e) {
+                    noRegion = e;
                     throw AwsErrors.noRegion(settings.builder(), e);
                 }
             }

@@ -92,6 +92,11 @@ class AwsClientFactoryTest {
                     () -> factory.s3(Optional.empty()));
             assertTrue(e.getMessage().contains("AWS_REGION") && e.getMessage().contains("FooTarget.builder()"),
                     e.getMessage());
+            // the failed lookup is remembered: the chain (whose last step may wait seconds for EC2's metadata
+            // service) is not walked again for the next client
+            InvalidConfigurationException again = assertThrows(InvalidConfigurationException.class,
+                    () -> factory.build(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder()));
+            assertSame(e.getCause(), again.getCause());
         } finally {
             System.clearProperty("aws.disableEc2Metadata");
             System.clearProperty("aws.configFile");

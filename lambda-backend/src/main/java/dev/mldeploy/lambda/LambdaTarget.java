@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -140,6 +142,7 @@ public final class LambdaTarget {
         b.lambdaClient = settings.lambdaClient();
         b.s3Client = settings.s3Client();
         b.iamClient = settings.iamClient();
+        b.monitoring = settings.monitoring();
         b.endpoint = settings.endpointOverride();
         b.roleArn = settings.roleArn();
         b.createRole = settings.createRole();
@@ -239,6 +242,14 @@ public final class LambdaTarget {
 
     public Optional<IamClient> iamClient() {
         return Optional.ofNullable(settings.iamClient());
+    }
+
+    public Optional<CloudWatchClient> cloudWatchClient() {
+        return settings.monitoring().cloudWatchClient();
+    }
+
+    public Optional<CloudWatchLogsClient> logsClient() {
+        return settings.monitoring().logsClient();
     }
 
     public Optional<URI> endpointOverride() {
@@ -415,6 +426,7 @@ public final class LambdaTarget {
         private LambdaClient lambdaClient;
         private S3Client s3Client;
         private IamClient iamClient;
+        private dev.mldeploy.aws.MonitoringClients monitoring = dev.mldeploy.aws.MonitoringClients.NONE;
         private URI endpoint;
         private String roleArn;
         private boolean createRole;
@@ -516,6 +528,21 @@ public final class LambdaTarget {
         /** A client to use instead of building one; mldeploy never closes it. */
         public Builder iamClient(IamClient client) {
             this.iamClient = Objects.requireNonNull(client, "iamClient");
+            return this;
+        }
+
+        /**
+         * The CloudWatch client for the function's metrics, its alarms and a rollout's rollback alarms, instead of
+         * one built from the region and credentials; the target never closes it.
+         */
+        public Builder cloudWatchClient(CloudWatchClient client) {
+            this.monitoring = monitoring.withCloudWatch(Objects.requireNonNull(client, "cloudWatchClient"));
+            return this;
+        }
+
+        /** The CloudWatch Logs client for the function's log, instead of one built; the target never closes it. */
+        public Builder logsClient(CloudWatchLogsClient client) {
+            this.monitoring = monitoring.withLogs(Objects.requireNonNull(client, "logsClient"));
             return this;
         }
 
@@ -694,7 +721,7 @@ public final class LambdaTarget {
                     vpc == null ? null : new LambdaSettings.Vpc(vpc.subnetIds(), vpc.securityGroupIds()),
                     tags, pollInterval, operationTimeout, rolePropagationTimeout,
                     callTimeout, keepPackagesOnUndeploy, directUploadLimitBytes, python,
-                    pipEnvironment, home.toAbsolutePath().normalize(), image),
+                    pipEnvironment, home.toAbsolutePath().normalize(), image, monitoring),
                     new FrontDoorSettings(http, apiGatewayClient));
         }
 

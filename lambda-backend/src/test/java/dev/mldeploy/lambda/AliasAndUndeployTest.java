@@ -216,6 +216,40 @@ class AliasAndUndeployTest {
     }
 
     @Test
+    void undeploy_withARegionAndTheCallersCloudWatchClient_removesTheAlarmsThroughIt_andNeverClosesIt() {
+        // with a region and no CloudWatch client given, undeploy would build one from the credentials chain: with a
+        // developer's real credentials that lookup would leave the machine
+        when(lambda.getFunction(any(GetFunctionRequest.class))).thenReturn(MockLambda.existing("al", "sha", Map.of()));
+        software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch =
+                org.mockito.Mockito.mock(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class);
+        List<String> alarms = dev.mldeploy.aws.DeploymentAlarms.names("lambda", "al");
+        when(cloudWatch.describeAlarms(any(software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest.class)))
+                .thenReturn(software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse.builder()
+                        .metricAlarms(alarms.stream().map(n -> software.amazon.awssdk.services.cloudwatch.model
+                                .MetricAlarm.builder().alarmName(n).alarmArn("arn:" + n).build()).toList()).build());
+        when(cloudWatch.listTagsForResource(any(
+                software.amazon.awssdk.services.cloudwatch.model.ListTagsForResourceRequest.class))).thenReturn(
+                software.amazon.awssdk.services.cloudwatch.model.ListTagsForResourceResponse.builder().tags(
+                        software.amazon.awssdk.services.cloudwatch.model.Tag.builder().key("mldeploy:name")
+                                .value("al").build(),
+                        software.amazon.awssdk.services.cloudwatch.model.Tag.builder().key("mldeploy:target")
+                                .value("lambda").build()).build());
+        LambdaTarget config = LambdaTarget.builder().region("eu-west-1").cloudWatchClient(cloudWatch)
+                .lambdaClient(lambda).iamClient(iam).s3Client(s3).build();
+        assertEquals(java.util.Optional.of(cloudWatch), config.cloudWatchClient());
+        assertEquals(java.util.Optional.of(cloudWatch), config.toBuilder().build().cloudWatchClient());
+
+        try (LambdaDeploymentTarget t = LambdaDeploymentTarget.create(config.settings(), new TargetContext(Map.of()))) {
+            assertTrue(t.undeploy("al", ctx("al")));
+        }
+        ArgumentCaptor<software.amazon.awssdk.services.cloudwatch.model.DeleteAlarmsRequest> deleted =
+                ArgumentCaptor.forClass(software.amazon.awssdk.services.cloudwatch.model.DeleteAlarmsRequest.class);
+        verify(cloudWatch).deleteAlarms(deleted.capture());
+        assertEquals(alarms, deleted.getValue().alarmNames());
+        verify(cloudWatch, never()).close();
+    }
+
+    @Test
     void undeploy_whenKeepingPackages_leavesS3Alone() {
         GetFunctionResponse f = MockLambda.existing("keep", "sha", Map.of());
         Map<String, String> tags = new HashMap<>(f.tags());

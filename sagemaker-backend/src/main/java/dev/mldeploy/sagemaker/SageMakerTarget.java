@@ -19,6 +19,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
@@ -93,6 +95,7 @@ public final class SageMakerTarget {
         b.runtimeClient = settings.runtimeClient();
         b.s3Client = settings.s3Client();
         b.autoScalingClient = settings.autoScalingClient();
+        b.monitoring = settings.monitoring();
         b.endpointOverride = settings.endpointOverride();
         b.clientOverride = settings.clientOverride();
         b.roleArn = settings.roleArn();
@@ -175,6 +178,14 @@ public final class SageMakerTarget {
 
     public Optional<ApplicationAutoScalingClient> autoScalingClient() {
         return Optional.ofNullable(settings.autoScalingClient());
+    }
+
+    public Optional<CloudWatchClient> cloudWatchClient() {
+        return settings.monitoring().cloudWatchClient();
+    }
+
+    public Optional<CloudWatchLogsClient> logsClient() {
+        return settings.monitoring().logsClient();
     }
 
     public Optional<URI> endpointOverride() {
@@ -339,6 +350,7 @@ public final class SageMakerTarget {
         private SageMakerRuntimeClient runtimeClient;
         private S3Client s3Client;
         private ApplicationAutoScalingClient autoScalingClient;
+        private dev.mldeploy.aws.MonitoringClients monitoring = dev.mldeploy.aws.MonitoringClients.NONE;
         private URI endpointOverride;
         private Consumer<ClientOverrideConfiguration.Builder> clientOverride;
         private String roleArn;
@@ -459,6 +471,21 @@ public final class SageMakerTarget {
         /** A client to use instead of building one; the target never closes it. */
         public Builder autoScalingClient(ApplicationAutoScalingClient client) {
             this.autoScalingClient = Objects.requireNonNull(client, "autoScalingClient");
+            return this;
+        }
+
+        /**
+         * The CloudWatch client for the endpoint's metrics, its alarms and a rollout's rollback alarms, instead of
+         * one built from the region and credentials; the target never closes it.
+         */
+        public Builder cloudWatchClient(CloudWatchClient client) {
+            this.monitoring = monitoring.withCloudWatch(Objects.requireNonNull(client, "cloudWatchClient"));
+            return this;
+        }
+
+        /** The CloudWatch Logs client for the endpoint's log, instead of one built; the target never closes it. */
+        public Builder logsClient(CloudWatchLogsClient client) {
+            this.monitoring = monitoring.withLogs(Objects.requireNonNull(client, "logsClient"));
             return this;
         }
 
@@ -648,7 +675,7 @@ public final class SageMakerTarget {
                             autoscaling.minInstances(), autoscaling.maxInstances(),
                             autoscaling.targetInvocationsPerInstance()),
                     keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel, framework,
-                    frameworkVersion, imageBuild), new AccessSettings(createRole, http, iamClient, apiGatewayClient));
+                    frameworkVersion, imageBuild, monitoring), new AccessSettings(createRole, http, iamClient, apiGatewayClient));
         }
     }
 }

@@ -74,18 +74,19 @@ public final class AwsClients implements AutoCloseable {
         return iam;
     }
 
-    /** The CloudWatch client for metrics and alarms, built on first use. */
+    /** The CloudWatch client for metrics and alarms: the caller's, else built on first use. */
     public synchronized CloudWatchClient cloudWatch() {
         if (cloudWatch == null) {
-            cloudWatch = factory.build(CloudWatchClient.builder());
+            cloudWatch = config.monitoring().cloudWatchClient()
+                    .orElseGet(() -> factory.build(CloudWatchClient.builder()));
         }
         return cloudWatch;
     }
 
-    /** The CloudWatch Logs client for the function's log, built on first use. */
+    /** The CloudWatch Logs client for the function's log: the caller's, else built on first use. */
     public synchronized CloudWatchLogsClient logs() {
         if (logs == null) {
-            logs = factory.build(CloudWatchLogsClient.builder());
+            logs = config.monitoring().logsClient().orElseGet(() -> factory.build(CloudWatchLogsClient.builder()));
         }
         return logs;
     }

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * dependency layer); the others are never null ({@code pipEnvironment} holds the {@code PIP_*} variables added to
  * that pip's environment; {@code home} is the mldeploy home, whose {@code resolutions} directory caches the layers'
  * resolved dependencies; {@code image} how a container image mldeploy builds is made, {@link ImageSettings#DEFAULT}
- * when not set). Immutable.
+ * when not set; {@code monitoring} the caller's CloudWatch and Logs clients, {@link dev.mldeploy.aws.MonitoringClients#NONE}
+ * when none). Immutable.
  */
 public record LambdaSettings(String region, AwsCredentialsProvider credentialsProvider,
                              LambdaClient lambdaClient, S3Client s3Client,
@@ -38,7 +39,8 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
                              Duration operationTimeout, Duration rolePropagationTimeout,
                              Duration callTimeout, boolean keepPackagesOnUndeploy,
                              long directUploadLimitBytes, String python,
-                             Map<String, String> pipEnvironment, java.nio.file.Path home, ImageSettings image) {
+                             Map<String, String> pipEnvironment, java.nio.file.Path home, ImageSettings image,
+                             dev.mldeploy.aws.MonitoringClients monitoring) {
     /** The target's name. */
     public static final String NAME = "lambda";
     /** The alias every deployment is invoked through. */
@@ -78,6 +80,7 @@ public record LambdaSettings(String region, AwsCredentialsProvider credentialsPr
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         pipEnvironment = Collections.unmodifiableMap(new TreeMap<>(pipEnvironment));
         image = image == null ? ImageSettings.DEFAULT : image;
+        monitoring = monitoring == null ? dev.mldeploy.aws.MonitoringClients.NONE : monitoring;
         if (imageUri != null && (image.image() != null || image.baseImage() != null)) {
             throw new InvalidConfigurationException("a container image URI (" + imageUri + ") is given, so mldeploy "
                     + "builds nothing: drop the package type and base image (--package, --base-image), or drop "

@@ -79,20 +79,27 @@ public final class AwsClients implements AutoCloseable {
         return autoScaling;
     }
 
-    /** The CloudWatch client for metrics, alarms and the rollback alarms a rollout checks, built on first use. */
+    /**
+     * The CloudWatch client for metrics, alarms and the rollback alarms a rollout checks: the caller's, else built
+     * on first use.
+     */
     public synchronized CloudWatchClient cloudWatch() {
         if (cloudWatch == null) {
-            cloudWatch = factory().build(CloudWatchClient.builder());
+            cloudWatch = given().cloudWatchClient().orElseGet(() -> factory().build(CloudWatchClient.builder()));
         }
         return cloudWatch;
     }
 
-    /** The CloudWatch Logs client for the endpoint's log, built on first use. */
+    /** The CloudWatch Logs client for the endpoint's log: the caller's, else built on first use. */
     public synchronized CloudWatchLogsClient logs() {
         if (logs == null) {
-            logs = factory().build(CloudWatchLogsClient.builder());
+            logs = given().logsClient().orElseGet(() -> factory().build(CloudWatchLogsClient.builder()));
         }
         return logs;
+    }
+
+    private dev.mldeploy.aws.MonitoringClients given() {
+        return config == null ? dev.mldeploy.aws.MonitoringClients.NONE : config.monitoring();
     }
 
     /** {@code given}, else an IAM client built on first use (for the roles mldeploy creates). */
@@ -121,8 +128,9 @@ public final class AwsClients implements AutoCloseable {
         if (factory == null) {
             throw new dev.mldeploy.InvalidConfigurationException("the SageMaker clients were all given to "
                     + BUILDER + ", so no other client (CloudWatch, Logs, IAM, API Gateway) can be built for alarms, "
-                    + "metrics, logs, roles or the front door; give those clients too, or build the target with a "
-                    + "region (and credentials) instead of given clients");
+                    + "metrics, logs, roles or the front door; give those clients too (cloudWatchClient, logsClient, "
+                    + "iamClient, apiGatewayClient), or build the target with a region (and credentials) instead of "
+                    + "given clients");
         }
         return factory;
     }

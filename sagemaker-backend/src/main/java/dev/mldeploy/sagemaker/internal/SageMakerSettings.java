@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
  * serverless, data capture, KMS key, VPC, timeout, call timeout, autoscaling); the others are never null. The
  * nested values are the internals' own copies of the public settings records, so nothing here reads the public
  * package. A null {@code framework} and {@code frameworkVersion} (the prebuilt image's) are not given either; a null
- * {@code imageBuild} is {@link ImageBuild#NONE}.
+ * {@code imageBuild} is {@link ImageBuild#NONE}, a null {@code monitoring} (the caller's CloudWatch and Logs clients)
+ * {@link dev.mldeploy.aws.MonitoringClients#NONE}.
  * Not API.
  */
 public record SageMakerSettings(String region, AwsCredentialsProvider credentialsProvider,
@@ -41,7 +42,8 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         DataCapture dataCapture, String kmsKeyId, Vpc vpc,
         Map<String, String> tags, Duration pollInterval, Duration timeout, Duration callTimeout,
         Autoscaling autoscaling, boolean keepArtifactsOnUndeploy, boolean uncompressedArtifacts,
-        int compressionLevel, String framework, String frameworkVersion, ImageBuild imageBuild) {
+        int compressionLevel, String framework, String frameworkVersion, ImageBuild imageBuild,
+        dev.mldeploy.aws.MonitoringClients monitoring) {
     /** The target's name. */
     public static final String NAME = "sagemaker";
     public static final String DEFAULT_INSTANCE_TYPE = "ml.m5.large";
@@ -177,6 +179,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
         variants = List.copyOf(variants);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         imageBuild = imageBuild == null ? ImageBuild.NONE : imageBuild;
+        monitoring = monitoring == null ? dev.mldeploy.aws.MonitoringClients.NONE : monitoring;
         if (roleArn != null) {
             checkRoleArn(roleArn);
         }
@@ -339,7 +342,7 @@ public record SageMakerSettings(String region, AwsCredentialsProvider credential
                 autoScalingClient, endpointOverride, clientOverride, arn, bucket, prefix, createBucket, image,
                 instanceType, instanceCount, serverless, variants, dataCapture, kmsKeyId, vpc, tags, pollInterval,
                 timeout, callTimeout, autoscaling, keepArtifactsOnUndeploy, uncompressedArtifacts, compressionLevel,
-                framework, frameworkVersion, imageBuild);
+                framework, frameworkVersion, imageBuild, monitoring);
     }
 
     /** Names no client, credentials or override (they may print secrets). */

@@ -40,6 +40,28 @@ class AwsClientsTest {
     }
 
     @Test
+    void cloudWatchAndLogs_whenTheCallerGivesThem_areUsedAsGivenWithARegion_andNeverClosed() {
+        // with a region and none given they would be built from the credentials chain (and could reach AWS)
+        software.amazon.awssdk.services.cloudwatch.CloudWatchClient cw =
+                Fixtures.sdkMock(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.class);
+        software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs =
+                Fixtures.sdkMock(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.class);
+        SageMakerTarget config = SageMakerTarget.builder().region("us-east-1").sageMakerClient(
+                Fixtures.sdkMock(SageMakerClient.class)).cloudWatchClient(cw).logsClient(logs).build();
+        assertEquals(java.util.Optional.of(cw), config.toBuilder().build().cloudWatchClient());
+        assertEquals(java.util.Optional.of(logs), config.logsClient());
+        AwsClients clients = AwsClients.create(Fixtures.settings(config), KEYS);
+        int built = clients.ownedCount();
+
+        assertSame(cw, clients.cloudWatch());
+        assertSame(logs, clients.logs());
+        assertEquals(built, clients.ownedCount(), "no CloudWatch or Logs client was built");
+        clients.close();
+        verify(cw, never()).close();
+        verify(logs, never()).close();
+    }
+
+    @Test
     void create_withSomeClients_buildsAndClosesOnlyTheOthers() {
         SageMakerClient sm = Fixtures.sdkMock(SageMakerClient.class);
         AwsClients clients = AwsClients.create(Fixtures.settings(SageMakerTarget.builder().region("us-east-1").sageMakerClient(sm)
