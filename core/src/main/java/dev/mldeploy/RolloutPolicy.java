@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * How an update of an existing deployment reaches its traffic, the same on every cloud target: all at once (the
  * default, today's behaviour), a canary (a percentage of the traffic for a bake time, then the rest), or linear
- * steps (a percentage more every interval). When any of the rollback alarms (CloudWatch alarm names) is in ALARM
+ * steps (a percentage more every interval), either optionally followed by a final bake with all the traffic on the new
+ * version ({@link #thenBake}). When any of the rollback alarms (CloudWatch alarm names) is in ALARM
  * during the rollout or a bake, the update is undone: the deployment goes back to its previous version and the
  * deploy fails with {@link RolloutRolledBackException} naming the alarm. A first deploy has no previous version and
  * goes all at once.
@@ -32,8 +33,8 @@ public final class RolloutPolicy {
     public static final int MAX_ALARMS = 10;
     /** Longest CloudWatch alarm name. */
     public static final int MAX_ALARM_NAME = 255;
-    static final String SYNTAX = "all[:BAKE], canary:PERCENT:BAKE or linear:STEP_PERCENT:INTERVAL (e.g. all, "
-            + "canary:10:5m, linear:20:2m)";
+    static final String SYNTAX = "all[:BAKE], canary:PERCENT:BAKE[:FINAL_BAKE] or "
+            + "linear:STEP_PERCENT:INTERVAL[:FINAL_BAKE] (e.g. all, canary:10:5m, linear:20:2m:10m)";
 
     /** The shape of the rollout. */
     public enum Kind {
@@ -46,17 +47,20 @@ public final class RolloutPolicy {
     }
 
     private static final java.util.regex.Pattern SHORT_DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h)?");
-    private static final RolloutPolicy ALL = new RolloutPolicy(Kind.ALL_AT_ONCE, 100, Duration.ZERO, List.of());
+    private static final RolloutPolicy ALL = new RolloutPolicy(Kind.ALL_AT_ONCE, 100, Duration.ZERO, Duration.ZERO,
+            List.of());
 
     private final Kind kind;
     private final int percent;
     private final Duration wait;
+    private final Duration finalBake;
     private final List<String> alarms;
 
-    private RolloutPolicy(Kind kind, int percent, Duration wait, List<String> alarms) {
+    private RolloutPolicy(Kind kind, int percent, Duration wait, Duration finalBake, List<String> alarms) {
         this.kind = kind;
         this.percent = percent;
         this.wait = wait;
+        this.finalBake = finalBake;
         this.alarms = alarms;
     }
 
@@ -67,26 +71,45 @@ public final class RolloutPolicy {
 
     /** Everything at once, then {@code bake} during which the rollback alarms are watched. */
     public static RolloutPolicy allAtOnce(Duration bake) {
-        return new RolloutPolicy(Kind.ALL_AT_ONCE, 100, checkWait(bake, "the bake time of all"), List.of());
+        return new RolloutPolicy(Kind.ALL_AT_ONCE, 100, checkWait(bake, "the bake time of all"), Duration.ZERO,
+                List.of());
     }
 
     /** {@code percent} of the requests for {@code bake}, then all of them. */
     public static RolloutPolicy canary(int percent, Duration bake) {
         return new RolloutPolicy(Kind.CANARY, checkPercent(percent, "the canary size"),
-                checkWait(bake, "the canary's bake time"), List.of());
+                checkWait(bake, "the canary's bake time"), Duration.ZERO, List.of());
     }
 
     /** {@code stepPercent} more of the requests every {@code interval}, until all of them. */
     public static RolloutPolicy linear(int stepPercent, Duration interval) {
         RolloutPolicy p = new RolloutPolicy(Kind.LINEAR, checkPercent(stepPercent, "the linear step"),
-                checkWait(interval, "the linear interval"), List.of());
+                checkWait(interval, "the linear interval"), Duration.ZERO, List.of());
         p.checkTotal();
         return p;
     }
 
     /**
-     * The policy written as the CLI takes it: {@code all}, {@code all:BAKE}, {@code canary:PERCENT:BAKE},
-     * {@code linear:STEP_PERCENT:INTERVAL}; durations as {@code 90s}, {@code 5m}, {@code 1h} or ISO-8601.
+     * This canary or linear rollout, then {@code bake} with every request on the new version, the rollback alarms
+     * still watched (the previous version is kept for it until the end: SageMaker's TerminationWaitInSeconds).
+     *
+     * @throws InvalidConfigurationException the policy is all at once (whose bake is its only wait), or the bake is
+     *                                       out of range
+     */
+    public RolloutPolicy thenBake(Duration bake) {
+        if (kind == Kind.ALL_AT_ONCE) {
+            throw new InvalidConfigurationException("all at once has one bake, after the move: write all:BAKE, not a "
+                    + "final bake");
+        }
+        RolloutPolicy p = new RolloutPolicy(kind, percent, wait, checkWait(bake, "the final bake time"), alarms);
+        p.checkTotal();
+        return p;
+    }
+
+    /**
+     * The policy written as the CLI takes it: {@code all}, {@code all:BAKE}, {@code canary:PERCENT:BAKE[:FINAL_BAKE]},
+     * {@code linear:STEP_PERCENT:INTERVAL[:FINAL_BAKE]}; durations as {@code 90s}, {@code 5m}, {@code 1h} or
+     * ISO-8601.
      *
      * @throws InvalidConfigurationException the text is none of these, or a value is out of range
      */
@@ -104,15 +127,17 @@ public final class RolloutPolicy {
                 }
             }
             case "canary" -> {
-                if (parts.length == 3) {
-                    return canary(number(parts[1], "the canary size", text),
+                if (parts.length == 3 || parts.length == 4) {
+                    RolloutPolicy p = canary(number(parts[1], "the canary size", text),
                             duration(parts[2], "the canary's bake time", text));
+                    return parts.length == 3 ? p : p.thenBake(duration(parts[3], "the final bake time", text));
                 }
             }
             case "linear" -> {
-                if (parts.length == 3) {
-                    return linear(number(parts[1], "the linear step", text),
+                if (parts.length == 3 || parts.length == 4) {
+                    RolloutPolicy p = linear(number(parts[1], "the linear step", text),
                             duration(parts[2], "the linear interval", text));
+                    return parts.length == 3 ? p : p.thenBake(duration(parts[3], "the final bake time", text));
                 }
             }
             default -> {
@@ -141,7 +166,7 @@ public final class RolloutPolicy {
                         + "alarm once");
             }
         }
-        return new RolloutPolicy(kind, percent, wait, List.copyOf(seen));
+        return new RolloutPolicy(kind, percent, wait, finalBake, List.copyOf(seen));
     }
 
     /** See {@link #withRollbackAlarms(List)}. */
@@ -164,6 +189,14 @@ public final class RolloutPolicy {
      */
     public Duration waitTime() {
         return wait;
+    }
+
+    /**
+     * The bake after a canary or linear rollout reached every request (zero: none; all at once bakes for
+     * {@link #waitTime()} instead).
+     */
+    public Duration finalBake() {
+        return finalBake;
     }
 
     /** The CloudWatch alarms that roll the update back; empty: none. */
@@ -191,10 +224,13 @@ public final class RolloutPolicy {
         return List.copyOf(steps);
     }
 
-    /** How long the rollout waits in all: {@link #waitTime()} after each step but the last (after it, all at once). */
+    /**
+     * How long the rollout waits in all: {@link #waitTime()} after each step but the last (after it, all at once),
+     * then the {@link #finalBake()}.
+     */
     public Duration totalWait() {
         int waits = kind == Kind.ALL_AT_ONCE ? 1 : steps().size() - 1;
-        return wait.multipliedBy(waits);
+        return wait.multipliedBy(waits).plus(finalBake);
     }
 
     private void checkTotal() {
@@ -261,18 +297,18 @@ public final class RolloutPolicy {
             case ALL_AT_ONCE -> wait.isZero() ? "all" : "all:" + wait.toSeconds() + "s";
             case CANARY -> "canary:" + percent + ":" + wait.toSeconds() + "s";
             case LINEAR -> "linear:" + percent + ":" + wait.toSeconds() + "s";
-        };
+        } + (finalBake.isZero() ? "" : ":" + finalBake.toSeconds() + "s");
         return alarms.isEmpty() ? s : s + " alarms=" + alarms;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof RolloutPolicy p && kind == p.kind && percent == p.percent && wait.equals(p.wait)
-                && alarms.equals(p.alarms);
+                && finalBake.equals(p.finalBake) && alarms.equals(p.alarms);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, percent, wait, alarms);
+        return Objects.hash(kind, percent, wait, finalBake, alarms);
     }
 }

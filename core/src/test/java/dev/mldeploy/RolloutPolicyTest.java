@@ -34,6 +34,38 @@ class RolloutPolicyTest {
     }
 
     @Test
+    void parse_aFinalBake_followsTheLastStep_andCountsInTheTotalWait() {
+        RolloutPolicy canary = RolloutPolicy.parse("canary:10:5m:10m");
+        assertEquals(Duration.ofMinutes(10), canary.finalBake());
+        assertEquals(List.of(10, 100), canary.steps());
+        assertEquals(Duration.ofMinutes(15), canary.totalWait());
+        assertEquals("canary:10:300s:600s", canary.toString());
+        assertEquals(canary, RolloutPolicy.parse(canary.toString()), "toString reads back");
+        assertEquals(RolloutPolicy.canary(10, Duration.ofMinutes(5)).thenBake(Duration.ofMinutes(10)), canary);
+        assertFalse(canary.equals(RolloutPolicy.parse("canary:10:5m")), "the final bake is part of the policy");
+        assertEquals(Duration.ZERO, RolloutPolicy.parse("canary:10:5m").finalBake());
+
+        RolloutPolicy linear = RolloutPolicy.parse("linear:50:1m:2m").withRollbackAlarms("errors");
+        assertEquals(Duration.ofMinutes(3), linear.totalWait());
+        assertEquals(Duration.ofMinutes(2), linear.finalBake(), "alarms keep the final bake");
+    }
+
+    @Test
+    void thenBake_onAllAtOnce_orPastWhatSageMakerAccepts_refusesSayingWhatToWrite() {
+        InvalidConfigurationException all = assertThrows(InvalidConfigurationException.class,
+                () -> RolloutPolicy.allAtOnce().thenBake(Duration.ofMinutes(1)));
+        assertTrue(all.getMessage().contains("all:BAKE"), all.getMessage());
+        InvalidConfigurationException range = assertThrows(InvalidConfigurationException.class,
+                () -> RolloutPolicy.parse("canary:10:5m:2h"));
+        assertTrue(range.getMessage().contains("the final bake time") && range.getMessage().contains("3600 s"),
+                range.getMessage());
+        // 7 h of linear steps plus a 1 h final bake reach SageMaker's 8 h
+        InvalidConfigurationException total = assertThrows(InvalidConfigurationException.class,
+                () -> RolloutPolicy.linear(13, Duration.ofHours(1)).thenBake(Duration.ofHours(1)));
+        assertTrue(total.getMessage().contains("28800"), total.getMessage());
+    }
+
+    @Test
     void parse_all_isTheImmediateDefault() {
         assertEquals(RolloutPolicy.allAtOnce(), RolloutPolicy.parse("all"));
         assertTrue(RolloutPolicy.parse("ALL").isImmediate());
@@ -46,7 +78,7 @@ class RolloutPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "blue", "canary", "canary:10", "canary:10:5m:1", "linear:20", "all:1m:2",
+    @ValueSource(strings = {"", "blue", "canary", "canary:10", "canary:10:5m:1m:2", "linear:20", "linear:20:1m:2m:3m", "all:1m:2m", "all:1m:2",
             "canary:ten:5m", "canary:10:soon", "canary:10:-5s"})
     void parse_whenNotThePolicySyntax_refusesNamingTheForms(String text) {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,

@@ -165,6 +165,33 @@ class LambdaRolloutIT {
     }
 
     @Test
+    void deploy_whenAlarmGoesIntoAlarmDuringTheFinalBake_pointsTheAliasBackAtThePreviousVersion() {
+        alarm("late-errors");
+        try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build())) {
+            d.deploy(spec("late", "1"), DeployOptions.builder().timeout(Duration.ofMinutes(2)).build());
+            List<String> servedDuringBake = new CopyOnWriteArrayList<>();
+            RolloutRolledBackException e = assertThrows(RolloutRolledBackException.class, () -> d.deploy(
+                    spec("late", "2"), options(RolloutPolicy.canary(10, Duration.ofSeconds(1))
+                            .thenBake(Duration.ofSeconds(60)).withRollbackAlarms("late-errors"), ev -> {
+                        // the move to all of the traffic: the final bake starts, and the errors come
+                        if ("rollout".equals(ev.phase()) && "100%".equals(ev.status())) {
+                            GetAliasResponse a = live("late");
+                            servedDuringBake.add(a.functionVersion() + " " + weights(a));
+                            cloudWatch.setAlarmState(b -> b.alarmName("late-errors").stateValue(StateValue.ALARM)
+                                    .stateReason("test: errors after the canary"));
+                        }
+                    })));
+            assertEquals(List.of("2 {}"), servedDuringBake, "the bake had every request on version 2");
+            assertEquals("late-errors", e.alarm().orElseThrow());
+            assertTrue(e.getMessage().contains("at 100% (final bake)"), e.getMessage());
+            GetAliasResponse after = live("late");
+            assertEquals("1", after.functionVersion());
+            assertTrue(weights(after).isEmpty(), "no routing left: " + weights(after));
+            assertEquals("1", d.describe("late").attributes().get("version"));
+        }
+    }
+
+    @Test
     void rollback_duringRollout_endsItOnThePreviousVersionAndTheDeployFails() {
         try (ModelDeployer d = fx.deployer(fx.target().createRole(true).build());
              ModelDeployer other = fx.deployer(fx.target().build())) {

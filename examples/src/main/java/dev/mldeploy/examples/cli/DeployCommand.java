@@ -71,10 +71,12 @@ final class DeployCommand implements Callable<Integer> {
             description = "With --alarms: the p99 latency above which the latency alarm fires (default 1s; e.g. "
                     + "500ms).")
     Duration alarmP99;
-    @Option(names = "--rollout", paramLabel = "all|canary:P:BAKE|linear:P:INTERVAL", defaultValue = "all",
+    @Option(names = "--rollout", paramLabel = "all[:BAKE]|canary:P:BAKE[:FINAL]|linear:P:INTERVAL[:FINAL]", defaultValue = "all",
             description = "How an update of an existing deployment reaches its traffic: all at once (default; "
                     + "all:BAKE watches the alarms for BAKE after), canary:10:5m (10 %% for 5 minutes, then all), "
-                    + "linear:20:2m (20 %% more every 2 minutes). Percent 1-99, waits 1s-1h (SageMaker: canary at most "
+                    + "linear:20:2m (20 %% more every 2 minutes); a canary or linear one may end with a final bake "
+                    + "with all the traffic, still watched (canary:10:5m:15m). Percent 1-99, waits 1s-1h (SageMaker: "
+                    + "canary at most "
                     + "50 %%, linear steps 10-50 %%).")
     String rollout = "all";
     @Option(names = "--rollback-alarm", paramLabel = "NAME", description = "A CloudWatch alarm that rolls the "

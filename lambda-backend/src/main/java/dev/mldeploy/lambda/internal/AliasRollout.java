@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * Moves the alias {@value LambdaSettings#ALIAS} from the version it serves to a new one under a {@link RolloutPolicy}:
  * each step sends a share of the requests to the new version ({@code RoutingConfig.AdditionalVersionWeights} while
  * the alias still names the previous version), waits the policy's time while {@link RolloutWatcher} watches the
- * rollback alarms, and the last step names the new version with no routing. When an alarm is in ALARM, or the
+ * rollback alarms, and the last step names the new version with no routing (then the policy's final bake, watched the
+ * same way, if it has one). When an alarm is in ALARM, or the
  * deadline comes, the alias goes back to the previous version with no routing and the deploy fails saying so; when
  * someone moved the alias meanwhile ({@code rollback} during the rollout), the rollout stops and leaves it as they
  * set it. Each move carries the RevisionId the rollout last saw (Lambda refuses a stale one) and the alias is read
@@ -96,15 +97,18 @@ public final class AliasRollout {
                         revision, budget);
                 shifted = !last;
                 expected = next;
-                String step = weight + "%";
+                String step = weight + "%";  // (the final bake names itself below)
                 ctx.progress("rollout", step, last ? "alias " + LambdaSettings.ALIAS + " serves version " + version
                         : "alias " + LambdaSettings.ALIAS + " sends " + weight + " % of the requests to version "
                         + version
                         + ", the rest to version " + previous);
-                Duration wait = last ? (policy.kind() == RolloutPolicy.Kind.ALL_AT_ONCE ? policy.waitTime() : null)
-                        : policy.waitTime();
-                if (wait == null) {
+                Duration wait = !last ? policy.waitTime()
+                        : policy.kind() == RolloutPolicy.Kind.ALL_AT_ONCE ? policy.waitTime() : policy.finalBake();
+                if (wait.isZero()) {
                     continue;
+                }
+                if (last && policy.kind() != RolloutPolicy.Kind.ALL_AT_ONCE) {
+                    step = "100% (final bake)";
                 }
                 Expected watched = expected;
                 RolloutWatcher.Outcome o = watcher.watch(policy.rollbackAlarms(), wait,

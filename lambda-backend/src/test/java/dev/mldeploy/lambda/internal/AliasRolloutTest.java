@@ -133,6 +133,35 @@ class AliasRolloutTest {
     }
 
     @Test
+    void roll_canaryWithAFinalBake_watchesTheAlarmsWithAllTheTrafficOnTheNewVersion() {
+        alarmReads(List.of());
+        Instant start = clock.now;
+        roll(RolloutPolicy.canary(10, Duration.ofSeconds(5)).thenBake(Duration.ofSeconds(20))
+                .withRollbackAlarms("errors"), ctx(Duration.ofHours(1)));
+        assertEquals(2, moves.size(), "the final bake moves nothing");
+        assertEquals("2", alias.functionVersion());
+        assertTrue(Duration.between(start, clock.now).toSeconds() >= 25, "5 s canary bake, then 20 s with all");
+        verify(alarms, Mockito.atLeast(20)).inAlarm(anyList(), any(CallBudget.class));
+    }
+
+    @Test
+    void roll_whenAlarmFiresDuringTheFinalBake_pointsBackAtThePreviousVersion() {
+        int[] reads = {0};
+        when(alarms.inAlarm(anyList(), any(CallBudget.class))).thenAnswer(inv ->
+                alias.functionVersion().equals("2") && ++reads[0] > 3 ? List.of("errors") : List.of());
+        RolloutRolledBackException e = assertThrows(RolloutRolledBackException.class, () -> roll(
+                RolloutPolicy.canary(10, Duration.ofSeconds(5)).thenBake(Duration.ofSeconds(60))
+                        .withRollbackAlarms("errors"), ctx(Duration.ofHours(1))));
+        assertTrue(e.getMessage().contains("rolled back at 100% (final bake)"), e.getMessage());
+        assertEquals(3, moves.size(), "canary, all, then back");
+        UpdateAliasRequest back = moves.get(2);
+        assertEquals("1", back.functionVersion());
+        assertEquals(Map.of(), weights(back));
+        assertEquals(AliasManager.description("old"), back.description(), "the previous spec hash is back too");
+        assertEquals("r2", back.revisionId());
+    }
+
+    @Test
     void roll_linear_movesOneStepPerInterval() {
         alarmReads(List.of());
         roll(RolloutPolicy.linear(30, Duration.ofSeconds(2)), ctx(Duration.ofHours(1)));

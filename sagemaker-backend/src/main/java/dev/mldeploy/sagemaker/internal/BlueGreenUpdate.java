@@ -92,7 +92,9 @@ final class BlueGreenUpdate {
         }
         long seconds = Math.max(MIN_EXECUTION_SECONDS, Math.min(MAX_EXECUTION_SECONDS, remaining.toSeconds()));
         DeploymentConfig.Builder config = DeploymentConfig.builder().blueGreenUpdatePolicy(BlueGreenUpdatePolicy
-                .builder().trafficRoutingConfiguration(routing.build()).terminationWaitInSeconds(0)
+                .builder().trafficRoutingConfiguration(routing.build())
+                // the final bake: the old fleet is kept, and the alarms watched, with all traffic on the new one
+                .terminationWaitInSeconds((int) policy.finalBake().toSeconds())
                 .maximumExecutionTimeoutInSeconds((int) seconds).build());
         if (!policy.rollbackAlarms().isEmpty()) {
             config.autoRollbackConfiguration(AutoRollbackConfig.builder().alarms(policy.rollbackAlarms().stream()

@@ -71,6 +71,15 @@ class BlueGreenUpdateTest {
     }
 
     @Test
+    void deploymentConfig_withAFinalBake_keepsTheOldFleetThatLongAsTheTerminationWait() {
+        DeploymentConfig c = config(RolloutPolicy.parse("canary:10:5m:15m").withRollbackAlarms("errors"),
+                Duration.ofHours(1));
+        assertEquals(900, c.blueGreenUpdatePolicy().terminationWaitInSeconds(),
+                "SageMaker watches the rollback alarms during the termination wait, the old fleet still there");
+        assertEquals(300, c.blueGreenUpdatePolicy().trafficRoutingConfiguration().waitIntervalInSeconds());
+    }
+
+    @Test
     void deploymentConfig_forLinearAndAll_setsTheirTypeAndClampsTheExecutionTimeout() {
         DeploymentConfig linear = config(RolloutPolicy.linear(20, Duration.ofSeconds(60)), Duration.ofMinutes(2));
         assertEquals(TrafficRoutingConfigType.LINEAR, linear.blueGreenUpdatePolicy().trafficRoutingConfiguration()
@@ -159,6 +168,8 @@ class BlueGreenUpdateTest {
                 Map.entry(RolloutPolicy.canary(50, Duration.ofHours(1)).withRollbackAlarms(longAlarms),
                         Duration.ofHours(9)),
                 Map.entry(RolloutPolicy.linear(10, Duration.ofSeconds(1)), Duration.ofSeconds(30)),
+                Map.entry(RolloutPolicy.linear(25, Duration.ofMinutes(1)).thenBake(Duration.ofHours(1))
+                        .withRollbackAlarms("e"), Duration.ofHours(2)),
                 Map.entry(RolloutPolicy.allAtOnce(Duration.ofSeconds(1)).withRollbackAlarms("e"), Duration.ofHours(1)),
                 Map.entry(RolloutPolicy.allAtOnce().withRollbackAlarms("only-alarms"), Duration.ofMinutes(20)));
         try (SageMakerClient client = SageMakerClient.builder().region(Region.US_EAST_1)
