@@ -99,6 +99,8 @@ public final class EndpointDeployer {
 
     public DeployResult deploy(ModelSpec spec, DeployContext callerContext) {
         DeploymentPlan plan = DeploymentPlan.resolve(config, spec, callerContext.candidate(), api::region);
+        // the target bounds its whole operation already (boundedBy keeps the sooner end); this bound holds for
+        // a caller of this class alone
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
         BlueGreenUpdate.check(ctx.rollout(), plan, ctx);
         try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {

@@ -44,6 +44,8 @@ public final class EndpointUndeployer {
 
     /** Removes {@code name}'s resources; returns whether any existed. */
     public boolean undeploy(String name, DeployContext callerContext) {
+        // the target bounds its whole operation already (boundedBy keeps the sooner end); this bound holds for
+        // a caller of this class alone
         DeployContext ctx = Contexts.bounded(callerContext, config.timeout());
         try (CallBudget.Scope budget = CallBudget.open(CallBudget.of(ctx))) {
             return removeAll(name, ctx);
