@@ -713,7 +713,6 @@ class LoadingResponder(object):
     def end(self):
         pass
 
-
     def answer_one(self, timeout, serving_fd=None):
         """Waits up to timeout for a connection and answers it, unless serving_fd (a worker serves) is readable
         first; returns whether it is."""
