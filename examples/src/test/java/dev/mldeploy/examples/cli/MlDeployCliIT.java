@@ -39,8 +39,10 @@ class MlDeployCliIT {
 
     @AfterEach
     void tearDown() {
-        cli.run("undeploy", "sentiment");
-        cli.run("undeploy", "sentiment-lambda");
+        // every name a test deploys: a local model server runs in a session of its own and outlives this JVM
+        for (String name : List.of("sentiment", "sentiment-lambda", "plain")) {
+            cli.run("undeploy", name);
+        }
     }
 
     @SuppressWarnings("unchecked")
