@@ -1,6 +1,7 @@
 package dev.mldeploy.sagemaker;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.mldeploy.spi.Json;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -93,12 +96,14 @@ final class RuntimeFrontEnd implements AutoCloseable {
             String kind = answer.statusCode() / 100 == 4 ? "client" : "server";
             String message = "Received " + kind + " error (" + answer.statusCode() + ") from primary with message \""
                     + original + "\". See the endpoint's log in account 123456789012 for more information.";
-            String error = "{\"ErrorCode\": \"" + kind.toUpperCase(java.util.Locale.ROOT) + "_ERROR_FROM_MODEL\", "
-                    + "\"LogStreamArn\": \"arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/it\", "
-                    + "\"Message\": " + quote(message) + ", \"OriginalMessage\": " + quote(original)
-                    + ", \"OriginalStatusCode\": " + answer.statusCode() + "}";
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("ErrorCode", kind.toUpperCase(java.util.Locale.ROOT) + "_ERROR_FROM_MODEL");
+            error.put("LogStreamArn", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/it");
+            error.put("Message", message);
+            error.put("OriginalMessage", original);
+            error.put("OriginalStatusCode", answer.statusCode());
             ex.getResponseHeaders().add("x-amzn-ErrorType", "ModelError");
-            reply(ex, 424, "application/json", error.getBytes(StandardCharsets.UTF_8), null);
+            reply(ex, 424, "application/json", Json.write(error).getBytes(StandardCharsets.UTF_8), null);
         }
     }
 
@@ -112,28 +117,6 @@ final class RuntimeFrontEnd implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
         }
-    }
-
-    /** {@code text} as a JSON string literal. */
-    private static String quote(String text) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     @Override
