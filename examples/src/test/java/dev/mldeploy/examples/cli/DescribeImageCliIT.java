@@ -7,7 +7,6 @@ import dev.mldeploy.spi.Json;
 import dev.mldeploy.testsupport.AwsEndpoint;
 import dev.mldeploy.testsupport.AwsEndpointExtension;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,9 +26,7 @@ class DescribeImageCliIT {
     @Test
     void describe_ofAModelOnAPrebuiltImage_showsTheImageItsFrameworkAndVersion(AwsEndpoint aws) throws IOException {
         aws.assumeSupports("sagemaker");
-        Path model = Files.createDirectories(tmp.resolve("tabular"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        Path model = TinyModel.in(tmp.resolve("tabular"));
         Map<String, String> env = new HashMap<>(aws.environment());
         env.put("MLDEPLOY_HOME", tmp.resolve("home").toString());
         Cli cli = new Cli(env);

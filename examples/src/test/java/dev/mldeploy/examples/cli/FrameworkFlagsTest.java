@@ -32,9 +32,7 @@ class FrameworkFlagsTest {
     @BeforeEach
     void setUp() throws IOException {
         cli = new Cli(Map.of("MLDEPLOY_HOME", tmp.resolve("home").toString()));
-        model = Files.createDirectories(tmp.resolve("tabular"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        model = TinyModel.in(tmp.resolve("tabular"));
         Files.writeString(model.resolve("weights.txt"), "w1");
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mldeploy.Deployment;
 import dev.mldeploy.DeploymentStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,9 +25,7 @@ class HttpOptionsCliTest {
     void setUp() throws IOException {
         cloud = new FakeCloud();
         cli = new Cli(Map.of("MLDEPLOY_HOME", tmp.resolve("home").toString()), cloud);
-        model = Files.createDirectories(tmp.resolve("tiny-model"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        model = TinyModel.in(tmp.resolve("tiny-model"));
     }
 
     private Cli.Result deploy(String... extra) {

@@ -27,9 +27,7 @@ class MlDeployCliTest {
     void setUp() throws IOException {
         cloud = new FakeCloud();
         cli = new Cli(Map.of("MLDEPLOY_HOME", tmp.resolve("home").toString(), "MLDEPLOY_BUCKET", "from-env"), cloud);
-        model = Files.createDirectories(tmp.resolve("tiny-model"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        model = TinyModel.in(tmp.resolve("tiny-model"));
         Files.write(model.resolve("weights.bin"), new byte[1000]);
     }
 

@@ -37,9 +37,7 @@ class PackageCommandTest {
     @BeforeEach
     void setUp() throws IOException {
         cli = new Cli(Map.of("MLDEPLOY_HOME", tmp.resolve("home").toString()), new BreaksMidWay());
-        model = Files.createDirectories(tmp.resolve("tiny-model"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        model = TinyModel.in(tmp.resolve("tiny-model"));
         Files.write(model.resolve("weights.bin"), new byte[1000]);
         Files.writeString(model.resolve(".env"), "TOKEN=" + SECRET);
         Files.createDirectories(model.resolve(".aws"));

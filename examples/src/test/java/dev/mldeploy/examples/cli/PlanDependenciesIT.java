@@ -36,9 +36,7 @@ class PlanDependenciesIT {
         house.whichBuild(PYTHON);
         house.wheel("big-helper", "3.1").file("big_helper/__init__.py", "DATA = '" + "x".repeat(40_000) + "'\n")
                 .build();
-        model = Files.createDirectories(tmp.resolve("deps-model"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        model = TinyModel.in(tmp.resolve("deps-model"));
         Files.writeString(model.resolve("requirements.txt"), "which-build\nbig-helper\n");
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mldeploy.RolloutPolicy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +25,7 @@ class RolloutOptionsTest {
     void setUp() throws IOException {
         cloud = new FakeCloud();
         cli = new Cli(Map.of("MLDEPLOY_HOME", tmp.resolve("home").toString()), cloud);
-        model = Files.createDirectories(tmp.resolve("m"));
-        Files.writeString(model.resolve("inference.py"), "def model_fn(d):\n    return 1\n\n"
-                + "def predict_fn(x, m):\n    return x\n");
+        model = TinyModel.in(tmp.resolve("m"));
     }
 
     @Test
